@@ -1,0 +1,35 @@
+from django.http import HttpRequest
+from django.urls import reverse
+
+from mentoring.navigation import items_for
+from people.access import active_role, user_roles
+
+
+def navigation(request: HttpRequest) -> dict:
+    """The role switcher and the active role's menu; one query per request, shared with the access helper."""
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    access = getattr(request, "access", None)
+    if access is not None:
+        org_slug, role_kind, org = access.org.slug, access.role, access.org
+    else:
+        current = active_role(request)
+        if current is None:
+            return {"nav_roles": []}
+        org_slug, role_kind, org = current.person.organization.slug, current.kind, current.person.organization
+    switcher = [
+        {
+            "org": r.person.organization.short_name,
+            "label": r.get_kind_display(),
+            "url": reverse("role_home", args=[r.person.organization.slug, r.kind]),
+            "active": r.person.organization.slug == org_slug and r.kind == role_kind,
+        }
+        for r in user_roles(request)
+    ]
+    return {
+        "nav_org": org,
+        "nav_role": role_kind,
+        "nav_items": items_for(org_slug, role_kind),
+        "nav_roles": switcher,
+        "nav_many_orgs": len({r.person.organization_id for r in user_roles(request)}) > 1,
+    }

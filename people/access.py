@@ -1,0 +1,118 @@
+"""The one way views reach organisation data.
+
+Every page of an organisation lives under /o/<slug>/. `org_view` resolves the slug against the roles the
+logged-in user holds and answers 404 — not 403 — to anyone without an allowed role there, so that a user of
+another organisation cannot even learn which organisations exist. Object helpers below always filter by the
+resolved organisation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import wraps
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+
+from people.models import ROLE_PRIORITY, Organization, Person, Role
+
+SESSION_ROLE_KEY = "active_role"
+
+
+def user_roles(request: HttpRequest) -> list[Role]:
+    """All roles of the logged-in user in every organisation, fetched once per request."""
+    cached = getattr(request, "_user_roles", None)
+    if cached is None:
+        if request.user.is_authenticated:
+            cached = sorted(
+                Role.objects.for_user(request.user),
+                key=lambda r: (r.person.organization.short_name, ROLE_PRIORITY.index(r.kind)),
+            )
+        else:
+            cached = []
+        request._user_roles = cached
+    return cached
+
+
+def active_role(request: HttpRequest) -> Role | None:
+    """The role the user last chose (or the first by priority); None for a user without roles."""
+    roles = user_roles(request)
+    if not roles:
+        return None
+    chosen = request.session.get(SESSION_ROLE_KEY) or {}
+    for role in roles:
+        if role.person.organization.slug == chosen.get("org") and role.kind == chosen.get("kind"):
+            return role
+    return min(roles, key=lambda r: ROLE_PRIORITY.index(r.kind))
+
+
+def remember_role(request: HttpRequest, role: Role) -> None:
+    request.session[SESSION_ROLE_KEY] = {"org": role.person.organization.slug, "kind": role.kind}
+
+
+@dataclass
+class OrgAccess:
+    """What the current user may do in one organisation."""
+
+    org: Organization
+    person: Person
+    roles: frozenset[str]
+    role: str
+    all_roles: list[Role] = field(default_factory=list)
+
+    def has(self, *kinds: str) -> bool:
+        return bool(self.roles.intersection(kinds))
+
+    @property
+    def role_label(self) -> str:
+        return Role.Kind(self.role).label
+
+
+def get_access(request: HttpRequest, org_slug: str, allowed: Iterable[str] | None = None) -> OrgAccess:
+    in_org = [r for r in user_roles(request) if r.person.organization.slug == org_slug]
+    kinds = frozenset(r.kind for r in in_org)
+    permitted = kinds if allowed is None else kinds.intersection(allowed)
+    if not permitted:
+        raise Http404("Нет такой страницы или нет доступа к ней.")
+    current = active_role(request)
+    if current is not None and current.person.organization.slug == org_slug and current.kind in permitted:
+        role = current.kind
+    else:
+        role = min(permitted, key=ROLE_PRIORITY.index)
+    person = in_org[0].person
+    return OrgAccess(org=person.organization, person=person, roles=kinds, role=role, all_roles=in_org)
+
+
+def org_view(*allowed: str) -> Callable:
+    """Decorate a view taking (request, access, ...) and routed with an <org> slug.
+
+    With no arguments any role in the organisation may see the page.
+    """
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request: HttpRequest, org: str, *args, **kwargs):
+            access = get_access(request, org, allowed or None)
+            request.access = access
+            return view(request, access, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+# Roles that see the whole staff list of their organisation.
+STAFF_VIEWERS = (Role.Kind.HEAD, Role.Kind.CURATOR, Role.Kind.ADMIN, Role.Kind.COUNCIL)
+STAFF_EDITORS = (Role.Kind.CURATOR, Role.Kind.ADMIN)
+
+
+def get_person_for_user(access: OrgAccess, pk: int, *, editing: bool = False) -> Person:
+    """A staff member of the organisation: any of them for staff viewers, oneself for everyone else."""
+    qs = Person.objects.for_org(access.org)
+    if editing:
+        if not access.has(*STAFF_EDITORS):
+            raise Http404
+    elif not access.has(*STAFF_VIEWERS):
+        qs = qs.filter(pk=access.person.pk)
+    return get_object_or_404(qs, pk=pk)

@@ -1,0 +1,273 @@
+"""Organisations, their staff, the roles staff hold, and the organisation's reference lists."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+from people.text import initials_name, name_key
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        KINDERGARTEN = "kindergarten", "Дошкольная образовательная организация"
+        SCHOOL = "school", "Общеобразовательная организация"
+        ADDITIONAL = "additional", "Организация дополнительного образования"
+        COLLEGE = "college", "Профессиональная образовательная организация"
+
+    slug = models.SlugField(
+        "код в адресе",
+        max_length=40,
+        unique=True,
+        help_text="Латинские буквы, цифры и дефис, например ds-3-solnyshko. Виден в адресах страниц.",
+    )
+    full_name = models.CharField("полное наименование", max_length=500)
+    short_name = models.CharField("краткое наименование", max_length=200)
+    kind = models.CharField("тип организации", max_length=20, choices=Kind.choices)
+    municipality = models.CharField("муниципальное образование", max_length=200, blank=True)
+    region = models.CharField("субъект Российской Федерации", max_length=200, blank=True)
+    address = models.CharField("адрес", max_length=500, blank=True)
+    site = models.URLField("официальный сайт", blank=True)
+    email = models.EmailField("электронная почта", blank=True)
+    phone = models.CharField("телефон", max_length=50, blank=True)
+    created_at = models.DateTimeField("создана", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "организация"
+        verbose_name_plural = "организации"
+        ordering = ["short_name"]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("org_home", args=[self.slug])
+
+
+class PersonQuerySet(models.QuerySet):
+    def for_org(self, org: Organization) -> PersonQuerySet:
+        return self.filter(organization=org)
+
+    def working(self) -> PersonQuerySet:
+        return self.filter(left_on__isnull=True)
+
+    def search(self, text: str) -> PersonQuerySet:
+        """Find by any part of the full name, ignoring case and ё/е (works the same on SQLite and PostgreSQL)."""
+        key = name_key(text)
+        if not key:
+            return self
+        qs = self
+        for word in key.split():
+            qs = qs.filter(name_key__contains=word)
+        return qs
+
+
+class Person(models.Model):
+    """A staff member of one organisation. May have a user account to log in with."""
+
+    class Category(models.TextChoices):
+        NONE = "none", "Без категории"
+        CONFORMITY = "conformity", "Соответствие занимаемой должности"
+        FIRST = "first", "Первая"
+        HIGHEST = "highest", "Высшая"
+        METHODIST = "methodist", "Педагог-методист"
+        MENTOR = "mentor", "Педагог-наставник"
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="организация", on_delete=models.CASCADE, related_name="people"
+    )
+    surname = models.CharField("фамилия", max_length=100)
+    name = models.CharField("имя", max_length=100)
+    patronymic = models.CharField("отчество", max_length=100, blank=True)
+    position = models.CharField("должность", max_length=200)
+    qualification_category = models.CharField(
+        "квалификационная категория", max_length=20, choices=Category.choices, default=Category.NONE
+    )
+    experience_years = models.PositiveSmallIntegerField("педагогический стаж, лет", null=True, blank=True)
+    email = models.EmailField("электронная почта", blank=True)
+    phone = models.CharField(
+        "телефон",
+        max_length=30,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9+()\-\s]{5,30}$", "Телефон: цифры, пробелы, скобки, + и -.")],
+    )
+    hired_on = models.DateField("принят на работу", null=True, blank=True)
+    left_on = models.DateField("уволен", null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="учётная запись",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+    )
+    # Lower-case «фамилия имя отчество» with ё→е: search and duplicate checks that behave the same on every database.
+    name_key = models.CharField(max_length=310, editable=False, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "работник"
+        verbose_name_plural = "работники"
+        ordering = ["surname", "name", "patronymic", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "user"],
+                condition=models.Q(user__isnull=False),
+                name="person_one_account_per_org",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(left_on__isnull=True)
+                | models.Q(hired_on__isnull=True)
+                | models.Q(left_on__gte=models.F("hired_on")),
+                name="person_left_after_hired",
+            ),
+        ]
+        indexes = [models.Index(Lower("email"), name="person_email_lower")]
+
+    def __str__(self) -> str:
+        return self.short_name
+
+    def save(self, *args, **kwargs) -> None:
+        self.name_key = name_key(self.full_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"surname", "name", "patronymic"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.surname, self.name, self.patronymic) if part)
+
+    @property
+    def short_name(self) -> str:
+        """«Иванова М. П.» — the form lists and signatures use."""
+        return initials_name(self.surname, self.name, self.patronymic)
+
+    @property
+    def is_working(self) -> bool:
+        return self.left_on is None
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:person_detail", args=[self.organization.slug, self.pk])
+
+
+class RoleQuerySet(models.QuerySet):
+    def for_user(self, user) -> RoleQuerySet:
+        return self.filter(person__user=user, person__left_on__isnull=True).select_related(
+            "person", "person__organization"
+        )
+
+    def for_org(self, org: Organization) -> RoleQuerySet:
+        return self.filter(person__organization=org)
+
+
+class Role(models.Model):
+    """A role a staff member holds in their organisation; one person may hold several."""
+
+    class Kind(models.TextChoices):
+        HEAD = "head", "Руководитель"
+        CURATOR = "curator", "Куратор"
+        MENTOR = "mentor", "Наставник"
+        MENTEE = "mentee", "Наставляемый"
+        COUNCIL = "council", "Методический совет"
+        ADMIN = "admin", "Администратор"
+
+    person = models.ForeignKey(Person, verbose_name="работник", on_delete=models.CASCADE, related_name="roles")
+    kind = models.CharField("роль", max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField("назначена", auto_now_add=True)
+
+    objects = RoleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "роль"
+        verbose_name_plural = "роли"
+        ordering = ["person", "kind"]
+        constraints = [models.UniqueConstraint(fields=["person", "kind"], name="role_once_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.person.short_name} — {self.get_kind_display()}"
+
+
+# Order in which roles are offered after login and listed in the role switcher.
+ROLE_PRIORITY = [
+    Role.Kind.HEAD,
+    Role.Kind.CURATOR,
+    Role.Kind.ADMIN,
+    Role.Kind.COUNCIL,
+    Role.Kind.MENTOR,
+    Role.Kind.MENTEE,
+]
+
+
+class ReferenceItem(models.Model):
+    """An entry of one of the organisation's reference lists. Entries with a code come from fixtures/."""
+
+    organization = models.ForeignKey(Organization, verbose_name="организация", on_delete=models.CASCADE)
+    code = models.SlugField(
+        "код",
+        max_length=40,
+        blank=True,
+        help_text="Служебный код записи из типового справочника; у добавленных организацией записей пуст.",
+    )
+    name = models.CharField("наименование", max_length=200)
+    description = models.TextField("пояснение", blank=True)
+    position = models.PositiveSmallIntegerField("порядок", default=100)
+    is_active = models.BooleanField("используется", default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def reference_constraints(cls, prefix: str) -> list[models.BaseConstraint]:
+        return [
+            models.UniqueConstraint(fields=["organization", "name"], name=f"{prefix}_unique_name"),
+            models.UniqueConstraint(
+                fields=["organization", "code"], condition=~models.Q(code=""), name=f"{prefix}_unique_code"
+            ),
+        ]
+
+
+class MentoringForm(ReferenceItem):
+    class Meta(ReferenceItem.Meta):
+        verbose_name = "форма наставничества"
+        verbose_name_plural = "формы наставничества"
+        constraints = ReferenceItem.reference_constraints("mentoringform")
+
+
+class MentoringKind(ReferenceItem):
+    class Meta(ReferenceItem.Meta):
+        verbose_name = "вид наставничества"
+        verbose_name_plural = "виды наставничества"
+        constraints = ReferenceItem.reference_constraints("mentoringkind")
+
+
+class Direction(ReferenceItem):
+    class Meta(ReferenceItem.Meta):
+        verbose_name = "направление деятельности"
+        verbose_name_plural = "направления деятельности"
+        constraints = ReferenceItem.reference_constraints("direction")
+
+
+class MenteeCategory(ReferenceItem):
+    class Meta(ReferenceItem.Meta):
+        verbose_name = "категория наставляемых"
+        verbose_name_plural = "категории наставляемых"
+        constraints = ReferenceItem.reference_constraints("menteecategory")
+
+
+REFERENCE_LISTS: dict[str, type[ReferenceItem]] = {
+    "forms": MentoringForm,
+    "kinds": MentoringKind,
+    "directions": Direction,
+    "categories": MenteeCategory,
+}

@@ -1,0 +1,227 @@
+"""Staff of an organisation, their roles and accounts, the organisation's card and reference lists."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from people.access import STAFF_EDITORS, STAFF_VIEWERS, OrgAccess, get_person_for_user, org_view
+from people.forms import AccountForm, OrganizationForm, PersonForm, RolesForm, reference_form_class
+from people.models import REFERENCE_LISTS, Person, Role
+
+User = get_user_model()
+PAGE_SIZE = 25
+ADMIN = Role.Kind.ADMIN
+REFERENCE_EDITORS = (Role.Kind.ADMIN,)
+REFERENCE_VIEWERS = (Role.Kind.ADMIN, Role.Kind.CURATOR)
+
+
+def _page(request: HttpRequest, qs, size: int = PAGE_SIZE):
+    return Paginator(qs, size).get_page(request.GET.get("page"))
+
+
+@org_view(*STAFF_VIEWERS)
+def staff_list(request: HttpRequest, access: OrgAccess) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    role = request.GET.get("role", "")
+    show = request.GET.get("show", "working")
+    qs = Person.objects.for_org(access.org).search(q).select_related("user")
+    qs = qs.prefetch_related(Prefetch("roles", queryset=Role.objects.order_by("kind")))
+    if role in Role.Kind.values:
+        qs = qs.filter(roles__kind=role)
+    if show != "all":
+        qs = qs.working()
+    context = {
+        "access": access,
+        "page": _page(request, qs),
+        "q": q,
+        "role": role,
+        "show": show,
+        "role_choices": Role.Kind.choices,
+        "can_edit": access.has(*STAFF_EDITORS),
+    }
+    return render(request, "people/staff_list.html", context)
+
+
+@org_view()
+def person_detail(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    person = get_person_for_user(access, pk)
+    context = {
+        "access": access,
+        "person": person,
+        "roles": list(person.roles.all()),
+        "can_edit": access.has(*STAFF_EDITORS),
+        "can_manage_roles": access.has(ADMIN),
+    }
+    return render(request, "people/person_detail.html", context)
+
+
+@org_view()
+def my_card(request: HttpRequest, access: OrgAccess) -> HttpResponse:
+    return redirect("people:person_detail", access.org.slug, access.person.pk)
+
+
+@org_view(*STAFF_EDITORS)
+def person_create(request: HttpRequest, access: OrgAccess) -> HttpResponse:
+    form = PersonForm(request.POST or None, organization=access.org)
+    if request.method == "POST" and form.is_valid():
+        person = form.save()
+        messages.success(request, f"Работник {person.short_name} добавлен.")
+        return redirect(person)
+    return render(request, "people/person_form.html", {"access": access, "form": form, "person": None})
+
+
+@org_view(*STAFF_EDITORS)
+def person_edit(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    person = get_person_for_user(access, pk, editing=True)
+    form = PersonForm(request.POST or None, instance=person, organization=access.org)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Изменения сохранены.")
+        return redirect(person)
+    return render(request, "people/person_form.html", {"access": access, "form": form, "person": person})
+
+
+@org_view(ADMIN)
+def person_roles(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    person = get_person_for_user(access, pk, editing=True)
+    current = set(person.roles.values_list("kind", flat=True))
+    form = RolesForm(request.POST or None, initial={"roles": sorted(current)})
+    if request.method == "POST" and form.is_valid():
+        wanted = set(form.cleaned_data["roles"])
+        if person == access.person and ADMIN in current and ADMIN not in wanted:
+            form.add_error("roles", "Нельзя снять роль администратора с самого себя — попросите другого администратора.")
+        else:
+            with transaction.atomic():
+                person.roles.filter(kind__in=current - wanted).delete()
+                Role.objects.bulk_create([Role(person=person, kind=k) for k in wanted - current])
+            messages.success(request, "Роли сохранены.")
+            return redirect(person)
+    return render(request, "people/person_roles.html", {"access": access, "form": form, "person": person})
+
+
+@org_view(ADMIN)
+def person_account(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    """Give a staff member a login; they set their own password from the e-mailed link."""
+    person = get_person_for_user(access, pk, editing=True)
+    if person.user_id:
+        return render(request, "people/person_account.html", {"access": access, "person": person, "form": None})
+    form = AccountForm(request.POST or None, initial={"email": person.email})
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            user = User.objects.create_user(
+                username=form.cleaned_data["username"],
+                email=form.cleaned_data["email"],
+                first_name=person.name,
+                last_name=person.surname,
+            )
+            person.user = user
+            person.email = person.email or user.email
+            person.save(update_fields=["user", "email", "updated_at"])
+        _send_password_link(request, user.email)
+        messages.success(request, f"Учётная запись создана. Письмо для установки пароля отправлено на {user.email}.")
+        return redirect(person)
+    return render(request, "people/person_account.html", {"access": access, "person": person, "form": form})
+
+
+def _send_password_link(request: HttpRequest, email: str) -> None:
+    reset = PasswordResetForm({"email": email})
+    if reset.is_valid():
+        reset.save(
+            request=request,
+            use_https=request.is_secure(),
+            subject_template_name="registration/account_invite_subject.txt",
+            email_template_name="registration/account_invite_email.txt",
+        )
+
+
+@require_POST
+@org_view(ADMIN)
+def person_account_toggle(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    person = get_person_for_user(access, pk, editing=True)
+    if not person.user_id:
+        raise Http404
+    if person == access.person:
+        messages.error(request, "Нельзя отключить собственную учётную запись.")
+        return redirect(person)
+    user = person.user
+    user.is_active = not user.is_active
+    user.save(update_fields=["is_active"])
+    messages.success(request, "Вход разрешён." if user.is_active else "Вход отключён.")
+    return redirect(person)
+
+
+@require_POST
+@org_view(ADMIN)
+def person_account_invite(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    person = get_person_for_user(access, pk, editing=True)
+    if not person.user_id or not person.user.email:
+        messages.error(request, "У работника нет учётной записи с электронной почтой.")
+    else:
+        _send_password_link(request, person.user.email)
+        messages.success(request, f"Письмо для установки пароля отправлено на {person.user.email}.")
+    return redirect(person)
+
+
+@org_view(ADMIN, Role.Kind.HEAD)
+def org_settings(request: HttpRequest, access: OrgAccess) -> HttpResponse:
+    form = OrganizationForm(request.POST or None, instance=access.org)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Сведения об организации сохранены.")
+        return redirect("people:org_settings", access.org.slug)
+    return render(request, "people/org_settings.html", {"access": access, "form": form})
+
+
+@org_view(*REFERENCE_VIEWERS)
+def reference_index(request: HttpRequest, access: OrgAccess) -> HttpResponse:
+    return redirect("people:reference_list", access.org.slug, next(iter(REFERENCE_LISTS)))
+
+
+def _reference_model(key: str):
+    try:
+        return REFERENCE_LISTS[key]
+    except KeyError:
+        raise Http404 from None
+
+
+@org_view(*REFERENCE_VIEWERS)
+def reference_list(request: HttpRequest, access: OrgAccess, key: str) -> HttpResponse:
+    model = _reference_model(key)
+    can_edit = access.has(*REFERENCE_EDITORS)
+    form = reference_form_class(model)(request.POST or None, organization=access.org)
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404
+        if form.is_valid():
+            item = form.save()
+            messages.success(request, f"Запись «{item.name}» добавлена.")
+            return redirect("people:reference_list", access.org.slug, key)
+    context = {
+        "access": access,
+        "key": key,
+        "model_name": model._meta.verbose_name_plural,
+        "items": model.objects.filter(organization=access.org),
+        "lists": [(k, m._meta.verbose_name_plural) for k, m in REFERENCE_LISTS.items()],
+        "form": form if can_edit else None,
+        "can_edit": can_edit,
+    }
+    return render(request, "people/reference_list.html", context)
+
+
+@org_view(*REFERENCE_EDITORS)
+def reference_edit(request: HttpRequest, access: OrgAccess, key: str, pk: int) -> HttpResponse:
+    model = _reference_model(key)
+    item = get_object_or_404(model.objects.filter(organization=access.org), pk=pk)
+    form = reference_form_class(model)(request.POST or None, instance=item, organization=access.org)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Изменения сохранены.")
+        return redirect("people:reference_list", access.org.slug, key)
+    context = {"access": access, "key": key, "item": item, "form": form, "model_name": model._meta.verbose_name}
+    return render(request, "people/reference_edit.html", context)
