@@ -25,8 +25,10 @@ def org_home(request: HttpRequest, org: str) -> HttpResponse:
 
 
 def _staff_figures(access: OrgAccess) -> dict:
-    people = Person.objects.for_org(access.org).working().aggregate(
-        total=Count("id"), with_account=Count("id", filter=Q(user__isnull=False))
+    people = (
+        Person.objects.for_org(access.org)
+        .working()
+        .aggregate(total=Count("id"), with_account=Count("id", filter=Q(user__isnull=False)))
     )
     by_role = dict(
         Role.objects.for_org(access.org)

@@ -140,6 +140,9 @@ class Person(models.Model):
             kwargs["update_fields"] = {*update_fields, "name_key"}
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("people:person_detail", args=[self.organization.slug, self.pk])
+
     @property
     def full_name(self) -> str:
         return " ".join(part for part in (self.surname, self.name, self.patronymic) if part)
@@ -152,9 +155,6 @@ class Person(models.Model):
     @property
     def is_working(self) -> bool:
         return self.left_on is None
-
-    def get_absolute_url(self) -> str:
-        return reverse("people:person_detail", args=[self.organization.slug, self.pk])
 
 
 class RoleQuerySet(models.QuerySet):

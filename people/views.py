@@ -95,7 +95,7 @@ def person_roles(request: HttpRequest, access: OrgAccess, pk: int) -> HttpRespon
     if request.method == "POST" and form.is_valid():
         wanted = set(form.cleaned_data["roles"])
         if person == access.person and ADMIN in current and ADMIN not in wanted:
-            form.add_error("roles", "Нельзя снять роль администратора с самого себя — попросите другого администратора.")
+            form.add_error("roles", "Нельзя снять роль администратора с самого себя: попросите другого администратора.")
         else:
             with transaction.atomic():
                 person.roles.filter(kind__in=current - wanted).delete()
