@@ -51,6 +51,7 @@ def _role_holders(access: OrgAccess, *kinds: str) -> list[Person]:
         Person.objects.for_org(access.org)
         .working()
         .filter(roles__kind__in=kinds)
+        .select_related("organization")  # each row links to the person's card, whose URL names the organisation
         .distinct()
         .order_by("surname", "name")
     )

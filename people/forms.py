@@ -94,6 +94,8 @@ class AccountForm(forms.Form):
 
 
 class OrganizationForm(forms.ModelForm):
+    site = forms.URLField(label="Официальный сайт", required=False, assume_scheme="https")
+
     class Meta:
         model = Organization
         fields = ["full_name", "short_name", "kind", "municipality", "region", "address", "site", "email", "phone"]
@@ -108,8 +110,10 @@ class ReferenceItemForm(forms.ModelForm):
 
     def clean_name(self) -> str:
         name = clean_spaces(self.cleaned_data["name"])
-        clash = type(self.instance).objects.filter(organization=self.instance.organization, name__iexact=name)
-        if clash.exclude(pk=self.instance.pk).exists():
+        # Compared in Python: SQLite's iexact ignores case for Latin letters only. A list has a few dozen entries.
+        others = type(self.instance).objects.filter(organization=self.instance.organization)
+        taken = others.exclude(pk=self.instance.pk).values_list("name", flat=True)
+        if name.casefold() in {other.casefold() for other in taken}:
             raise forms.ValidationError("Такая запись в справочнике уже есть.")
         return name
 

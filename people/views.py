@@ -30,7 +30,7 @@ def staff_list(request: HttpRequest, access: OrgAccess) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     role = request.GET.get("role", "")
     show = request.GET.get("show", "working")
-    qs = Person.objects.for_org(access.org).search(q).select_related("user")
+    qs = Person.objects.for_org(access.org).search(q).select_related("user", "organization")
     qs = qs.prefetch_related(Prefetch("roles", queryset=Role.objects.order_by("kind")))
     if role in Role.Kind.values:
         qs = qs.filter(roles__kind=role)
@@ -91,7 +91,8 @@ def person_edit(request: HttpRequest, access: OrgAccess, pk: int) -> HttpRespons
 def person_roles(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
     person = get_person_for_user(access, pk, editing=True)
     current = set(person.roles.values_list("kind", flat=True))
-    form = RolesForm(request.POST or None, initial={"roles": sorted(current)})
+    # Not `request.POST or None`: unticking every role posts no fields, and that is an answer, not an unsent form.
+    form = RolesForm(request.POST if request.method == "POST" else None, initial={"roles": sorted(current)})
     if request.method == "POST" and form.is_valid():
         wanted = set(form.cleaned_data["roles"])
         if person == access.person and ADMIN in current and ADMIN not in wanted:
@@ -123,14 +124,28 @@ def person_account(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResp
             person.user = user
             person.email = person.email or user.email
             person.save(update_fields=["user", "email", "updated_at"])
-        _send_password_link(request, user.email)
+        _send_password_link(request, user)
         messages.success(request, f"Учётная запись создана. Письмо для установки пароля отправлено на {user.email}.")
         return redirect(person)
     return render(request, "people/person_account.html", {"access": access, "person": person, "form": form})
 
 
-def _send_password_link(request: HttpRequest, email: str) -> None:
-    reset = PasswordResetForm({"email": email})
+class _PasswordLinkForm(PasswordResetForm):
+    """Password reset for one known account, including a new one that has no password yet.
+
+    The stock form skips accounts without a usable password, which is every account we have just created.
+    """
+
+    def __init__(self, user) -> None:
+        super().__init__({"email": user.email})
+        self.user = user
+
+    def get_users(self, email: str) -> list:
+        return [self.user] if self.user.is_active else []
+
+
+def _send_password_link(request: HttpRequest, user) -> None:
+    reset = _PasswordLinkForm(user)
     if reset.is_valid():
         reset.save(
             request=request,
@@ -140,8 +155,8 @@ def _send_password_link(request: HttpRequest, email: str) -> None:
         )
 
 
-@require_POST
 @org_view(ADMIN)
+@require_POST
 def person_account_toggle(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
     person = get_person_for_user(access, pk, editing=True)
     if not person.user_id:
@@ -156,14 +171,14 @@ def person_account_toggle(request: HttpRequest, access: OrgAccess, pk: int) -> H
     return redirect(person)
 
 
-@require_POST
 @org_view(ADMIN)
+@require_POST
 def person_account_invite(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
     person = get_person_for_user(access, pk, editing=True)
     if not person.user_id or not person.user.email:
         messages.error(request, "У работника нет учётной записи с электронной почтой.")
     else:
-        _send_password_link(request, person.user.email)
+        _send_password_link(request, person.user)
         messages.success(request, f"Письмо для установки пароля отправлено на {person.user.email}.")
     return redirect(person)
 

@@ -1,0 +1,126 @@
+"""Shared fixtures: fast password hashing, two organisations and a logged-in client for each persona.
+
+A persona is a staff member with an account and a role in `org` (or, for `outsider`, every managing role in
+`other_org`). Each has its own client, so one test can act as several people. tests/e2e reuses the same
+fixtures: `persona.user.username` with `tests.factories.PASSWORD` logs in through the form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import AbstractBaseUser
+from django.test import Client
+
+from people.models import Organization, Person, Role
+from tests.factories import PASSWORD, OrganizationFactory, PersonFactory
+
+
+@dataclass
+class Persona:
+    client: Client
+    person: Person
+    user: AbstractBaseUser
+    password: str = PASSWORD
+
+    @property
+    def org(self) -> Organization:
+        return self.person.organization
+
+
+def make_persona(org: Organization, *kinds: str, **person_fields) -> Persona:
+    """A staff member of `org` holding `kinds`, with an account, and a client logged in as them."""
+    person = PersonFactory(organization=org, roles=list(kinds), with_account=True, **person_fields)
+    client = Client()
+    # force_login: django-axes needs a request to authenticate, which client.login() does not give it.
+    client.force_login(person.user)
+    return Persona(client=client, person=person, user=person.user)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    """The production hasher takes a good fraction of a second per password; tests do not need that."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def org(db) -> Organization:
+    return OrganizationFactory(
+        slug="school-1",
+        short_name="МБОУ «СОШ № 1»",
+        full_name="Муниципальное бюджетное общеобразовательное учреждение «Средняя общеобразовательная школа № 1»",
+        reference_lists=True,
+    )
+
+
+@pytest.fixture
+def other_org(db) -> Organization:
+    return OrganizationFactory(
+        slug="ds-2",
+        short_name="МБДОУ «Детский сад № 2»",
+        full_name="Муниципальное бюджетное дошкольное образовательное учреждение «Детский сад № 2»",
+        kind=Organization.Kind.KINDERGARTEN,
+        reference_lists=True,
+    )
+
+
+@pytest.fixture
+def persona(db):
+    """Make further personas: ``persona(org, "mentor", "mentee", surname="Яковлева")``."""
+    return make_persona
+
+
+@pytest.fixture
+def head(org) -> Persona:
+    return make_persona(
+        org, Role.Kind.HEAD, surname="Сорокина", name="Анна", patronymic="Павловна", position="Директор"
+    )
+
+
+@pytest.fixture
+def curator(org) -> Persona:
+    return make_persona(
+        org,
+        Role.Kind.CURATOR,
+        surname="Белова",
+        name="Наталья",
+        patronymic="Сергеевна",
+        position="Заместитель директора",
+    )
+
+
+@pytest.fixture
+def mentor(org) -> Persona:
+    return make_persona(
+        org, Role.Kind.MENTOR, surname="Фролова", name="Галина", patronymic="Петровна", position="Учитель математики"
+    )
+
+
+@pytest.fixture
+def mentee(org) -> Persona:
+    return make_persona(
+        org, Role.Kind.MENTEE, surname="Смирнова", name="Дарья", patronymic="Андреевна", position="Учитель физики"
+    )
+
+
+@pytest.fixture
+def admin(org) -> Persona:
+    return make_persona(
+        org, Role.Kind.ADMIN, surname="Тихонова", name="Елена", patronymic="Олеговна", position="Делопроизводитель"
+    )
+
+
+@pytest.fixture
+def outsider(other_org) -> Persona:
+    """Administrator, curator and head of another organisation: every managing role, just not in `org`."""
+    return make_persona(
+        other_org,
+        Role.Kind.ADMIN,
+        Role.Kind.CURATOR,
+        Role.Kind.HEAD,
+        surname="Лаптев",
+        name="Сергей",
+        patronymic="Иванович",
+        position="Заведующий",
+    )
