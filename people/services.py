@@ -1,14 +1,27 @@
-"""Workflows over several people models: setting up an organisation's reference lists."""
+"""Workflows over several people models: reference lists of a new organisation, consent withdrawal, purge."""
 
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
-from people.models import REFERENCE_LISTS, Organization
+from people.models import (
+    REFERENCE_LISTS,
+    Consent,
+    MenteeEntry,
+    MentorEntry,
+    Organization,
+    Person,
+    PurgeRecord,
+    Purpose,
+    has_consent,
+)
 
 REFERENCE_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "reference_lists.json"
 
@@ -48,3 +61,85 @@ def install_reference_lists(org: Organization, path: Path = REFERENCE_FIXTURE) -
         model.objects.bulk_create(new)
         added += len(new)
     return added
+
+
+@transaction.atomic
+def withdraw_consent(consent: Consent, *, by=None, on: date | None = None) -> None:
+    """Withdraw a consent and apply its consequences at once.
+
+    Withdrawing the personal-data consent takes the person out of both banks (their data stays until
+    `purge_withdrawn` destroys it after the retention period).
+    """
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    consent.withdraw(by=by, on=on)
+    if consent.purpose != Purpose.PERSONAL_DATA:
+        return
+    note = "Отозвано согласие на обработку персональных данных."
+    for entry in MenteeEntry.objects.filter(person=consent.person).open().select_for_update():
+        target = (
+            MenteeEntry.Status.DECLINED if entry.status == MenteeEntry.Status.REQUESTED else MenteeEntry.Status.LEFT
+        )
+        entry.change_status(target, by=by, note=note)
+    for entry in MentorEntry.objects.filter(person=consent.person).in_bank().select_for_update():
+        entry.change_status(MentorEntry.Status.RELEASED, by=by, note=note)
+
+
+def purge_due(org: Organization | None = None, *, days: int, today: date | None = None):
+    """People whose personal-data consent was withdrawn at least `days` ago, with no active one, not yet purged."""
+    today = today or timezone.localdate()
+    withdrawn = Consent.objects.filter(
+        person=OuterRef("pk"),
+        purpose=Purpose.PERSONAL_DATA,
+        withdrawn_on__lte=today - timedelta(days=days),
+    )
+    qs = (
+        Person.objects.filter(anonymized_at__isnull=True)
+        .filter(Exists(withdrawn))
+        .exclude(has_consent(Purpose.PERSONAL_DATA))
+    )
+    return qs.filter(organization=org) if org else qs
+
+
+@transaction.atomic
+def purge_person(person: Person, *, by: str) -> PurgeRecord:
+    """Destroy a person's personal data: name, contacts, free texts and scans; log what was destroyed."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    last_withdrawal = (
+        Consent.objects.filter(person=person, purpose=Purpose.PERSONAL_DATA, withdrawn_on__isnull=False)
+        .order_by("-withdrawn_on")
+        .values_list("withdrawn_on", flat=True)
+        .first()
+    )
+    user = person.user
+    destroyed = person.anonymize()
+    person.roles.all().delete()
+    if user is not None and not user.people.exists():
+        # The login holds the name and e-mail too; an account serving no other organisation goes with them.
+        user.delete()
+        destroyed.append("account")
+    mentee_texts = MenteeEntry.objects.filter(person=person).exclude(difficulties="", support_given="", status_note="")
+    if mentee_texts.exists():
+        destroyed.append("mentee_requests")
+        mentee_texts.update(difficulties="", support_given="", status_note="")
+    mentor_texts = MentorEntry.objects.filter(person=person).exclude(motivation="", subjects="", status_note="")
+    if mentor_texts.exists():
+        destroyed.append("mentor_questionnaires")
+        mentor_texts.update(motivation="", subjects="", status_note="")
+    # History rows of the banks keep copies of the free texts: they go too.
+    MenteeEntry.history.filter(person_id=person.pk).delete()
+    MentorEntry.history.filter(person_id=person.pk).delete()
+    scans = list(Consent.objects.filter(person=person).exclude(scan=""))
+    for consent in scans:
+        consent.scan.delete(save=False)
+        consent.scan = ""
+        consent.save(update_fields=["scan"])
+    if scans:
+        destroyed.append("consent_scans")
+    return PurgeRecord.objects.create(
+        organization=person.organization,
+        person=person,
+        label=person.full_name,
+        consent_withdrawn_on=last_withdrawal or timezone.localdate(),
+        destroyed=destroyed,
+        purged_by=by,
+    )

@@ -7,6 +7,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 
 from people.text import initials_name, name_key
 
@@ -104,6 +105,7 @@ class Person(models.Model):
         blank=True,
         related_name="people",
     )
+    anonymized_at = models.DateTimeField("персональные данные уничтожены", null=True, blank=True, editable=False)
     # Lower-case «фамилия имя отчество» with ё→е: search and duplicate checks that behave the same on every database.
     name_key = models.CharField(max_length=310, editable=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -155,6 +157,24 @@ class Person(models.Model):
     @property
     def is_working(self) -> bool:
         return self.left_on is None
+
+    # Fields that hold personal data and are destroyed by `anonymize`.
+    PERSONAL_FIELDS = ("surname", "name", "patronymic", "email", "phone", "hired_on", "left_on", "user")
+
+    def anonymize(self) -> list[str]:
+        """Replace the person's personal data with an anonymous label; return the names of destroyed fields."""
+        destroyed = [f for f in self.PERSONAL_FIELDS if getattr(self, f if f != "user" else "user_id")]
+        self.surname = "Обезличено"
+        self.name = f"№ {self.pk}"
+        self.patronymic = ""
+        self.email = ""
+        self.phone = ""
+        self.hired_on = None
+        self.left_on = None
+        self.user = None
+        self.anonymized_at = timezone.now()
+        self.save()
+        return destroyed
 
 
 class RoleQuerySet(models.QuerySet):

@@ -1,0 +1,53 @@
+"""People app models, split by concept: organisations and staff, consents, the banks."""
+
+from people.models.bank import MenteeEntry, MentorEntry, TrainingEvent
+from people.models.consent import (
+    Consent,
+    ConsentRequired,
+    ConsentText,
+    PurgeRecord,
+    Purpose,
+    has_consent,
+    require_consent,
+)
+from people.models.imports import StaffImport
+from people.models.organization import (
+    REFERENCE_LISTS,
+    ROLE_PRIORITY,
+    Direction,
+    MenteeCategory,
+    MentoringForm,
+    MentoringKind,
+    Organization,
+    Person,
+    PersonQuerySet,
+    ReferenceItem,
+    Role,
+    RoleQuerySet,
+)
+
+__all__ = [
+    "REFERENCE_LISTS",
+    "ROLE_PRIORITY",
+    "Consent",
+    "ConsentRequired",
+    "ConsentText",
+    "Direction",
+    "MenteeCategory",
+    "MenteeEntry",
+    "MentorEntry",
+    "MentoringForm",
+    "MentoringKind",
+    "Organization",
+    "Person",
+    "PersonQuerySet",
+    "PurgeRecord",
+    "Purpose",
+    "ReferenceItem",
+    "Role",
+    "RoleQuerySet",
+    "StaffImport",
+    "TrainingEvent",
+    "has_consent",
+    "require_consent",
+]

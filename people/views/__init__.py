@@ -1,0 +1,1 @@
+"""Views of the people app, one module per concept; each module lists its own URL patterns."""

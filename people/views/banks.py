@@ -1,0 +1,3 @@
+"""TODO: filled by the banks work of the banks issue."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""TODO: filled by the consents work of the banks issue."""
+
+urlpatterns: list = []

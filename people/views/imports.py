@@ -1,0 +1,3 @@
+"""TODO: filled by the imports work of the banks issue."""
+
+urlpatterns: list = []
