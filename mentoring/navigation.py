@@ -14,29 +14,63 @@ class NavItem:
     label: str
     url_name: str
     icon: str
-    # Extra positional URL arguments after the organisation slug.
-    args: tuple = ()
 
-    def url(self, org_slug: str) -> str:
-        return reverse(self.url_name, args=[org_slug, *self.args])
+    def as_dict(self, org_slug: str) -> dict:
+        return {"label": self.label, "icon": self.icon, "url": reverse(self.url_name, args=[org_slug])}
 
 
-HOME = NavItem("Главная", "role_home", "house", ())
+@dataclass(frozen=True)
+class NavGroup:
+    """A dropdown in the menu: keeps the bar short enough for a laptop screen."""
+
+    label: str
+    icon: str
+    items: tuple[NavItem, ...]
+
+    def as_dict(self, org_slug: str) -> dict:
+        children = [item.as_dict(org_slug) for item in self.items]
+        return {"label": self.label, "icon": self.icon, "children": children}
+
+
 STAFF = NavItem("Работники", "people:staff_list", "people")
-ORG = NavItem("Организация", "people:org_settings", "building")
+MENTEES = NavItem("Банк наставляемых", "people:mentee_bank", "person-up")
+MENTORS = NavItem("Банк наставников", "people:mentor_bank", "mortarboard")
+TRAININGS = NavItem("Обучение наставников", "people:training_list", "easel")
+NO_CONSENT = NavItem("Без согласия на обработку ПД", "people:bank_without_consent", "exclamation-circle")
+CONSENT_TEXTS = NavItem("Тексты согласий", "people:consent_texts", "file-earmark-text")
+PURGE_LOG = NavItem("Журнал уничтожения ПД", "people:purge_log", "shield-lock")
+ORG = NavItem("Сведения об организации", "people:org_settings", "building")
 REFERENCE = NavItem("Справочники", "people:reference_index", "journal-text")
-PROFILE = NavItem("Моя карточка", "people:my_card", "person-vcard")
+MY_CARD = NavItem("Моя карточка", "people:my_card", "person-vcard")
+MY_REQUEST = NavItem("Мой запрос", "people:my_request", "chat-square-text")
+MY_QUESTIONNAIRE = NavItem("Моя анкета наставника", "people:my_questionnaire", "clipboard-check")
+MY_CONSENTS = NavItem("Мои согласия", "people:my_consents", "check2-square")
 
-NAVIGATION: dict[str, list[NavItem]] = {
-    Role.Kind.HEAD: [STAFF, ORG],
-    Role.Kind.CURATOR: [STAFF, REFERENCE],
-    Role.Kind.ADMIN: [STAFF, REFERENCE, ORG],
-    Role.Kind.COUNCIL: [STAFF],
-    Role.Kind.MENTOR: [PROFILE],
-    Role.Kind.MENTEE: [PROFILE],
+BANKS_MANAGED = NavGroup("Банки", "collection", (MENTEES, MENTORS, TRAININGS, NO_CONSENT))
+BANKS_VIEWED = NavGroup("Банки", "collection", (MENTEES, MENTORS, TRAININGS))
+
+NAVIGATION: dict[str, list[NavItem | NavGroup]] = {
+    Role.Kind.HEAD: [
+        STAFF,
+        BANKS_VIEWED,
+        NavGroup("Организация", "building", (ORG, CONSENT_TEXTS, PURGE_LOG)),
+    ],
+    Role.Kind.CURATOR: [
+        STAFF,
+        BANKS_MANAGED,
+        NavGroup("Документы", "folder2", (CONSENT_TEXTS, REFERENCE)),
+    ],
+    Role.Kind.ADMIN: [
+        STAFF,
+        BANKS_MANAGED,
+        NavGroup("Настройки", "gear", (ORG, REFERENCE, CONSENT_TEXTS, PURGE_LOG)),
+    ],
+    Role.Kind.COUNCIL: [STAFF, BANKS_VIEWED],
+    Role.Kind.MENTOR: [MY_QUESTIONNAIRE, MY_CONSENTS, MY_CARD],
+    Role.Kind.MENTEE: [MY_REQUEST, MY_CONSENTS, MY_CARD],
 }
 
 
 def items_for(org_slug: str, role: str) -> list[dict]:
-    home = {"label": HOME.label, "icon": HOME.icon, "url": reverse("role_home", args=[org_slug, role])}
-    return [home] + [{"label": i.label, "icon": i.icon, "url": i.url(org_slug)} for i in NAVIGATION[role]]
+    home = {"label": "Главная", "icon": "house", "url": reverse("role_home", args=[org_slug, role])}
+    return [home] + [entry.as_dict(org_slug) for entry in NAVIGATION[role]]

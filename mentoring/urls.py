@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -19,8 +18,5 @@ urlpatterns = [
     path("o/<slug:org>/home/<slug:role>/", views.role_home, name="role_home"),
     path("o/<slug:org>/", include("people.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (consent scans, imported lists) hold personal data: they are never served from MEDIA_URL,
+# only through views that check access to the record they belong to.

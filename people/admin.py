@@ -1,6 +1,19 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from people.models import REFERENCE_LISTS, Organization, Person, Role
+from people.models import (
+    REFERENCE_LISTS,
+    Consent,
+    ConsentText,
+    MenteeEntry,
+    MentorEntry,
+    Organization,
+    Person,
+    PurgeRecord,
+    Role,
+    StaffImport,
+    TrainingEvent,
+)
 from people.services import install_reference_lists
 
 
@@ -39,3 +52,70 @@ for model in REFERENCE_LISTS.values():
         list_display = ["name", "organization", "code", "position", "is_active"]
         list_filter = ["organization", "is_active"]
         search_fields = ["name", "code"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that are evidence (consent versions, the purge log, imports) are not edited by hand."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ConsentText)
+class ConsentTextAdmin(ReadOnlyAdmin):
+    list_display = ["organization", "purpose", "version", "title", "created_at"]
+    list_filter = ["organization", "purpose"]
+
+
+@admin.register(Consent)
+class ConsentAdmin(ReadOnlyAdmin):
+    list_display = ["person", "purpose", "given_on", "withdrawn_on", "organization"]
+    list_filter = ["organization", "purpose"]
+    list_select_related = ["person", "organization"]
+    search_fields = ["person__name_key"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(PurgeRecord)
+class PurgeRecordAdmin(ReadOnlyAdmin):
+    list_display = ["label", "organization", "consent_withdrawn_on", "purged_at", "purged_by"]
+    list_filter = ["organization"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(StaffImport)
+class StaffImportAdmin(ReadOnlyAdmin):
+    list_display = ["original_name", "organization", "status", "created_at", "applied_at"]
+    list_filter = ["organization", "status"]
+
+
+@admin.register(MenteeEntry)
+class MenteeEntryAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "category", "status", "request_date", "organization"]
+    list_filter = ["organization", "status"]
+    list_select_related = ["person", "category", "organization"]
+    search_fields = ["person__name_key"]
+    raw_id_fields = ["person", "collected_by"]
+
+
+@admin.register(MentorEntry)
+class MentorEntryAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "status", "review", "capacity", "organization"]
+    list_filter = ["organization", "status", "review"]
+    list_select_related = ["person", "organization"]
+    search_fields = ["person__name_key"]
+    raw_id_fields = ["person"]
+
+
+@admin.register(TrainingEvent)
+class TrainingEventAdmin(admin.ModelAdmin):
+    list_display = ["date", "topic", "organization"]
+    list_filter = ["organization"]
+    filter_horizontal = ["attendees"]

@@ -87,14 +87,13 @@ def withdraw_consent(consent: Consent, *, by=None, on: date | None = None) -> No
 def purge_due(org: Organization | None = None, *, days: int, today: date | None = None):
     """People whose personal-data consent was withdrawn at least `days` ago, with no active one, not yet purged."""
     today = today or timezone.localdate()
-    withdrawn = Consent.objects.filter(
-        person=OuterRef("pk"),
-        purpose=Purpose.PERSONAL_DATA,
-        withdrawn_on__lte=today - timedelta(days=days),
-    )
+    cutoff = today - timedelta(days=days)
+    personal_data = Consent.objects.filter(person=OuterRef("pk"), purpose=Purpose.PERSONAL_DATA)
     qs = (
         Person.objects.filter(anonymized_at__isnull=True)
-        .filter(Exists(withdrawn))
+        .filter(Exists(personal_data.filter(withdrawn_on__lte=cutoff)))
+        # Counted from the latest withdrawal: an old one does not shorten the term of a consent given again.
+        .exclude(Exists(personal_data.filter(withdrawn_on__gt=cutoff)))
         .exclude(has_consent(Purpose.PERSONAL_DATA))
     )
     return qs.filter(organization=org) if org else qs
@@ -113,8 +112,12 @@ def purge_person(person: Person, *, by: str) -> PurgeRecord:
     user = person.user
     destroyed = person.anonymize()
     person.roles.all().delete()
+    _scrub_admin_log(Person, person.pk, person.full_name)
     if user is not None and not user.people.exists():
-        # The login holds the name and e-mail too; an account serving no other organisation goes with them.
+        # The login holds the name and e-mail too; an account serving no other organisation goes with them,
+        # and so do the login records that name it.
+        _scrub_login_records(user.get_username())
+        _scrub_admin_log(type(user), user.pk, person.full_name)
         user.delete()
         destroyed.append("account")
     mentee_texts = MenteeEntry.objects.filter(person=person).exclude(difficulties="", support_given="", status_note="")
@@ -130,9 +133,11 @@ def purge_person(person: Person, *, by: str) -> PurgeRecord:
     MentorEntry.history.filter(person_id=person.pk).delete()
     scans = list(Consent.objects.filter(person=person).exclude(scan=""))
     for consent in scans:
-        consent.scan.delete(save=False)
+        storage, name = consent.scan.storage, consent.scan.name
         consent.scan = ""
         consent.save(update_fields=["scan"])
+        # Files are not transactional: remove each only once the database no longer points to it.
+        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
     if scans:
         destroyed.append("consent_scans")
     return PurgeRecord.objects.create(
@@ -143,3 +148,21 @@ def purge_person(person: Person, *, by: str) -> PurgeRecord:
         destroyed=destroyed,
         purged_by=by,
     )
+
+
+def _scrub_admin_log(model, pk: int, label: str) -> None:
+    """The admin's change log keeps each object's str() — a name — as it was: replace it with the label."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(model), object_id=str(pk)).update(
+        object_repr=label
+    )
+
+
+def _scrub_login_records(username: str) -> None:
+    """django-axes logs logins and failed attempts by username, which is often built from the surname."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        model.objects.filter(username=username).delete()

@@ -86,6 +86,9 @@ def url_values(org_slug: str, person_pk: int, item_pk: int) -> dict[str, str]:
         "key": "forms",
         "pk": person_pk,
         "item_pk": item_pk,
+        "purpose": "personal_data",
+        "consent_pk": item_pk,
+        "version": 1,
         "uidb64": "MQ",
         "token": "set-password",
         "id": "1",
@@ -94,6 +97,9 @@ def url_values(org_slug: str, person_pk: int, item_pk: int) -> dict[str, str]:
         "app_label": "people",
         "url": "no-such-page/",
         "path": "no-such-file.txt",
+        "_0": "1",  # unnamed regex groups (simple-history admin pages)
+        "_1": "1",
+        "fmt": "xlsx",
     }
 
 

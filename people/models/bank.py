@@ -27,6 +27,21 @@ class MenteeEntryQuerySet(models.QuerySet):
     def open(self) -> MenteeEntryQuerySet:
         return self.exclude(status__in=MenteeEntry.FINAL_STATUSES)
 
+    def requests(self) -> MenteeEntryQuerySet:
+        """Requests teachers submitted themselves, waiting for the curator to accept or decline them."""
+        return self.filter(status=MenteeEntry.Status.REQUESTED)
+
+    def for_list(self) -> MenteeEntryQuerySet:
+        """Everything a bank list or export shows, in a fixed number of queries."""
+        return self.select_related("person", "category", "collected_by").prefetch_related(
+            models.Prefetch("directions", queryset=Direction.objects.order_by("position", "name"))
+        )
+
+    def with_status_order(self) -> MenteeEntryQuerySet:
+        """Annotate `status_order`: statuses in the order of the bank's workflow, for sorting."""
+        order = [models.When(status=value, then=n) for n, value in enumerate(MenteeEntry.Status.values)]
+        return self.annotate(status_order=models.Case(*order, default=99, output_field=models.IntegerField()))
+
 
 class MenteeEntry(models.Model):
     """A teacher in the bank of mentees, with their professional request."""
@@ -42,6 +57,11 @@ class MenteeEntry(models.Model):
 
     CLOSED_STATUSES = [Status.LEFT, Status.DECLINED]
     FINAL_STATUSES = [Status.LEFT, Status.DECLINED, Status.FINISHED]
+    # Leaving the bank and declining a request are decisions that need a written reason.
+    NOTE_REQUIRED = {
+        Status.LEFT: "Укажите причину выбытия из банка.",
+        Status.DECLINED: "Укажите причину, по которой заявка отклонена.",
+    }
     TRANSITIONS = {
         Status.REQUESTED: {Status.WAITING, Status.DECLINED},
         Status.WAITING: {Status.IN_PAIR, Status.SUPPORTED, Status.LEFT},
@@ -109,6 +129,9 @@ class MenteeEntry(models.Model):
             raise ValidationError(
                 f"Нельзя перевести запись из статуса «{self.get_status_display()}» в «{self.Status(new).label}»."
             )
+        note = (note or "").strip()
+        if new in self.NOTE_REQUIRED and not note:
+            raise ValidationError(self.NOTE_REQUIRED[new])
         fields = ["status", "status_note", "status_changed_at", "updated_at"]
         if new == self.Status.SUPPORTED:
             if not support.strip():
@@ -135,6 +158,30 @@ class MentorEntryQuerySet(models.QuerySet):
             person_id=models.OuterRef("person_id"), trainingevent__organization_id=models.OuterRef("organization_id")
         )
         return self.annotate(trained=models.Exists(attended))
+
+    def with_capacity_left(self) -> MentorEntryQuerySet:
+        """Annotate `capacity_left`: how many more mentees the mentor can take.
+
+        The one place that knows what occupies a mentor: pairs and groups do not exist yet, so it equals the
+        capacity; the pairs work subtracts the mentor's active pairs here and every list and count follows.
+        """
+        return self.annotate(capacity_left=models.F("capacity"))
+
+    def available(self) -> MentorEntryQuerySet:
+        """Selected mentors who can take at least one more mentee."""
+        return self.with_capacity_left().filter(status=MentorEntry.Status.SELECTED, capacity_left__gt=0)
+
+    def for_list(self) -> MentorEntryQuerySet:
+        return (
+            self.select_related("person")
+            .prefetch_related(models.Prefetch("competencies", queryset=Direction.objects.order_by("position", "name")))
+            .with_training()
+            .with_capacity_left()
+        )
+
+    def with_status_order(self) -> MentorEntryQuerySet:
+        order = [models.When(status=value, then=n) for n, value in enumerate(MentorEntry.Status.values)]
+        return self.annotate(status_order=models.Case(*order, default=99, output_field=models.IntegerField()))
 
 
 class MentorEntry(models.Model):
@@ -222,6 +269,9 @@ class MentorEntry(models.Model):
             raise ValidationError(
                 f"Нельзя перевести анкету из статуса «{self.get_status_display()}» в «{self.Status(new).label}»."
             )
+        note = (note or "").strip()
+        if new == self.Status.RELEASED and not note:
+            raise ValidationError("Укажите причину, по которой наставник выводится из банка.")
         self.status = new
         self.status_note = note
         self.status_changed_at = timezone.now()

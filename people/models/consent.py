@@ -144,6 +144,8 @@ class Consent(models.Model):
         if self.withdrawn_on is not None:
             raise ValidationError("Согласие уже отозвано.")
         on = on or today()
+        if on > today():
+            raise ValidationError("Дата отзыва не может быть позже сегодняшнего дня.")
         if on < self.given_on:
             raise ValidationError("Дата отзыва не может быть раньше даты согласия.")
         self.withdrawn_on = on

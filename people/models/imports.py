@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from people.models.organization import Organization
@@ -42,3 +42,30 @@ class StaffImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.created_at:%d.%m.%Y %H:%M})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.PREVIEW
+
+    def mark_applied(self, summary: dict, *, at=None) -> None:
+        """The file has been written to the staff list: keep the counts, let go of the file and the rows."""
+        self._close(self.Status.APPLIED, summary)
+        self.applied_at = at or timezone.now()
+        self.save(update_fields=["status", "summary", "file", "applied_at"])
+
+    def cancel(self) -> None:
+        """The user decided not to load this file: nothing is written, the file and its rows are let go."""
+        self._close(self.Status.CANCELLED, self.summary)
+        self.save(update_fields=["status", "summary", "file"])
+
+    def _close(self, status: str, summary: dict) -> None:
+        if self.status != self.Status.PREVIEW:
+            raise ValueError(f"Import {self.pk} is already {self.status}.")
+        self.status = status
+        # The rows name people; once the import is closed only the counts stay (nothing for a purge to miss).
+        self.summary = {key: value for key, value in (summary or {}).items() if key != "rows"}
+        if self.file:
+            storage, name = self.file.storage, self.file.name
+            self.file = ""
+            # Only once the status change is committed: a rolled-back confirmation keeps its file.
+            transaction.on_commit(lambda: storage.delete(name))

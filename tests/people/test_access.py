@@ -216,14 +216,15 @@ def test_visiting_a_role_home_makes_that_role_active(org, persona):
     assert both.client.get("/").url == role_home(org, Role.Kind.CURATOR)
 
     response = both.client.get(role_home(org, Role.Kind.MENTOR))
-    assert nav_labels(response) == ["Главная", "Моя карточка"]
+    mentor_menu = ["Главная", "Моя анкета наставника", "Мои согласия", "Моя карточка"]
+    assert nav_labels(response) == mentor_menu
     # Remembered for the next visit of the site's root, and the menu stays the mentor's on other pages.
     assert both.client.get("/").url == role_home(org, Role.Kind.MENTOR)
     card = both.client.get(reverse("people:my_card", args=[org.slug]), follow=True)
-    assert nav_labels(card) == ["Главная", "Моя карточка"]
+    assert nav_labels(card) == mentor_menu
 
     response = both.client.get(role_home(org, Role.Kind.CURATOR))
-    assert nav_labels(response) == ["Главная", "Работники", "Справочники"]
+    assert nav_labels(response) == ["Главная", "Работники", "Банки", "Документы"]
     assert both.client.get("/").url == role_home(org, Role.Kind.CURATOR)
 
 

@@ -1,24 +1,46 @@
-"""``manage.py seed_demo``: two demo organisations with staff, roles, reference lists and demo logins.
+"""``manage.py seed_demo``: two demo organisations with staff, roles, reference lists and demo logins,
+consents, both banks and the training of mentors.
 
-The data lives in fixtures/demo_people.json (one line per staff member). The command is idempotent:
-organisations are matched by slug, staff by organisation and full name, users by username, roles by
-person and kind, so running it again adds nothing. It does reset the demo users' passwords and names, so
-the documented logins always work.
+The data lives in fixtures/demo_people.json (one line per staff member or bank entry). The command is
+idempotent: organisations are matched by slug, staff by organisation and full name, users by username, roles
+by person and kind, consents by person and purpose, bank entries by person, training events by topic, so
+running it again adds nothing. It does reset the demo users' passwords and names, so the documented logins
+always work.
+
+Dates of requests, interviews, consents and training are given in days before today, so the demo looks the
+same whenever it is installed. One personal-data consent is withdrawn 40 days ago: ``purge_withdrawn`` has
+someone to destroy.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
-from people.models import ROLE_PRIORITY, Organization, Person, Role
-from people.services import install_reference_lists
+from people.models import (
+    ROLE_PRIORITY,
+    Consent,
+    ConsentText,
+    Direction,
+    MenteeCategory,
+    MenteeEntry,
+    MentorEntry,
+    MentoringForm,
+    MentoringKind,
+    Organization,
+    Person,
+    Purpose,
+    Role,
+    TrainingEvent,
+)
+from people.services import install_reference_lists, withdraw_consent
 
 DEMO_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo_people.json"
 DEMO_PASSWORD = "demo12345"
@@ -26,6 +48,8 @@ DEMO_PASSWORD = "demo12345"
 ORG_FIELDS = ("full_name", "short_name", "kind", "municipality", "region", "address", "site", "email", "phone")
 ROLE_KINDS = set(Role.Kind.values)
 CATEGORIES = set(Person.Category.values)
+MENTEE_STATUSES = {"waiting", "supported", "requested", "left", "declined"}
+MENTOR_STATUSES = {"candidate", "selected"}
 
 
 def upsert(model, lookup: dict, values: dict):
@@ -78,7 +102,28 @@ class Command(BaseCommand):
                     raise CommandError(f"{who}: неизвестные роли {sorted(unknown)}")
                 if entry.get("category", "none") not in CATEGORIES:
                     raise CommandError(f"{who}: неизвестная категория {entry['category']!r}")
+            self.check_banks(org_data)
         return data
+
+    def check_banks(self, org_data: dict) -> None:
+        """Every name in the bank sections is a staff member of the organisation; statuses are known."""
+        staff = {f"{e['surname']} {e['name']}" for e in org_data["staff"]}
+        consents = org_data.get("consents", {})
+        names = [*consents.get("missing", []), *consents.get("no_duties", []), *consents.get("publication", [])]
+        names += [w["person"] for w in consents.get("withdrawn", [])]
+        for entry in org_data.get("mentee_bank", []):
+            names += [entry["person"], *([entry["collected_by"]] if entry.get("collected_by") else [])]
+            if entry["status"] not in MENTEE_STATUSES:
+                raise CommandError(f"{org_data['slug']}: {entry['person']}: неизвестный статус {entry['status']!r}")
+        for entry in org_data.get("mentor_bank", []):
+            names.append(entry["person"])
+            if entry["status"] not in MENTOR_STATUSES:
+                raise CommandError(f"{org_data['slug']}: {entry['person']}: неизвестный статус {entry['status']!r}")
+        for event in org_data.get("trainings", []):
+            names += event["attendees"]
+        unknown = sorted(set(names) - staff)
+        if unknown:
+            raise CommandError(f"{org_data['slug']}: в банках упомянуты работники, которых нет в списке: {unknown}")
 
     # --- seeding -------------------------------------------------------------------------------------------
 
@@ -106,7 +151,148 @@ class Command(BaseCommand):
             f"ролей {Role.objects.for_org(org).count()} (новых {new_roles}), "
             f"записей справочников добавлено {added_refs}."
         )
+        self.seed_banks(org, org_data)
         return logins
+
+    # --- consents, banks, training -------------------------------------------------------------------------
+
+    def seed_banks(self, org: Organization, org_data: dict) -> None:
+        if "consents" not in org_data:
+            return
+        today = timezone.localdate()
+        people = {f"{p.surname} {p.name}": p for p in Person.objects.for_org(org).working()}
+        curator = Person.objects.for_org(org).filter(roles__kind=Role.Kind.CURATOR, user__isnull=False).first()
+        by = curator.user if curator else None
+        new_consents = self.seed_consents(org, org_data, people, by, today)
+        new_mentees = sum(self.seed_mentee(org, e, people, by, today) for e in org_data.get("mentee_bank", []))
+        new_mentors = sum(self.seed_mentor(org, e, people, by, today) for e in org_data.get("mentor_bank", []))
+        new_trainings = sum(self.seed_training(org, e, people, today) for e in org_data.get("trainings", []))
+        new_withdrawals = 0
+        for item in org_data["consents"].get("withdrawn", []):
+            consent = Consent.objects.active().filter(person=people[item["person"]], purpose=Purpose.PERSONAL_DATA)
+            consent = consent.first()
+            already = Consent.objects.filter(
+                person=people[item["person"]], purpose=Purpose.PERSONAL_DATA, withdrawn_on__isnull=False
+            )
+            if consent is not None and not already.exists():
+                withdraw_consent(consent, by=by, on=today - timedelta(days=item["days_ago"]))
+                new_withdrawals += 1
+        self.stdout.write(
+            f"  согласий {Consent.objects.for_org(org).count()} (новых {new_consents}, отозвано {new_withdrawals}); "
+            f"банк наставляемых {MenteeEntry.objects.for_org(org).count()} (новых {new_mentees}), "
+            f"банк наставников {MentorEntry.objects.for_org(org).count()} (новых {new_mentors}), "
+            f"обучающих мероприятий {TrainingEvent.objects.filter(organization=org).count()} (новых {new_trainings})."
+        )
+
+    def consent_texts(self, org: Organization) -> dict[str, ConsentText]:
+        try:
+            from people.consents import ensure_consent_texts
+        except ImportError:  # the consent pages are not installed: a short placeholder text of each purpose
+            for purpose in Purpose:
+                if ConsentText.objects.current(org, purpose) is None:
+                    ConsentText.revise(org, purpose, f"Согласие: {purpose.label.lower()}", purpose.label)
+        else:
+            ensure_consent_texts(org)
+        return {purpose: ConsentText.objects.current(org, purpose) for purpose in Purpose.values}
+
+    def seed_consents(self, org: Organization, org_data: dict, people: dict, by, today: date) -> int:
+        """Personal data for all but the `missing`; duties for bank members and role holders; publication for some.
+
+        A person who already has any consent for a purpose (active or withdrawn) is left as they are.
+        """
+        spec = org_data["consents"]
+        texts = self.consent_texts(org)
+        given_on = today - timedelta(days=spec.get("given_days_ago", 75))
+        missing = set(spec.get("missing", []))
+        withdrawn = {item["person"] for item in spec.get("withdrawn", [])}
+        participants = {e["person"] for e in [*org_data.get("mentee_bank", []), *org_data.get("mentor_bank", [])]}
+        participants |= {
+            key
+            for key, person in people.items()
+            if person.roles.filter(kind__in=[Role.Kind.MENTOR, Role.Kind.MENTEE]).exists()
+        }
+        wanted = {Purpose.PERSONAL_DATA: set(people) - missing}
+        wanted[Purpose.DUTIES] = participants - missing - withdrawn - set(spec.get("no_duties", []))
+        wanted[Purpose.PUBLICATION] = set(spec.get("publication", [])) - missing - withdrawn
+        have = set(Consent.objects.for_org(org).values_list("person_id", "purpose"))
+        new = [
+            Consent(
+                organization=org,
+                person=people[key],
+                purpose=purpose,
+                text=texts[purpose],
+                given_on=given_on,
+                registered_by=by,
+            )
+            for purpose, keys in wanted.items()
+            for key in sorted(keys)
+            if (people[key].pk, purpose) not in have
+        ]
+        Consent.objects.bulk_create(new)
+        return len(new)
+
+    def seed_mentee(self, org: Organization, spec: dict, people: dict, by, today: date) -> bool:
+        person = people[spec["person"]]
+        if MenteeEntry.objects.filter(person=person).exists():
+            return False
+        requested = spec["status"] in ("requested", "declined")
+        entry = MenteeEntry(
+            organization=org,
+            person=person,
+            category=MenteeCategory.objects.get(organization=org, code=spec["category"]),
+            difficulties=spec["difficulties"],
+            request_date=today - timedelta(days=spec["days_ago"]),
+            collected_by=people.get(spec.get("collected_by", "")),
+            self_submitted=spec.get("self_submitted", False),
+            status=MenteeEntry.Status.REQUESTED if requested else MenteeEntry.Status.WAITING,
+        )
+        entry._history_user = person.user if entry.self_submitted else by
+        entry.save()
+        entry.directions.set(Direction.objects.filter(organization=org, code__in=spec["directions"]))
+        status = spec["status"]
+        if status in ("supported", "left", "declined"):
+            entry.change_status(status, by=by, note=spec.get("note", ""), support=spec.get("support", ""))
+        return True
+
+    def seed_mentor(self, org: Organization, spec: dict, people: dict, by, today: date) -> bool:
+        person = people[spec["person"]]
+        if MentorEntry.objects.filter(person=person).exists():
+            return False
+        self_submitted = spec.get("self_submitted", False)
+        interview = spec.get("interview_days_ago")
+        entry = MentorEntry(
+            organization=org,
+            person=person,
+            subjects=spec["subjects"],
+            motivation=spec["motivation"],
+            capacity=spec["capacity"],
+            interview_date=today - timedelta(days=interview) if interview is not None else None,
+            self_submitted=self_submitted,
+            review=MentorEntry.Review.ON_REVIEW if self_submitted else MentorEntry.Review.ACCEPTED,
+            reviewed_by=None if self_submitted else by,
+            reviewed_at=None if self_submitted else timezone.now(),
+        )
+        entry._history_user = person.user if self_submitted else by
+        entry.save()
+        entry.competencies.set(Direction.objects.filter(organization=org, code__in=spec["competencies"]))
+        entry.preferred_forms.set(MentoringForm.objects.filter(organization=org, code__in=spec.get("forms", [])))
+        entry.preferred_kinds.set(MentoringKind.objects.filter(organization=org, code__in=spec.get("kinds", [])))
+        if spec["status"] == MentorEntry.Status.SELECTED:
+            entry.change_status(MentorEntry.Status.SELECTED, by=by, note="Отобран(а) по итогам собеседования.")
+        return True
+
+    def seed_training(self, org: Organization, spec: dict, people: dict, today: date) -> bool:
+        if TrainingEvent.objects.filter(organization=org, topic=spec["topic"]).exists():
+            return False
+        event = TrainingEvent.objects.create(
+            organization=org,
+            date=today - timedelta(days=spec["days_ago"]),
+            topic=spec["topic"],
+            form=spec.get("form", ""),
+            description=spec.get("description", ""),
+        )
+        event.attendees.set([people[name] for name in spec["attendees"]])
+        return True
 
     def seed_person(self, org: Organization, entry: dict) -> tuple[Person, bool]:
         hired_on = entry.get("hired_on")
