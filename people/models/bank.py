@@ -160,12 +160,27 @@ class MentorEntryQuerySet(models.QuerySet):
         return self.annotate(trained=models.Exists(attended))
 
     def with_capacity_left(self) -> MentorEntryQuerySet:
-        """Annotate `capacity_left`: how many more mentees the mentor can take.
+        """Annotate `taken` and `capacity_left`: how many more mentees the mentor can take.
 
-        The one place that knows what occupies a mentor: pairs and groups do not exist yet, so it equals the
-        capacity; the pairs work subtracts the mentor's active pairs here and every list and count follows.
+        The one place that knows what occupies a mentor: every mentee of their draft, proposed and active pairs
+        and groups. Every list, count and the matching follow it.
         """
-        return self.annotate(capacity_left=models.F("capacity"))
+        from django.apps import apps
+
+        mentorship = apps.get_model("mentoring", "Mentorship")
+        through = mentorship.mentees.through
+        taken = (
+            through.objects.filter(
+                mentorship__mentor_id=models.OuterRef("person_id"),
+                mentorship__state__in=mentorship.HOLDING_STATES,
+            )
+            .order_by()
+            .values("mentorship__mentor_id")
+            .annotate(n=models.Count("id"))
+            .values("n")
+        )
+        taken = models.functions.Coalesce(models.Subquery(taken, output_field=models.IntegerField()), 0)
+        return self.annotate(taken=taken, capacity_left=models.F("capacity") - models.F("taken"))
 
     def available(self) -> MentorEntryQuerySet:
         """Selected mentors who can take at least one more mentee."""
