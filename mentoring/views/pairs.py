@@ -1,0 +1,3 @@
+"""TODO: filled by the pairs work of the pairs issue."""
+
+urlpatterns: list = []
