@@ -40,6 +40,44 @@ class MentorshipQuerySet(models.QuerySet):
     def for_person(self, person: Person) -> MentorshipQuerySet:
         return self.filter(models.Q(mentor=person) | models.Q(mentees=person)).distinct()
 
+    def with_overdue_count(self, today: date | None = None) -> MentorshipQuerySet:
+        """Annotate `overdue_count`: open plan activities of the pair's programme past their deadline."""
+        overdue = (
+            PlanActivity.objects.overdue(today)
+            .filter(programme__mentorship=models.OuterRef("pk"))
+            .order_by()
+            .values("programme__mentorship")
+            .annotate(n=models.Count("id"))
+            .values("n")
+        )
+        return self.annotate(
+            overdue_count=models.functions.Coalesce(models.Subquery(overdue, output_field=models.IntegerField()), 0)
+        )
+
+    def with_programme_status(self) -> MentorshipQuerySet:
+        """Annotate `programme_status`: none, draft, acknowledged (by the mentee) or approved (by the curator)."""
+        return self.annotate(
+            programme_status=models.Case(
+                models.When(programme__isnull=True, then=models.Value("none")),
+                models.When(programme__approved_at__isnull=False, then=models.Value("approved")),
+                models.When(programme__acknowledged_at__isnull=False, then=models.Value("acknowledged")),
+                default=models.Value("draft"),
+                output_field=models.CharField(),
+            )
+        )
+
+    def for_list(self) -> MentorshipQuerySet:
+        """Everything a list of pairs shows, in a fixed number of queries."""
+        return (
+            self.select_related("mentor", "form", "organization")
+            .prefetch_related(
+                models.Prefetch("mentees", queryset=Person.objects.order_by("surname", "name", "id")),
+                models.Prefetch("kinds", queryset=MentoringKind.objects.order_by("position", "name")),
+            )
+            .with_overdue_count()
+            .with_programme_status()
+        )
+
 
 class Mentorship(models.Model):
     """A mentor with one mentee (a pair) or several (a group)."""
@@ -197,6 +235,24 @@ class Mentorship(models.Model):
     def _open_entries(self):
         return MenteeEntry.objects.filter(person__in=self.mentees.all(), organization=self.organization).open()
 
+    @transaction.atomic
+    def ask_for_change(self, *, person: Person, reason: str) -> ChangeRequest:
+        """The mentor asks to be released, or a mentee asks for another mentor; the curator will decide."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError("Укажите причину просьбы: куратор примет решение с её учётом.")
+        if self.state != self.State.ACTIVE:
+            raise ValidationError("Просьбу можно подать только по действующей паре или группе.")
+        if person.pk == self.mentor_id:
+            kind = ChangeRequest.Kind.RELEASE
+        elif self.mentees.filter(pk=person.pk).exists():
+            kind = ChangeRequest.Kind.CHANGE_MENTOR
+        else:
+            raise ValidationError("Просьбу может подать только участник пары или группы.")
+        if self.requests.open().filter(requested_by=person).exists():
+            raise ValidationError("Ваша просьба уже передана куратору и ждёт решения.")
+        return ChangeRequest.objects.create(mentorship=self, kind=kind, requested_by=person, reason=reason)
+
 
 class MentorshipEvent(models.Model):
     """One step in the life of a pair or group: who moved it, when, from which state to which, and why."""
@@ -222,6 +278,14 @@ class MentorshipEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%d.%m.%Y}: {self.get_to_state_display()}"
+
+
+class ChangeRequestQuerySet(models.QuerySet):
+    def for_org(self, org: Organization) -> ChangeRequestQuerySet:
+        return self.filter(mentorship__organization=org)
+
+    def open(self) -> ChangeRequestQuerySet:
+        return self.filter(status=ChangeRequest.Status.OPEN)
 
 
 class ChangeRequest(models.Model):
@@ -253,6 +317,8 @@ class ChangeRequest(models.Model):
     decided_at = models.DateTimeField("дата решения", null=True, blank=True)
     decision_note = models.TextField("комментарий куратора", blank=True)
 
+    objects = ChangeRequestQuerySet.as_manager()
+
     class Meta:
         verbose_name = "просьба о замене или освобождении"
         verbose_name_plural = "просьбы о замене или освобождении"
@@ -267,6 +333,11 @@ class ChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+    @property
+    def end_reason(self) -> str:
+        """The ground for ending the pair early that granting this request implies."""
+        return Mentorship.EndReason.MENTOR if self.kind == self.Kind.RELEASE else Mentorship.EndReason.MENTEE
 
     def decide(self, *, by, granted: bool, note: str = "") -> None:
         if self.status != self.Status.OPEN:
@@ -371,7 +442,41 @@ class Programme(models.Model):
         return self.approved_at is not None
 
     def clean(self) -> None:
-        check_programme_length(self.start, self.end)
+        # Once approved, the dates change only by extension, which may take the programme past 12 months.
+        if not self.is_approved:
+            check_programme_length(self.start, self.end)
+
+    def open_correction(self) -> ProgrammeRevision | None:
+        """The correction in progress, if any: while it is open, the approved note and plan may be edited."""
+        return next((r for r in self.revisions.all() if r.is_open), None)
+
+    def is_locked(self) -> bool:
+        """Approved and no correction in progress: plain edits of the note and the plan are refused."""
+        return self.is_approved and self.open_correction() is None
+
+    @transaction.atomic
+    def acknowledge(self, person: Person) -> None:
+        """The mentee has read the programme. Possible once the plan has at least one row."""
+        locked = Programme.objects.select_for_update().get(pk=self.pk)
+        if locked.acknowledged_at is not None:
+            raise ValidationError("Ознакомление с программой уже отмечено.")
+        if not self.activities.exists():
+            raise ValidationError("В плане пока нет ни одного мероприятия: знакомиться не с чем.")
+        self.acknowledged_at = timezone.now()
+        self.acknowledged_by = person
+        self.save(update_fields=["acknowledged_at", "acknowledged_by"])
+
+    @transaction.atomic
+    def approve(self, user) -> None:
+        """The curator approves the programme; from then on changes go through revisions."""
+        locked = Programme.objects.select_for_update().get(pk=self.pk)
+        if locked.approved_at is not None:
+            raise ValidationError("Программа уже утверждена.")
+        if locked.acknowledged_at is None:
+            raise ValidationError("Утвердить программу можно после того, как наставляемый ознакомится с ней.")
+        self.approved_at = timezone.now()
+        self.approved_by = user
+        self.save(update_fields=["approved_at", "approved_by"])
 
 
 def months_between(start: date, end: date) -> float:
@@ -470,6 +575,8 @@ class ProgrammeRevision(models.Model):
     old_end = models.DateField("прежнее окончание", null=True, blank=True)
     new_end = models.DateField("новое окончание", null=True, blank=True)
     summary = models.JSONField("что изменилось", default=list, blank=True)
+    # A correction stays open while the plan is being edited; an extension is closed at once.
+    closed_at = models.DateTimeField("изменения внесены", null=True, blank=True)
 
     class Meta:
         verbose_name = "изменение программы"
@@ -478,6 +585,11 @@ class ProgrammeRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} от {self.created_at:%d.%m.%Y}"
+
+    @property
+    def is_open(self) -> bool:
+        """A correction in progress; an extension is complete when recorded."""
+        return self.kind == self.Kind.CORRECTION and self.closed_at is None
 
 
 class ProgrammeTemplate(models.Model):
@@ -547,6 +659,11 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Календарь {self.user}"
+
+    @classmethod
+    def for_user(cls, user) -> CalendarFeed:
+        feed, _ = cls.objects.get_or_create(user=user)
+        return feed
 
     def regenerate(self) -> None:
         self.token = new_calendar_token()

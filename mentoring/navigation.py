@@ -45,29 +45,38 @@ MY_CARD = NavItem("Моя карточка", "people:my_card", "person-vcard")
 MY_REQUEST = NavItem("Мой запрос", "people:my_request", "chat-square-text")
 MY_QUESTIONNAIRE = NavItem("Моя анкета наставника", "people:my_questionnaire", "clipboard-check")
 MY_CONSENTS = NavItem("Мои согласия", "people:my_consents", "check2-square")
+MY_CALENDAR = NavItem("Календарь", "mentoring:calendar", "calendar3")
+PAIRS = NavItem("Пары и группы", "mentoring:pairs", "diagram-3")
+MATCHING = NavItem("Подбор наставников", "mentoring:matching", "shuffle")
+REQUESTS = NavItem("Просьбы участников", "mentoring:change_requests", "envelope-exclamation")
 
 BANKS_MANAGED = NavGroup("Банки", "collection", (MENTEES, MENTORS, TRAININGS, NO_CONSENT))
 BANKS_VIEWED = NavGroup("Банки", "collection", (MENTEES, MENTORS, TRAININGS))
+PAIRS_MANAGED = NavGroup("Пары и группы", "diagram-3", (PAIRS, MATCHING, REQUESTS))
+PAIRS_VIEWED = NavGroup("Пары и группы", "diagram-3", (PAIRS, MATCHING))
 
 NAVIGATION: dict[str, list[NavItem | NavGroup]] = {
     Role.Kind.HEAD: [
         STAFF,
         BANKS_VIEWED,
+        PAIRS_VIEWED,
         NavGroup("Организация", "building", (ORG, CONSENT_TEXTS, PURGE_LOG)),
     ],
     Role.Kind.CURATOR: [
         STAFF,
         BANKS_MANAGED,
+        PAIRS_MANAGED,
         NavGroup("Документы", "folder2", (CONSENT_TEXTS, REFERENCE)),
     ],
     Role.Kind.ADMIN: [
         STAFF,
         BANKS_MANAGED,
+        PAIRS_MANAGED,
         NavGroup("Настройки", "gear", (ORG, REFERENCE, CONSENT_TEXTS, PURGE_LOG)),
     ],
-    Role.Kind.COUNCIL: [STAFF, BANKS_VIEWED],
-    Role.Kind.MENTOR: [MY_QUESTIONNAIRE, MY_CONSENTS, MY_CARD],
-    Role.Kind.MENTEE: [MY_REQUEST, MY_CONSENTS, MY_CARD],
+    Role.Kind.COUNCIL: [STAFF, BANKS_VIEWED, PAIRS_VIEWED],
+    Role.Kind.MENTOR: [MY_QUESTIONNAIRE, MY_CALENDAR, MY_CONSENTS, MY_CARD],
+    Role.Kind.MENTEE: [MY_REQUEST, MY_CALENDAR, MY_CONSENTS, MY_CARD],
 }
 
 

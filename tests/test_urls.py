@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 from django.utils.regex_helper import normalize
 
+from mentoring.models import CalendarFeed
 from people.models import MentoringForm, Person, Role
 
 # Pages anyone may open without logging in. Keep it short: each entry is a decision.
@@ -25,6 +26,9 @@ PUBLIC = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    # A user's iCalendar feed: calendar apps cannot log in, so the address itself is the secret (a random token
+    # the user can regenerate); an unknown token is 404.
+    "calendar_feed",
 }
 # Django's admin has its own login page, public by design; the rest of the admin sends strangers to it.
 ADMIN_PUBLIC = {"admin:login"}
@@ -100,6 +104,7 @@ def url_values(org_slug: str, person_pk: int, item_pk: int) -> dict[str, str]:
         "_0": "1",  # unnamed regex groups (simple-history admin pages)
         "_1": "1",
         "fmt": "xlsx",
+        "row": item_pk,
     }
 
 
@@ -121,6 +126,9 @@ def test_anonymous_visitor_is_sent_to_login_from_every_page_but_the_public_ones(
     values = url_values("some-org", 1, 1)
     login = reverse("login")
     admin_login = reverse("admin:login")
+    # The calendar feed answers only to an existing token: give the walk one, owned by some user.
+    owner = get_user_model().objects.create(username="calendar-owner")
+    CalendarFeed.objects.create(user=owner, token=values["token"])
     seen_public = set()
     for route in all_routes():
         url = route_url(route, values)

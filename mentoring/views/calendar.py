@@ -1,5 +1,184 @@
-"""TODO: the private iCalendar feeds (pairs issue)."""
+"""Private iCalendar feeds: each user's plan deadlines and meetings, so the programme shows in a phone's calendar.
+
+The feed is public by URL (calendar apps cannot log in) and protected by its secret token; regenerating the
+token makes the old address stop working. The iCalendar text is written by hand (RFC 5545): it is short and
+needs only VEVENTs with dates, a weekly rule and escaped text.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from mentoring.models import CalendarFeed, Mentorship, PlanActivity, Programme
+from people.access import OrgAccess, org_view
+from people.models import Person
+
+PRODID = "-//Наставничество//Календарь программы наставничества//RU"
+
+# --- iCalendar text ---
+
+
+def ics_escape(text: str) -> str:
+    """TEXT value escaping (RFC 5545, 3.3.11): backslash, semicolon, comma and line breaks."""
+    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return text.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
+
+
+def fold(line: str) -> str:
+    """Fold a content line to at most 75 octets per physical line (RFC 5545, 3.1), never inside a character."""
+    out, current, size = [], "", 0
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if size + width > 75:
+            out.append(current)
+            current, size = " ", 1  # a continuation line starts with one space, which counts
+        current += char
+        size += width
+    out.append(current)
+    return "\r\n".join(out)
+
+
+def ics_document(events: list[list[str]]) -> str:
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
+    lines.append("X-WR-CALNAME:" + ics_escape("Программа наставничества"))
+    for event in events:
+        lines += ["BEGIN:VEVENT", *event, "END:VEVENT"]
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) + "\r\n" for line in lines)
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def deadline_event(row: PlanActivity, stamp: str) -> list[str]:
+    description = f"Программа: {row.programme}"
+    if row.expected_result:
+        description += f"\nОжидаемый результат: {row.expected_result}"
+    return [
+        f"UID:plan-activity-{row.pk}@nastavnichestvo",
+        f"DTSTAMP:{stamp}",
+        f"DTSTART;VALUE=DATE:{row.deadline:%Y%m%d}",
+        f"DTEND;VALUE=DATE:{row.deadline + timedelta(days=1):%Y%m%d}",
+        "SUMMARY:" + ics_escape(f"Срок: {row.activity}"),
+        "DESCRIPTION:" + ics_escape(description),
+        "TRANSP:TRANSPARENT",
+    ]
+
+
+# --- meetings from the free-text schedule ---
+
+WEEKDAYS = [
+    ("понедельн", "MO"),
+    ("вторн", "TU"),
+    ("сред", "WE"),
+    ("четверг", "TH"),
+    ("пятниц", "FR"),
+    ("суббот", "SA"),
+    ("воскресен", "SU"),
+]
+BYDAY_INDEX = {code: i for i, (_, code) in enumerate(WEEKDAYS)}
+TIME = re.compile(r"\b([01]?\d|2[0-3])[:.]([0-5]\d)\b")
+FORTNIGHTLY = re.compile(r"раз в две недели|раз в 2 недели|через неделю|каждую вторую|по чётным|по четным")
+
+
+def parse_schedule(text: str) -> tuple[list[str], time, int] | None:
+    """Weekdays, start time and interval in weeks of a schedule like «еженедельно по вторникам в 15:00»;
+    None if the text does not name both a weekday and a time."""
+    lower = text.lower()
+    days = [code for stem, code in WEEKDAYS if re.search(r"\b" + stem, lower)]
+    found = TIME.search(lower)
+    if not days or not found:
+        return None
+    return days, time(int(found[1]), int(found[2])), 2 if FORTNIGHTLY.search(lower) else 1
+
+
+def meeting_event(programme: Programme, stamp: str) -> list[str] | None:
+    parsed = parse_schedule(programme.meeting_schedule)
+    if parsed is None:
+        return None
+    days, at, interval = parsed
+    first = programme.start
+    while first.weekday() not in {BYDAY_INDEX[d] for d in days}:
+        first += timedelta(days=1)
+    start = datetime.combine(first, at)
+    rule = f"RRULE:FREQ=WEEKLY;INTERVAL={interval};BYDAY={','.join(days)};UNTIL={programme.end:%Y%m%d}T235959"
+    return [
+        f"UID:programme-meetings-{programme.pk}@nastavnichestvo",
+        f"DTSTAMP:{stamp}",
+        f"DTSTART:{start:%Y%m%dT%H%M%S}",  # floating local time: the meeting is at 15:00 wherever the phone is
+        "DURATION:PT1H",
+        rule,
+        "SUMMARY:" + ics_escape(f"Встреча наставника и наставляемого: {programme}"),
+        "DESCRIPTION:" + ics_escape(f"Расписание встреч: {programme.meeting_schedule}"),
+    ]
+
+
+def feed_events(user, today: date | None = None) -> list[list[str]]:
+    """The user's deadlines and meetings, as mentor or mentee, in every pair that is formed or working."""
+    people = Person.objects.filter(user=user)
+    mine = Q(mentorship__mentor__in=people) | Q(mentorship__mentees__in=people)
+    programmes = list(
+        Programme.objects.filter(mine, mentorship__state__in=Mentorship.HOLDING_STATES).distinct().order_by("pk")
+    )
+    by_pk = {p.pk: p for p in programmes}
+    rows = PlanActivity.objects.filter(programme__in=list(by_pk)).order_by("deadline", "pk")
+    stamp = _stamp(timezone.now())
+    events = []
+    for row in rows:
+        row.programme = by_pk[row.programme_id]
+        events.append(deadline_event(row, stamp))
+    for programme in programmes:
+        meeting = meeting_event(programme, stamp)
+        if meeting is not None:
+            events.append(meeting)
+    return events
+
+
+# --- views ---
+
+
+@org_view()
+def calendar_page(request: HttpRequest, access: OrgAccess) -> HttpResponse:
+    feed = CalendarFeed.for_user(request.user)
+    url = request.build_absolute_uri(reverse("calendar_feed", args=[feed.token]))
+    context = {"access": access, "feed": feed, "feed_url": url, "webcal_url": re.sub(r"^https?://", "webcal://", url)}
+    return render(request, "mentoring/programmes/calendar.html", context)
+
+
+@org_view()
+@require_POST
+def calendar_regenerate(request: HttpRequest, access: OrgAccess) -> HttpResponse:
+    CalendarFeed.for_user(request.user).regenerate()
+    messages.success(request, "Создан новый адрес календаря. Прежний адрес больше не работает: обновите подписку.")
+    return redirect("mentoring:calendar", access.org.slug)
+
+
+@login_not_required
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token, user__is_active=True)
+    response = HttpResponse(ics_document(feed_events(feed.user)), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="nastavnichestvo.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
 
 # Patterns relative to /o/<org>/ (managing one's feed) and public ones at the site root (the feed itself).
-urlpatterns: list = []
-public_urlpatterns: list = []
+urlpatterns = [
+    path("calendar/", calendar_page, name="calendar"),
+    path("calendar/new-address/", calendar_regenerate, name="calendar_regenerate"),
+]
+public_urlpatterns = [
+    path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
+]

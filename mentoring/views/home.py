@@ -1,10 +1,15 @@
 """Landing after login and each role's home page."""
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from datetime import timedelta
+
+from django.db.models import Case, Count, F, Func, IntegerField, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from mentoring.models import ChangeRequest, Mentorship, PlanActivity, Programme
 from people.access import OrgAccess, active_role, get_access, remember_role
 from people.models import (
     REFERENCE_LISTS,
@@ -106,8 +111,36 @@ def _home_head(access: OrgAccess) -> dict:
     }
 
 
+def _count(qs) -> Subquery:
+    """A count over `qs` as a subquery of the organisation's row (`qs` filters on OuterRef("pk"))."""
+    return Coalesce(Subquery(qs.order_by().values(n=Func(F("pk"), function="COUNT")), output_field=IntegerField()), 0)
+
+
+def _pair_figures(access: OrgAccess) -> dict:
+    """Pairs by state, open requests and programmes with overdue activities, in one query whatever the size."""
+    S = Mentorship.State
+    pairs = Mentorship.objects.filter(organization=OuterRef("pk"))
+    overdue = Programme.objects.filter(
+        mentorship__organization=OuterRef("pk"),
+        mentorship__state=S.ACTIVE,
+        pk__in=PlanActivity.objects.overdue().values("programme"),
+    )
+    row = (
+        Organization.objects.filter(pk=access.org.pk)
+        .values(
+            drafts=_count(pairs.filter(state=S.DRAFT)),
+            proposed=_count(pairs.filter(state=S.PROPOSED)),
+            active=_count(pairs.filter(state=S.ACTIVE)),
+            open_requests=_count(ChangeRequest.objects.open().filter(mentorship__organization=OuterRef("pk"))),
+            overdue_programmes=_count(overdue),
+        )
+        .get()
+    )
+    return {"pairs": row}
+
+
 def _home_curator(access: OrgAccess) -> dict:
-    return {**_staff_figures(access), **_bank_figures(access), "stages": STAGES}
+    return {**_staff_figures(access), **_bank_figures(access), **_pair_figures(access), "stages": STAGES}
 
 
 def _reference_counts(access: OrgAccess) -> dict[str, int]:
@@ -139,14 +172,80 @@ def _own_consent(access: OrgAccess) -> bool:
     return Consent.objects.active().filter(person=access.person, purpose=Purpose.PERSONAL_DATA).exists()
 
 
+WEEK = timedelta(days=7)
+SHOWN_ACTIVITIES = 15
+
+
+def _own_pairs(access: OrgAccess, **lookup) -> list[Mentorship]:
+    """The person's pairs and groups that are being formed or work now, active ones first."""
+    order = Case(When(state=Mentorship.State.ACTIVE, then=0), default=1, output_field=IntegerField())
+    # Drafts are the curator's working material: participants see a pair once it is put into an order draft.
+    states = [Mentorship.State.PROPOSED, Mentorship.State.ACTIVE]
+    qs = Mentorship.objects.for_org(access.org).filter(state__in=states, **lookup).for_list()
+    pairs = list(qs.select_related("mentor__organization").order_by(order, "-created_at", "id"))
+    asked = set(
+        ChangeRequest.objects.open()
+        .filter(requested_by=access.person, mentorship__in=[m.pk for m in pairs])
+        .values_list("mentorship_id", flat=True)
+    )
+    for m in pairs:
+        m.asked = m.pk in asked
+    return pairs
+
+
+def _plan_deadlines(access: OrgAccess, pairs: list[Mentorship], **lookup) -> dict:
+    """Open activities of the person's active programmes: overdue ones, and those due in the next seven days.
+
+    One query: the overdue total comes from the pairs' own annotation, and nothing is asked without an active pair.
+    """
+    today = timezone.localdate()
+    active = [m for m in pairs if m.state == Mentorship.State.ACTIVE]
+    rows = []
+    if active:
+        rows = list(
+            PlanActivity.objects.open()
+            .filter(programme__mentorship__in=[m.pk for m in active], deadline__lt=today + WEEK)
+            .filter(**lookup)
+            .select_related("programme__mentorship__mentor", "direction")
+            .order_by("deadline", "position", "id")[: SHOWN_ACTIVITIES * 4]
+        )
+    return {
+        "overdue": [a for a in rows if a.deadline < today][:SHOWN_ACTIVITIES],
+        "overdue_total": sum(m.overdue_count for m in active),
+        "due_week": [a for a in rows if a.deadline >= today][:SHOWN_ACTIVITIES],
+        "today": today,
+    }
+
+
 def _home_mentee(access: OrgAccess) -> dict:
     own = MenteeEntry.objects.for_org(access.org).filter(person=access.person).select_related("category")
-    return {"request": own.open().first(), "has_consent": _own_consent(access), "stages": STAGES}
+    pairs = _own_pairs(access, mentees=access.person)
+    deadlines = _plan_deadlines(access, pairs)
+    active = [m.pk for m in pairs if m.state == Mentorship.State.ACTIVE]
+    upcoming = []
+    if active:
+        upcoming = (
+            PlanActivity.objects.open()
+            .filter(programme__mentorship__in=active, deadline__gte=deadlines["today"])
+            .select_related("direction")
+            .order_by("deadline", "position", "id")[:5]
+        )
+    return {
+        "request": own.open().first(),
+        "has_consent": _own_consent(access),
+        "stages": STAGES,
+        "pairs": pairs,
+        **deadlines,
+        "upcoming": list(upcoming[:5]),
+    }
 
 
 def _home_mentor(access: OrgAccess) -> dict:
     own = MentorEntry.objects.for_org(access.org).filter(person=access.person)
+    pairs = _own_pairs(access, mentor=access.person)
     return {
+        "pairs": pairs,
+        **_plan_deadlines(access, pairs),
         "questionnaire": own.in_bank().with_capacity_left().first(),
         "trainings": list(TrainingEvent.objects.filter(organization=access.org, attendees=access.person)),
         "has_consent": _own_consent(access),

@@ -1,5 +1,5 @@
 """``manage.py seed_demo``: two demo organisations with staff, roles, reference lists and demo logins,
-consents, both banks and the training of mentors.
+consents, both banks and the training of mentors, pairs and groups in every state with their programmes.
 
 The data lives in fixtures/demo_people.json (one line per staff member or bank entry). The command is
 idempotent: organisations are matched by slug, staff by organisation and full name, users by username, roles
@@ -24,6 +24,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from mentoring.models import Mentorship
+from people.management.commands._demo_pairs import check_pairs, seed_pairs
 from people.models import (
     ROLE_PRIORITY,
     Consent,
@@ -124,6 +126,7 @@ class Command(BaseCommand):
         unknown = sorted(set(names) - staff)
         if unknown:
             raise CommandError(f"{org_data['slug']}: в банках упомянуты работники, которых нет в списке: {unknown}")
+        check_pairs(org_data, staff)
 
     # --- seeding -------------------------------------------------------------------------------------------
 
@@ -177,6 +180,11 @@ class Command(BaseCommand):
             if consent is not None and not already.exists():
                 withdraw_consent(consent, by=by, on=today - timedelta(days=item["days_ago"]))
                 new_withdrawals += 1
+        new_pairs, new_support = seed_pairs(org, org_data, people, by) if "pairs" in org_data else (0, 0)
+        self.stdout.write(
+            f"  пар и групп {Mentorship.objects.filter(organization=org).count()} (новых {new_pairs}), "
+            f"записей о сопровождении без пары новых {new_support};"
+        )
         self.stdout.write(
             f"  согласий {Consent.objects.for_org(org).count()} (новых {new_consents}, отозвано {new_withdrawals}); "
             f"банк наставляемых {MenteeEntry.objects.for_org(org).count()} (новых {new_mentees}), "

@@ -1,0 +1,131 @@
+"""A programme's journey in a real browser: the mentor writes it and adds plan rows in place, the mentee
+acknowledges, the curator approves, the mentor extends it, and the PDF carries the participants and the plan."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from pathlib import Path
+
+from django.utils import timezone
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from mentoring.models import Mentorship, Programme
+from mentoring.programmes import add_months
+from people.models import Consent, MentoringForm, Person, Purpose
+from tests.e2e.conftest import login
+from tests.people.consent_fixtures import give
+
+
+def demo_pair() -> Mentorship:
+    mentor = Person.objects.get(user__username="mentor")
+    mentee = Person.objects.get(user__username="mentee")
+    for person in (mentor, mentee):  # the demo may already hold the duties consent
+        if not Consent.objects.active().filter(person=person, purpose=Purpose.DUTIES).exists():
+            give(person, Purpose.DUTIES, given_on=timezone.localdate())
+    pair = Mentorship.objects.create(
+        organization=mentor.organization,
+        mentor=mentor,
+        form=MentoringForm.objects.filter(organization=mentor.organization).first(),
+        state=Mentorship.State.ACTIVE,
+        started_on=timezone.localdate(),
+    )
+    pair.mentees.set([mentee])
+    return pair
+
+
+def switch_user(page, live_server, username: str) -> None:
+    page.context.clear_cookies()
+    login(page, live_server, username)
+
+
+def add_row(page, activity: str, deadline, result: str) -> None:
+    page.get_by_test_id("add-row").click()
+    form = page.get_by_test_id("plan-row-form").last
+    form.get_by_label("Мероприятие").fill(activity)
+    form.get_by_label("Направление").select_option(label="Методическое")
+    form.get_by_label("Срок").fill(deadline.isoformat())
+    form.get_by_label("Ожидаемый результат").fill(result)
+    form.get_by_role("button", name="Сохранить").click()
+    expect(page.get_by_test_id("plan-row").filter(has_text=activity)).to_be_visible()
+
+
+def test_mentor_writes_a_programme_mentee_acknowledges_curator_approves_mentor_extends(demo, live_server, page, shot):
+    pair = demo_pair()
+    today = timezone.localdate()
+    programme_url = f"{live_server.url}/o/{pair.organization.slug}/pairs/{pair.pk}/programme/"
+
+    # The mentor starts a blank programme; a two-month programme is refused with the reason beside the date.
+    login(page, live_server, "mentor")
+    page.goto(programme_url)
+    page.get_by_label("С чистого листа").check()
+    page.get_by_label("Начало").fill(today.isoformat())
+    page.get_by_label("Окончание").fill(add_months(today, 2).isoformat())
+    page.get_by_role("button", name="Составить программу").click()
+    expect(page.locator("#id_end_error, .invalid-feedback").first).to_contain_text("от 3 до 12 месяцев")
+    page.get_by_label("Окончание").fill(add_months(today, 9).isoformat())
+    page.get_by_role("button", name="Составить программу").click()
+
+    expect(page.get_by_role("heading", name="Пояснительная записка")).to_be_visible()
+    page.get_by_label("Название").fill("Первый год в детском саду")
+    page.get_by_label("Описание проблемы").fill(
+        "Воспитатель впервые ведёт группу и затрудняется в общении с родителями."
+    )
+    page.get_by_label("Цель").fill("Помочь освоиться в должности.")
+    page.get_by_label("Расписание встреч").fill("Еженедельно по средам в 14:00")
+    shot("programme-note-form")
+    page.get_by_role("button", name="Сохранить").click()
+    expect(page.get_by_text("Пояснительная записка сохранена.")).to_be_visible()
+
+    # Plan rows are added in place: the page is never reloaded, so a marker on window survives.
+    page.evaluate("window.__noReload = 'still here'")
+    page.get_by_test_id("add-row").click()
+    page.get_by_test_id("plan-row-form").last.get_by_role("button", name="Сохранить").click()
+    expect(page.get_by_test_id("plan-row-form").last).to_contain_text("Опишите мероприятие.")
+    shot("programme-row-error")
+    page.get_by_test_id("plan-row-form").last.get_by_role("button", name="Отмена").click()
+    expect(page.get_by_test_id("plan-row-form")).to_have_count(0)
+    add_row(page, "Изучение режима дня и документации группы", today + timedelta(days=14), "Документы освоены")
+    add_row(page, "Подготовка к родительскому собранию", today + timedelta(days=45), "Собрание проведено")
+    expect(page.get_by_test_id("plan-row")).to_have_count(2)
+    expect(page.get_by_test_id("plan-summary")).to_contain_text("выполнено 0 из 2")
+    assert page.evaluate("window.__noReload") == "still here"
+    shot("programme-mentor-plan")
+
+    # The mentee reads the programme and acknowledges it.
+    switch_user(page, live_server, "mentee")
+    page.goto(programme_url)
+    expect(page.get_by_test_id("plan")).to_contain_text("Подготовка к родительскому собранию")
+    page.get_by_role("button", name="Ознакомлен(а)").click()
+    expect(page.get_by_test_id("acknowledged")).to_contain_text("Смирнова Д. А.")
+
+    # The curator approves it.
+    switch_user(page, live_server, "curator")
+    page.goto(programme_url)
+    page.get_by_role("button", name="Утвердить").click()
+    expect(page.get_by_test_id("approved")).to_be_visible()
+    shot("programme-approved")
+
+    # The mentor extends it: the extension shows as a version.
+    switch_user(page, live_server, "mentor")
+    page.goto(programme_url)
+    expect(page.get_by_test_id("add-row")).to_have_count(0)
+    page.get_by_role("link", name="Продлить программу").click()
+    new_end = add_months(today, 11)
+    page.get_by_label("Новая дата окончания").fill(new_end.isoformat())
+    page.get_by_label("Основание продления").fill("Наставляемая была на больничном: перенос открытого занятия.")
+    page.get_by_role("button", name="Продлить программу").click()
+    version = page.get_by_test_id("version")
+    expect(version).to_contain_text("Продление")
+    expect(version).to_contain_text(f"→ {new_end:%d.%m.%Y}")
+    shot("programme-extended")
+    assert Programme.objects.get(mentorship=pair).end == new_end
+
+    # The document carries the participants and the plan.
+    with page.expect_download() as download_info:
+        page.get_by_test_id("pdf").click()
+    content = Path(download_info.value.path()).read_bytes()
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(content)).pages)
+    assert "Фролова Галина Петровна" in text and "Смирнова Дарья Андреевна" in text
+    assert "Подготовка к родительскому собранию" in text and "УТВЕРЖДЕНО" in text
