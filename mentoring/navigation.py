@@ -43,7 +43,7 @@ ORG = NavItem("Сведения об организации", "people:org_settin
 REFERENCE = NavItem("Справочники", "people:reference_index", "journal-text")
 MY_CARD = NavItem("Моя карточка", "people:my_card", "person-vcard")
 MY_REQUEST = NavItem("Мой запрос", "people:my_request", "chat-square-text")
-MY_QUESTIONNAIRE = NavItem("Моя анкета наставника", "people:my_questionnaire", "clipboard-check")
+MY_QUESTIONNAIRE = NavItem("Моя анкета", "people:my_questionnaire", "clipboard-check")
 MY_CONSENTS = NavItem("Мои согласия", "people:my_consents", "check2-square")
 MY_CALENDAR = NavItem("Календарь", "mentoring:calendar", "calendar3")
 PAIRS = NavItem("Пары и группы", "mentoring:pairs", "diagram-3")
@@ -75,8 +75,9 @@ NAVIGATION: dict[str, list[NavItem | NavGroup]] = {
         NavGroup("Настройки", "gear", (ORG, REFERENCE, CONSENT_TEXTS, PURGE_LOG)),
     ],
     Role.Kind.COUNCIL: [STAFF, BANKS_VIEWED, PAIRS_VIEWED],
-    Role.Kind.MENTOR: [MY_QUESTIONNAIRE, MY_CALENDAR, MY_CONSENTS, MY_CARD],
-    Role.Kind.MENTEE: [MY_REQUEST, MY_CALENDAR, MY_CONSENTS, MY_CARD],
+    # The card and the calendar are in the user menu as well: the bar stays one line on a laptop.
+    Role.Kind.MENTOR: [MY_QUESTIONNAIRE, MY_CONSENTS, MY_CALENDAR],
+    Role.Kind.MENTEE: [MY_REQUEST, MY_CONSENTS, MY_CALENDAR],
 }
 
 

@@ -157,6 +157,9 @@ def _seed_programme(m: Mentorship, spec: dict, plan: dict, people: dict, by, sta
         approved_at=at(start + timedelta(days=5)) if status == "approved" else None,
         approved_by=by if status == "approved" else None,
     )
+    # Written by the mentor before the mentee read it, not on the day the demo was seeded.
+    written = min(start + timedelta(days=1), today)
+    Programme.objects.filter(pk=programme.pk).update(created_at=at(written))
     directions = {d.code: d for d in Direction.objects.filter(organization=org)}
     window = spec.get("overdue_window", 0)
     stretch = (end - start).days / 270  # plans are written for about nine months; shorter programmes compress them

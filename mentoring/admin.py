@@ -1,0 +1,82 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from mentoring.models import (
+    ChangeRequest,
+    Mentorship,
+    MentorshipEvent,
+    PlanActivity,
+    Programme,
+    ProgrammeRevision,
+    ProgrammeTemplate,
+    SupportRecord,
+    TemplateActivity,
+)
+
+
+class MentorshipEventInline(admin.TabularInline):
+    model = MentorshipEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["created_at", "actor", "from_state", "to_state", "note"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Mentorship)
+class MentorshipAdmin(admin.ModelAdmin):
+    """The state moves only through the model's methods (and the head's orders), never by editing the field."""
+
+    list_display = ["__str__", "organization", "state", "planned_start", "planned_end"]
+    list_filter = ["organization", "state"]
+    list_select_related = ["mentor", "organization"]
+    readonly_fields = ["state", "state_changed_at", "started_on", "ended_on", "end_reason", "match_score"]
+    raw_id_fields = ["mentor", "mentees"]
+    inlines = [MentorshipEventInline]
+
+
+class PlanActivityInline(admin.TabularInline):
+    model = PlanActivity
+    extra = 0
+    fields = ["position", "direction", "activity", "deadline", "status", "done_on"]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "start", "end", "acknowledged_at", "approved_at"]
+    list_select_related = ["mentorship__mentor"]
+    readonly_fields = ["acknowledged_at", "acknowledged_by", "approved_at", "approved_by"]
+    raw_id_fields = ["mentorship", "copied_from"]
+    inlines = [PlanActivityInline]
+
+
+@admin.register(ProgrammeRevision)
+class ProgrammeRevisionAdmin(admin.ModelAdmin):
+    list_display = ["programme", "kind", "created_at", "author"]
+    list_filter = ["kind"]
+
+
+class TemplateActivityInline(admin.TabularInline):
+    model = TemplateActivity
+    extra = 0
+
+
+@admin.register(ProgrammeTemplate)
+class ProgrammeTemplateAdmin(admin.ModelAdmin):
+    list_display = ["title", "organization", "duration_months", "is_active"]
+    list_filter = ["organization", "is_active"]
+    inlines = [TemplateActivityInline]
+
+
+@admin.register(ChangeRequest)
+class ChangeRequestAdmin(admin.ModelAdmin):
+    list_display = ["kind", "mentorship", "status", "created_at"]
+    list_filter = ["status", "kind"]
+    readonly_fields = ["status", "decided_by", "decided_at"]
+
+
+@admin.register(SupportRecord)
+class SupportRecordAdmin(admin.ModelAdmin):
+    list_display = ["entry", "date", "organization"]
+    list_filter = ["organization"]
