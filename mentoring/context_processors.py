@@ -3,6 +3,13 @@ from django.urls import reverse
 
 from mentoring.navigation import items_for
 from people.access import active_role, user_roles
+from people.models import Role
+from roadmap.models import Order
+
+
+def _head_inbox(org) -> int:
+    """Orders waiting for the head's decision: shown on every page the head opens."""
+    return Order.objects.for_org(org).awaiting().count()
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -27,6 +34,7 @@ def navigation(request: HttpRequest) -> dict:
         for r in user_roles(request)
     ]
     return {
+        "nav_inbox": _head_inbox(org) if role_kind == Role.Kind.HEAD else None,
         "nav_org": org,
         "nav_role": role_kind,
         "nav_items": items_for(org_slug, role_kind),

@@ -18,6 +18,7 @@ urlpatterns = [
     path("o/<slug:org>/home/<slug:role>/", home.role_home, name="role_home"),
     path("o/<slug:org>/", include("people.urls")),
     path("o/<slug:org>/", include("mentoring.org_urls")),
+    path("o/<slug:org>/", include("roadmap.urls")),
     *calendar.public_urlpatterns,
 ]
 # Uploaded files (consent scans, imported lists) hold personal data: they are never served from MEDIA_URL,

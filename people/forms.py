@@ -98,7 +98,19 @@ class OrganizationForm(forms.ModelForm):
 
     class Meta:
         model = Organization
-        fields = ["full_name", "short_name", "kind", "municipality", "region", "address", "site", "email", "phone"]
+        fields = [
+            "full_name",
+            "short_name",
+            "kind",
+            "municipality",
+            "region",
+            "address",
+            "city",
+            "site",
+            "email",
+            "phone",
+            "order_number_format",
+        ]
 
 
 class ReferenceItemForm(forms.ModelForm):

@@ -1,1 +1,243 @@
-"""The roadmap, its stages and activities, and orders live here (see the roadmap and orders issues)."""
+"""Orders (приказы) of the head that fix each legally significant step; the roadmap joins them later."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from people.models import Organization, Person
+
+
+class OrderKind(models.TextChoices):
+    REGULATION = "regulation", "Об утверждении положения о системе наставничества и дорожной карты"
+    CURATOR = "curator", "О назначении куратора"
+    PAIRS = "pairs", "О закреплении наставнических пар (групп)"
+    PROGRAMME_CHANGE = "programme_change", "Об изменении персонализированной программы"
+    EARLY_END = "early_end", "О досрочном завершении наставничества"
+    FINAL_EVENT = "final_event", "О проведении итогового мероприятия"
+    REWARD = "reward", "О поощрении наставников"
+    FREE = "free", "Иной приказ"
+
+
+class OrderTemplate(models.Model):
+    """The organisation's model text for one kind of order; a new draft starts from it."""
+
+    organization = models.ForeignKey(Organization, verbose_name="организация", on_delete=models.CASCADE)
+    kind = models.CharField("вид приказа", max_length=30, choices=OrderKind.choices)
+    heading = models.CharField("заголовок «О …»", max_length=500)
+    preamble = models.TextField("преамбула («В соответствии с …»)")
+    items = models.JSONField("пункты распорядительной части", default=list)
+    control_item = models.TextField("пункт о контроле", blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "образец текста приказа"
+        verbose_name_plural = "образцы текстов приказов"
+        ordering = ["kind"]
+        constraints = [models.UniqueConstraint(fields=["organization", "kind"], name="ordertemplate_one_per_kind")]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class OrderQuerySet(models.QuerySet):
+    def for_org(self, org: Organization) -> OrderQuerySet:
+        return self.filter(organization=org)
+
+    def awaiting(self) -> OrderQuerySet:
+        return self.filter(status=Order.Status.SUBMITTED)
+
+
+def order_pdf_path(instance: Order, filename: str) -> str:
+    return f"orders/{instance.organization_id}/{instance.year}/{uuid.uuid4().hex}.pdf"
+
+
+class Order(models.Model):
+    """An order of the head. Drafts are edited by the curator; an approved order never changes again."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Черновик"
+        SUBMITTED = "submitted", "На утверждении"
+        RETURNED = "returned", "Возвращён на доработку"
+        APPROVED = "approved", "Утверждён"
+        CANCELLED = "cancelled", "Отменён"
+
+    EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
+
+    organization = models.ForeignKey(Organization, verbose_name="организация", on_delete=models.CASCADE)
+    kind = models.CharField("вид приказа", max_length=30, choices=OrderKind.choices)
+    status = models.CharField("состояние", max_length=20, choices=Status.choices, default=Status.DRAFT)
+    heading = models.CharField("заголовок «О …»", max_length=500)
+    preamble = models.TextField("преамбула")
+    items = models.JSONField("пункты распорядительной части", default=list)
+    control_item = models.TextField("пункт о контроле", blank=True)
+    # What the order acts on; which of them matters depends on the kind.
+    mentorships = models.ManyToManyField(
+        "mentoring.Mentorship", verbose_name="пары и группы", blank=True, related_name="orders"
+    )
+    appointee = models.ForeignKey(
+        Person, verbose_name="назначаемый куратор", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rewarded = models.ManyToManyField(Person, verbose_name="поощряемые наставники", blank=True, related_name="+")
+    end_reason = models.CharField("основание досрочного завершения", max_length=20, blank=True)
+    refers_to = models.ForeignKey(
+        "self",
+        verbose_name="изменяет приказ",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+    )
+    # Fixed at approval.
+    year = models.PositiveSmallIntegerField("год регистрации", null=True, blank=True)
+    number = models.PositiveIntegerField("порядковый номер", null=True, blank=True)
+    reg_number = models.CharField("регистрационный номер", max_length=40, blank=True)
+    date = models.DateField("дата приказа", null=True, blank=True)
+    signer_position = models.CharField("должность подписавшего", max_length=200, blank=True)
+    signer_name = models.CharField("подписавший (И. О. Фамилия)", max_length=200, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="утвердил",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    pdf = models.FileField("подписанный экземпляр (PDF)", upload_to=order_pdf_path, blank=True)
+    pdf_sha256 = models.CharField("SHA-256 PDF", max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="подготовил",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("создан", default=timezone.now)
+    updated_at = models.DateTimeField("изменён", auto_now=True)
+
+    objects = OrderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "приказ"
+        verbose_name_plural = "приказы"
+        ordering = ["-date", "-number", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year", "number"],
+                condition=models.Q(number__isnull=False),
+                name="order_number_unique_per_year",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="approved")
+                | (models.Q(number__isnull=False) & models.Q(date__isnull=False) & ~models.Q(pdf_sha256="")),
+                name="order_approved_is_registered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.reg_number:
+            return f"Приказ от {self.date:%d.%m.%Y} № {self.reg_number}"
+        return f"Проект приказа «{self.heading}»"
+
+    def save(self, *args, **kwargs) -> None:
+        # An approved order is a legal document: nothing may change it, whatever page, form or admin action asks.
+        if self.pk and not getattr(self, "_registering", False):
+            stored = Order.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            if stored == self.Status.APPROVED:
+                raise ValidationError(
+                    "Утверждённый приказ изменить нельзя: оформите новый приказ о внесении изменений."
+                )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if Order.objects.filter(pk=self.pk, status=self.Status.APPROVED).exists():
+            raise ValidationError("Утверждённый приказ удалить нельзя.")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE_STATUSES
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+
+class OrderCounter(models.Model):
+    """The last registration number an organisation used in a year; locked row by row so numbers never repeat."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "счётчик номеров приказов"
+        verbose_name_plural = "счётчики номеров приказов"
+        constraints = [models.UniqueConstraint(fields=["organization", "year"], name="ordercounter_unique_year")]
+
+    def __str__(self) -> str:
+        return f"{self.organization}: {self.year} — {self.last_number}"
+
+
+class OrderEvent(models.Model):
+    """The history of an order: who did what, when, with which comment."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Проект создан"
+        EDITED = "edited", "Проект изменён"
+        SUBMITTED = "submitted", "Отправлен на утверждение"
+        RETURNED = "returned", "Возвращён на доработку"
+        APPROVED = "approved", "Утверждён"
+        CANCELLED = "cancelled", "Отменён"
+        ACKNOWLEDGED = "acknowledged", "Ознакомлен(а)"
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    created_at = models.DateTimeField("когда", default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кто",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField("действие", max_length=20, choices=Action.choices)
+    comment = models.TextField("комментарий", blank=True)
+
+    class Meta:
+        verbose_name = "событие приказа"
+        verbose_name_plural = "история приказов"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.get_action_display()
+
+
+class Acknowledgement(models.Model):
+    """A person who must read the order (лист ознакомления) and the date they did."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="acknowledgements")
+    person = models.ForeignKey(Person, verbose_name="работник", on_delete=models.CASCADE, related_name="+")
+    acknowledged_at = models.DateTimeField("ознакомлен(а)", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "ознакомление с приказом"
+        verbose_name_plural = "лист ознакомления"
+        ordering = ["person__surname", "person__name"]
+        constraints = [models.UniqueConstraint(fields=["order", "person"], name="acknowledgement_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person.short_name}: {self.order}"
+
+    def acknowledge(self) -> None:
+        if self.acknowledged_at is not None:
+            raise ValidationError("Вы уже ознакомились с этим приказом.")
+        if self.order.status != Order.Status.APPROVED:
+            raise ValidationError("Ознакомиться можно только с утверждённым приказом.")
+        self.acknowledged_at = timezone.now()
+        self.save(update_fields=["acknowledged_at"])

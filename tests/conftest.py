@@ -8,6 +8,7 @@ fixtures: `persona.user.username` with `tests.factories.PASSWORD` logs in throug
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import AbstractBaseUser
@@ -124,3 +125,15 @@ def outsider(other_org) -> Persona:
         patronymic="Иванович",
         position="Заведующий",
     )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test outside tests/e2e may use the test database.
+
+    Without this, a test that reaches a persona through request.getfixturevalue() gets no database mark
+    and would quietly talk to the development database in var/ instead of the test one.
+    """
+    e2e = Path(__file__).parent / "e2e"
+    for item in items:
+        if e2e not in Path(item.fspath).parents and item.get_closest_marker("django_db") is None:
+            item.add_marker(pytest.mark.django_db)

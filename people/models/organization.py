@@ -34,6 +34,16 @@ class Organization(models.Model):
     site = models.URLField("официальный сайт", blank=True)
     email = models.EmailField("электронная почта", blank=True)
     phone = models.CharField("телефон", max_length=50, blank=True)
+    city = models.CharField(
+        "место издания документов", max_length=200, blank=True, help_text="Например: г. Верхнеречинск"
+    )
+    order_number_format = models.CharField(
+        "формат номера приказа",
+        max_length=40,
+        default="{n}-од",
+        validators=[RegexValidator(r"\{n\}", "Формат должен содержать {n} — место порядкового номера.")],
+        help_text="{n} — порядковый номер приказа в году, например «{n}-од» даёт «15-од».",
+    )
     created_at = models.DateTimeField("создана", auto_now_add=True)
 
     class Meta:

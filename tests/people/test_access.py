@@ -164,6 +164,7 @@ def test_head_and_admin_edit_the_organisation(request, who):
         "full_name": "МБОУ «Средняя школа № 1 имени А. С. Пушкина»",
         "short_name": "МБОУ «СОШ № 1»",
         "kind": "school",
+        "order_number_format": "{n}-од",
     }
     response = actor.client.post(url, data)
     assert response.status_code == 302

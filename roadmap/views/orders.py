@@ -1,0 +1,3 @@
+"""TODO: filled by the orders work of the orders issue."""
+
+urlpatterns: list = []
