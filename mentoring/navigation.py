@@ -49,6 +49,9 @@ MY_CALENDAR = NavItem("Календарь", "mentoring:calendar", "calendar3")
 PAIRS = NavItem("Пары и группы", "mentoring:pairs", "diagram-3")
 MATCHING = NavItem("Подбор наставников", "mentoring:matching", "shuffle")
 REQUESTS = NavItem("Просьбы участников", "mentoring:change_requests", "envelope-exclamation")
+ORDERS = NavItem("Книга приказов", "roadmap:orders", "journal-bookmark")
+INBOX = NavItem("Приказы на утверждении", "roadmap:inbox", "inbox")
+ORDER_TEMPLATES = NavItem("Образцы текстов приказов", "roadmap:order_templates", "file-earmark-richtext")
 
 BANKS_MANAGED = NavGroup("Банки", "collection", (MENTEES, MENTORS, TRAININGS, NO_CONSENT))
 BANKS_VIEWED = NavGroup("Банки", "collection", (MENTEES, MENTORS, TRAININGS))
@@ -60,19 +63,19 @@ NAVIGATION: dict[str, list[NavItem | NavGroup]] = {
         STAFF,
         BANKS_VIEWED,
         PAIRS_VIEWED,
-        NavGroup("Организация", "building", (ORG, CONSENT_TEXTS, PURGE_LOG)),
+        NavGroup("Документы", "folder2", (INBOX, ORDERS, ORDER_TEMPLATES, CONSENT_TEXTS, PURGE_LOG, ORG)),
     ],
     Role.Kind.CURATOR: [
         STAFF,
         BANKS_MANAGED,
         PAIRS_MANAGED,
-        NavGroup("Документы", "folder2", (CONSENT_TEXTS, REFERENCE)),
+        NavGroup("Документы", "folder2", (ORDERS, ORDER_TEMPLATES, CONSENT_TEXTS, REFERENCE)),
     ],
     Role.Kind.ADMIN: [
         STAFF,
         BANKS_MANAGED,
         PAIRS_MANAGED,
-        NavGroup("Настройки", "gear", (ORG, REFERENCE, CONSENT_TEXTS, PURGE_LOG)),
+        NavGroup("Документы", "folder2", (ORDERS, ORDER_TEMPLATES, CONSENT_TEXTS, PURGE_LOG, REFERENCE, ORG)),
     ],
     Role.Kind.COUNCIL: [STAFF, BANKS_VIEWED, PAIRS_VIEWED],
     # The card and the calendar are in the user menu as well: the bar stays one line on a laptop.

@@ -51,6 +51,21 @@ class OrderQuerySet(models.QuerySet):
     def awaiting(self) -> OrderQuerySet:
         return self.filter(status=Order.Status.SUBMITTED)
 
+    # Bulk changes bypass Order.save()/delete(); refuse them when they would touch an approved order.
+    def update(self, **kwargs) -> int:
+        if self.filter(status=Order.Status.APPROVED).exists():
+            raise ValidationError("Утверждённый приказ изменить нельзя: оформите новый приказ о внесении изменений.")
+        return super().update(**kwargs)
+
+    update.queryset_only = True
+
+    def delete(self):
+        if self.filter(status=Order.Status.APPROVED).exists():
+            raise ValidationError("Утверждённый приказ удалить нельзя.")
+        return super().delete()
+
+    delete.queryset_only = True
+
 
 def order_pdf_path(instance: Order, filename: str) -> str:
     return f"orders/{instance.organization_id}/{instance.year}/{uuid.uuid4().hex}.pdf"

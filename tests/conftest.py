@@ -40,6 +40,12 @@ def make_persona(org: Organization, *kinds: str, **person_fields) -> Persona:
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path_factory) -> None:
+    """Uploaded scans and stored order PDFs go to a temporary folder, never to the developer's var/media."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings) -> None:
     """The production hasher takes a good fraction of a second per password; tests do not need that."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

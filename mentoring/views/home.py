@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from mentoring.models import ChangeRequest, Mentorship, PlanActivity, Programme
-from people.access import OrgAccess, active_role, get_access, remember_role
+from people.access import SESSION_ROLE_KEY, OrgAccess, active_role, get_access, remember_role
 from people.models import (
     REFERENCE_LISTS,
     Consent,
@@ -23,6 +23,7 @@ from people.models import (
     TrainingEvent,
     has_consent,
 )
+from roadmap.models import Acknowledgement, Order
 from roadmap.stages import STAGES
 
 
@@ -253,6 +254,35 @@ def _home_mentor(access: OrgAccess) -> dict:
     }
 
 
+SHOWN_ORDERS = 10
+
+
+def _order_lists(access: OrgAccess) -> dict:
+    """Orders that need this person now: to acknowledge (everyone), to decide (head), to revise (drafters).
+
+    A fixed number of queries: one for everyone, one more for the head or the curator and administrator.
+    """
+    context = {
+        "orders_to_acknowledge": list(
+            Acknowledgement.objects.filter(
+                person=access.person,
+                acknowledged_at__isnull=True,
+                order__organization=access.org,
+                order__status=Order.Status.APPROVED,
+            )
+            .select_related("order")
+            .order_by("order__date", "order__number")[:SHOWN_ORDERS]
+        )
+    }
+    orders = Order.objects.for_org(access.org).only("pk", "heading", "kind", "status", "created_at", "updated_at")
+    if access.role == Role.Kind.HEAD:
+        context["orders_awaiting"] = list(orders.awaiting().order_by("updated_at", "id")[:SHOWN_ORDERS])
+    elif access.role in (Role.Kind.CURATOR, Role.Kind.ADMIN):
+        returned = orders.filter(status=Order.Status.RETURNED)
+        context["orders_returned"] = list(returned.order_by("-updated_at", "-id")[:SHOWN_ORDERS])
+    return context
+
+
 HOME_CONTEXT = {
     Role.Kind.HEAD: _home_head,
     Role.Kind.CURATOR: _home_curator,
@@ -270,6 +300,7 @@ def role_home(request: HttpRequest, org: str, role: str) -> HttpResponse:
     access.role = role
     request.access = access
     chosen = next(r for r in access.all_roles if r.kind == role)
-    remember_role(request, chosen)
-    context = {"access": access, **HOME_CONTEXT[role](access)}
+    if request.session.get(SESSION_ROLE_KEY) != {"org": access.org.slug, "kind": role}:
+        remember_role(request, chosen)  # only a change is written: a steady visit costs no session write
+    context = {"access": access, **HOME_CONTEXT[role](access), **_order_lists(access)}
     return render(request, f"mentoring/home_{role}.html", context)

@@ -1,5 +1,6 @@
 """``manage.py seed_demo``: two demo organisations with staff, roles, reference lists and demo logins,
-consents, both banks and the training of mentors, pairs and groups in every state with their programmes.
+consents, both banks and the training of mentors, pairs and groups in every state with their programmes,
+orders in every state (approved ones with real numbers, PDFs and hashes).
 
 The data lives in fixtures/demo_people.json (one line per staff member or bank entry). The command is
 idempotent: organisations are matched by slug, staff by organisation and full name, users by username, roles
@@ -25,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mentoring.models import Mentorship
+from people.management.commands._demo_orders import seed_orders
 from people.management.commands._demo_pairs import check_pairs, seed_pairs
 from people.models import (
     ROLE_PRIORITY,
@@ -43,11 +45,12 @@ from people.models import (
     TrainingEvent,
 )
 from people.services import install_reference_lists, withdraw_consent
+from roadmap.models import Order
 
 DEMO_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo_people.json"
 DEMO_PASSWORD = "demo12345"
 
-ORG_FIELDS = ("full_name", "short_name", "kind", "municipality", "region", "address", "site", "email", "phone")
+ORG_FIELDS = ("full_name", "short_name", "kind", "municipality", "city", "region", "address", "site", "email", "phone")
 ROLE_KINDS = set(Role.Kind.values)
 CATEGORIES = set(Person.Category.values)
 MENTEE_STATUSES = {"waiting", "supported", "requested", "left", "declined"}
@@ -181,9 +184,11 @@ class Command(BaseCommand):
                 withdraw_consent(consent, by=by, on=today - timedelta(days=item["days_ago"]))
                 new_withdrawals += 1
         new_pairs, new_support = seed_pairs(org, org_data, people, by) if "pairs" in org_data else (0, 0)
+        new_orders = seed_orders(org, people) if "pairs" in org_data else 0
         self.stdout.write(
             f"  пар и групп {Mentorship.objects.filter(organization=org).count()} (новых {new_pairs}), "
-            f"записей о сопровождении без пары новых {new_support};"
+            f"записей о сопровождении без пары новых {new_support}; "
+            f"приказов {Order.objects.filter(organization=org).count()} (новых {new_orders});"
         )
         self.stdout.write(
             f"  согласий {Consent.objects.for_org(org).count()} (новых {new_consents}, отозвано {new_withdrawals}); "

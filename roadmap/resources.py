@@ -1,0 +1,59 @@
+"""Spreadsheet exports of the roadmap app: the order book (книга приказов) of the organisation."""
+
+from __future__ import annotations
+
+from import_export.fields import Field
+
+from people.resources import SafeExportResource
+from people.text import initials_name
+from roadmap.models import Order
+
+
+class OrderBookResource(SafeExportResource):
+    """The register of orders as a table; expects the register's queryset (with `ack_total` and `ack_done`)."""
+
+    date = Field(column_name="Дата")
+    reg_number = Field(column_name="№")
+    heading = Field(column_name="Заголовок")
+    kind = Field(column_name="Вид приказа")
+    status = Field(column_name="Состояние")
+    signer = Field(column_name="Подписал")
+    acknowledged = Field(column_name="Ознакомлены")
+    author = Field(column_name="Подготовил")
+    sha256 = Field(column_name="SHA-256 PDF")
+
+    class Meta:
+        model = Order
+        fields = ["date", "reg_number", "heading", "kind", "status", "signer", "acknowledged", "author", "sha256"]
+        export_order = fields
+
+    def dehydrate_date(self, order: Order) -> str:
+        return f"{order.date:%d.%m.%Y}" if order.date else ""
+
+    def dehydrate_reg_number(self, order: Order) -> str:
+        return order.reg_number
+
+    def dehydrate_heading(self, order: Order) -> str:
+        return order.heading
+
+    def dehydrate_kind(self, order: Order) -> str:
+        return order.get_kind_display()
+
+    def dehydrate_status(self, order: Order) -> str:
+        return order.get_status_display()
+
+    def dehydrate_signer(self, order: Order) -> str:
+        return f"{order.signer_position} {order.signer_name}".strip()
+
+    def dehydrate_acknowledged(self, order: Order) -> str:
+        total = getattr(order, "ack_total", 0)
+        return f"{getattr(order, 'ack_done', 0)} из {total}" if total else ""
+
+    def dehydrate_author(self, order: Order) -> str:
+        user = order.created_by
+        if user is None:
+            return ""
+        return initials_name(user.last_name, user.first_name) if user.last_name else user.username
+
+    def dehydrate_sha256(self, order: Order) -> str:
+        return order.pdf_sha256

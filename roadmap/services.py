@@ -1,0 +1,313 @@
+"""The life of an order: sending for approval, returning, approving with its effects, acknowledging.
+
+Approval is the legally significant step. In one transaction it locks the order, takes the next registration
+number of the organisation's year from a locked `OrderCounter` row (no gaps, no duplicates even when heads
+approve at the same moment), applies the order's effects (pairs start working, a curator is appointed, pairs
+end early), lists who must acknowledge it and renders the PDF once, storing its bytes and SHA-256. If any
+step fails, nothing of it stays — not even the PDF file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from mentoring.models import Mentorship
+from people.models import Organization, Person, Role
+from people.text import initials_first
+from roadmap import documents, emails
+from roadmap.models import Acknowledgement, Order, OrderCounter, OrderEvent, OrderKind
+
+log = logging.getLogger(__name__)
+
+
+# --- who is who ---------------------------------------------------------------------------------------------
+
+
+def heads_of(org: Organization):
+    """Working staff of `org` holding the head role."""
+    return Person.objects.for_org(org).working().filter(roles__kind=Role.Kind.HEAD).distinct()
+
+
+def _head_person(order: Order, user: AbstractBaseUser | None) -> Person:
+    """The head of the order's organisation acting as `user`, or a refusal."""
+    person = heads_of(order.organization).filter(user=user).first() if user is not None else None
+    if person is None:
+        raise ValidationError("Утвердить или вернуть приказ может только руководитель организации.")
+    return person
+
+
+def default_acknowledgers(order: Order) -> list[Person]:
+    """Who must read the order by default: the people it names and the organisation's curators.
+
+    Named people are the appointee, the mentors and mentees of its pairs and groups and the rewarded mentors.
+    People who have left the organisation cannot acknowledge anything and are not listed.
+    """
+    ids: set[int] = set()
+    if order.appointee_id:
+        ids.add(order.appointee_id)
+    if order.pk:
+        ids.update(order.mentorships.values_list("mentor_id", flat=True))
+        ids.update(
+            Mentorship.mentees.through.objects.filter(mentorship__orders=order).values_list("person_id", flat=True)
+        )
+        ids.update(order.rewarded.values_list("pk", flat=True))
+    curators = Person.objects.for_org(order.organization).filter(roles__kind=Role.Kind.CURATOR)
+    ids.update(curators.values_list("pk", flat=True))
+    return list(
+        Person.objects.for_org(order.organization)
+        .working()
+        .filter(pk__in=ids)
+        .order_by("surname", "name", "patronymic", "id")
+    )
+
+
+# --- checks before sending and approving --------------------------------------------------------------------
+
+
+def check_complete(order: Order) -> None:
+    """An order goes to the head only with a heading, at least one item and what its kind acts on."""
+    errors = []
+    if not (order.heading or "").strip():
+        errors.append("Укажите заголовок приказа («О …»).")
+    if not [item for item in (order.items or []) if str(item).strip()]:
+        errors.append("В приказе нет ни одного пункта распорядительной части.")
+    if order.kind in (OrderKind.PAIRS, OrderKind.EARLY_END) and not order.mentorships.exists():
+        errors.append("В приказе не указано ни одной наставнической пары (группы).")
+    if order.kind == OrderKind.CURATOR and not order.appointee_id:
+        errors.append("Укажите, кто назначается куратором.")
+    if order.kind == OrderKind.EARLY_END and order.end_reason not in Mentorship.EndReason.values:
+        errors.append("Укажите основание досрочного завершения.")
+    if order.kind == OrderKind.REWARD and not order.rewarded.exists():
+        errors.append("Укажите наставников, которых приказ поощряет.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _locked(order: Order) -> Order:
+    # of=("self",): lock the order's row only, not its organisation's (which every approval shares).
+    return Order.objects.select_for_update(of=("self",)).select_related("organization").get(pk=order.pk)
+
+
+def _sync(target: Order, source: Order) -> None:
+    """Copy the stored state onto the caller's instance so it sees what happened."""
+    for field in Order._meta.concrete_fields:
+        setattr(target, field.attname, getattr(source, field.attname))
+
+
+# --- sending and returning ----------------------------------------------------------------------------------
+
+
+def submit_order(order: Order, *, by: AbstractBaseUser | None) -> None:
+    """Draft or returned order → «На утверждении»; the head(s) get an e-mail."""
+    with transaction.atomic():
+        locked = _locked(order)
+        if locked.status not in Order.EDITABLE_STATUSES:
+            raise ValidationError(
+                f"Отправить на утверждение можно только черновик или возвращённый приказ; "
+                f"этот приказ — «{locked.get_status_display()}»."
+            )
+        check_complete(locked)
+        locked.status = Order.Status.SUBMITTED
+        locked.save(update_fields=["status", "updated_at"])
+        OrderEvent.objects.create(order=locked, actor=by, action=OrderEvent.Action.SUBMITTED)
+    _sync(order, locked)
+    emails.order_submitted(locked)
+
+
+def return_order(order: Order, *, by: AbstractBaseUser | None, comment: str) -> None:
+    """Submitted order → back to its author for revision, with the head's comment."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError("Напишите, что нужно исправить: комментарий увидит автор проекта.")
+    with transaction.atomic():
+        locked = _locked(order)
+        if locked.status != Order.Status.SUBMITTED:
+            raise ValidationError(
+                f"Вернуть на доработку можно только приказ на утверждении; этот — «{locked.get_status_display()}»."
+            )
+        _head_person(locked, by)
+        locked.status = Order.Status.RETURNED
+        locked.save(update_fields=["status", "updated_at"])
+        OrderEvent.objects.create(order=locked, actor=by, action=OrderEvent.Action.RETURNED, comment=comment)
+    _sync(order, locked)
+    emails.order_returned(locked, comment)
+
+
+def cancel_order(order: Order, *, by: AbstractBaseUser | None, comment: str = "") -> None:
+    """A draft, returned or submitted order is abandoned; pairs it proposed go back to drafts."""
+    with transaction.atomic():
+        locked = _locked(order)
+        if locked.status not in (*Order.EDITABLE_STATUSES, Order.Status.SUBMITTED):
+            raise ValidationError(f"Отменить нельзя: приказ «{locked.get_status_display()}».")
+        if locked.kind == OrderKind.PAIRS:
+            still_proposed = Order.objects.exclude(pk=locked.pk).exclude(
+                status__in=(Order.Status.CANCELLED, Order.Status.APPROVED)
+            )
+            for m in locked.mentorships.filter(state=Mentorship.State.PROPOSED).exclude(orders__in=still_proposed):
+                m.withdraw_proposal(by=by, note="Проект приказа отменён.")
+        locked.status = Order.Status.CANCELLED
+        locked.save(update_fields=["status", "updated_at"])
+        OrderEvent.objects.create(order=locked, actor=by, action=OrderEvent.Action.CANCELLED, comment=comment.strip())
+    _sync(order, locked)
+
+
+# --- effects of an approved order ---------------------------------------------------------------------------
+
+
+def _order_note(order: Order) -> str:
+    return f"Приказ от {order.date:%d.%m.%Y} № {order.reg_number}"
+
+
+def _locked_mentorships(order: Order) -> list[Mentorship]:
+    qs = Mentorship.objects.select_for_update(of=("self",)).filter(pk__in=order.mentorships.values("pk"))
+    return list(qs.select_related("mentor").order_by("id"))
+
+
+def _foreign(order: Order, people) -> None:
+    if any(p.organization_id != order.organization_id for p in people):
+        raise ValidationError("Приказ называет работника другой организации.")
+
+
+def _fix_pairs(order: Order, by) -> None:
+    for m in _locked_mentorships(order):
+        _foreign(order, [m])
+        if m.state != Mentorship.State.PROPOSED:
+            raise ValidationError(
+                f"Пара (группа) наставника {m.mentor.short_name} — «{m.get_state_display()}»: "
+                "закрепить приказом можно только пары, включённые в проект приказа."
+            )
+        m.activate(by=by, on=order.date, note=_order_note(order))
+
+
+def _appoint_curator(order: Order, by) -> None:
+    person = order.appointee
+    _foreign(order, [person])
+    if not person.is_working:
+        raise ValidationError(f"{person.short_name} уволен(а) и не может быть назначен(а) куратором.")
+    Role.objects.get_or_create(person=person, kind=Role.Kind.CURATOR)
+
+
+def _end_early(order: Order, by) -> None:
+    for m in _locked_mentorships(order):
+        _foreign(order, [m])
+        if m.state != Mentorship.State.ACTIVE:
+            raise ValidationError(
+                f"Пара (группа) наставника {m.mentor.short_name} — «{m.get_state_display()}»: "
+                "досрочно завершить можно только действующую."
+            )
+        m.end_early(by=by, on=order.date, reason=order.end_reason, note=_order_note(order))
+
+
+def _no_effect(order: Order, by) -> None:
+    """The order records a decision; nothing in the data changes state."""
+
+
+# kind → function(order, by) applying the order's effects inside the approval transaction.
+ORDER_EFFECTS: dict[str, Callable[[Order, AbstractBaseUser | None], None]] = {
+    OrderKind.REGULATION: _no_effect,  # the roadmap issue makes the regulation and roadmap approved here
+    OrderKind.CURATOR: _appoint_curator,
+    OrderKind.PAIRS: _fix_pairs,
+    OrderKind.PROGRAMME_CHANGE: _no_effect,
+    OrderKind.EARLY_END: _end_early,
+    OrderKind.FINAL_EVENT: _no_effect,
+    OrderKind.REWARD: _no_effect,
+    OrderKind.FREE: _no_effect,
+}
+
+
+# --- approval -----------------------------------------------------------------------------------------------
+
+
+def next_number(org: Organization, year: int) -> int:
+    """The next registration number of `org` in `year`; call inside a transaction, which keeps the row locked."""
+    try:
+        # A savepoint: if another approval creates the row at the same moment, ours fails alone and we lock theirs.
+        with transaction.atomic():
+            OrderCounter.objects.get_or_create(organization=org, year=year)
+    except IntegrityError:
+        pass
+    counter = OrderCounter.objects.select_for_update().get(organization=org, year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def registration_number(org: Organization, number: int) -> str:
+    """«15-од» from the organisation's format; other braces in it are kept as written, never an error."""
+    return (org.order_number_format or "{n}").replace("{n}", str(number))
+
+
+def approve_order(order: Order, *, by: AbstractBaseUser | None) -> Order:
+    """The head approves a submitted order: number, date, signer, effects, acknowledgement list, PDF, hash."""
+    stored_name = ""
+    try:
+        with transaction.atomic():
+            locked = _locked(order)
+            if locked.status != Order.Status.SUBMITTED:
+                raise ValidationError(
+                    f"Утвердить можно только приказ на утверждении; этот — «{locked.get_status_display()}»."
+                )
+            signer = _head_person(locked, by)
+            check_complete(locked)
+            today = timezone.localdate()
+            locked.number = next_number(locked.organization, today.year)
+            locked.year = today.year
+            locked.reg_number = registration_number(locked.organization, locked.number)
+            locked.date = today
+            locked.signer_position = signer.position
+            locked.signer_name = initials_first(signer.surname, signer.name, signer.patronymic)
+            locked.approved_by = by
+            ORDER_EFFECTS[locked.kind](locked, by)
+            if not locked.acknowledgements.exists():
+                Acknowledgement.objects.bulk_create(
+                    [Acknowledgement(order=locked, person=p) for p in default_acknowledgers(locked)]
+                )
+            locked.status = Order.Status.APPROVED
+            data = documents.order_pdf_bytes(locked)
+            locked.pdf_sha256 = hashlib.sha256(data).hexdigest()
+            locked.pdf.save(f"prikaz-{locked.number}.pdf", ContentFile(data), save=False)
+            stored_name = locked.pdf.name
+            locked._registering = True
+            locked.save()
+            OrderEvent.objects.create(
+                order=locked, actor=by, action=OrderEvent.Action.APPROVED, comment=_order_note(locked)
+            )
+    except BaseException:
+        if stored_name:
+            order.pdf.storage.delete(stored_name)
+        raise
+    del locked._registering
+    _sync(order, locked)
+    emails.order_approved(locked)
+    return locked
+
+
+# --- acknowledgement ----------------------------------------------------------------------------------------
+
+
+def acknowledge_order(order: Order, person: Person) -> None:
+    """`person` has read the approved order («Ознакомлен(а)»); the date goes on the acknowledgement sheet."""
+    with transaction.atomic():
+        ack = (
+            Acknowledgement.objects.select_for_update(of=("self",))
+            .select_related("order")
+            .filter(order=order, person=person)
+        )
+        ack = ack.first()
+        if ack is None:
+            raise ValidationError("Вас нет в листе ознакомления с этим приказом.")
+        ack.acknowledge()
+        OrderEvent.objects.create(
+            order=ack.order,
+            actor=person.user,
+            action=OrderEvent.Action.ACKNOWLEDGED,
+            comment=person.short_name,
+        )

@@ -1,0 +1,150 @@
+"""State changes of an order, POST only: send, return, approve, cancel, acknowledge, prepare a correction.
+
+Each is a call into roadmap.services (the approval workflow); a refusal comes back as a message, never a 500.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import path
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from people.access import OrgAccess, org_view
+from roadmap.access import ORDER_APPROVERS, ORDER_EDITORS, get_order_for_user
+from roadmap.drafting import draft_order
+from roadmap.forms import OrderReturnForm
+from roadmap.models import Order, OrderKind
+from roadmap.services import acknowledge_order, approve_order, cancel_order, return_order, submit_order
+
+Status = Order.Status
+
+
+def _back(request: HttpRequest, access: OrgAccess, order: Order) -> HttpResponse:
+    """To the page the form was on (the inbox, a home page) when it is ours, else to the order page."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(target)
+    return redirect("roadmap:order", access.org.slug, order.pk)
+
+
+def _refused(request: HttpRequest, exc: ValidationError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+@org_view(*ORDER_EDITORS)
+@require_POST
+def order_submit(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    order = get_order_for_user(access, pk, editing=True)
+    try:
+        submit_order(order, by=request.user)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, "Проект приказа отправлен на утверждение руководителю.")
+    return redirect("roadmap:order", access.org.slug, order.pk)
+
+
+@org_view(*ORDER_APPROVERS)
+@require_POST
+def order_return(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    from roadmap.views.order_page import render_order
+    from roadmap.views.orders import inbox
+
+    order = get_order_for_user(access, pk, approving=True)
+    form = OrderReturnForm(request.POST)
+    if not form.is_valid():
+        if request.POST.get("from") == "inbox" and order.status == Status.SUBMITTED:
+            return inbox(request, access.org.slug, failed=order, form=form)
+        return render_order(request, access, order, return_form=form)
+    try:
+        return_order(order, by=request.user, comment=form.cleaned_data["comment"].strip())
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, "Проект приказа возвращён на доработку с вашим комментарием.")
+    return _back(request, access, order)
+
+
+@org_view(*ORDER_APPROVERS)
+@require_POST
+def order_approve(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    order = get_order_for_user(access, pk, approving=True)
+    try:
+        order = approve_order(order, by=request.user)
+    except ValidationError as exc:
+        _refused(request, exc)
+        return _back(request, access, order)
+    messages.success(request, f"Приказ утверждён: от {order.date:%d.%m.%Y} № {order.reg_number}.")
+    return redirect("roadmap:order", access.org.slug, order.pk)
+
+
+@org_view(*ORDER_EDITORS)
+@require_POST
+def order_cancel(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    order = get_order_for_user(access, pk, editing=True)
+    try:
+        cancel_order(order, by=request.user, comment=request.POST.get("comment", ""))
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, "Проект приказа отменён.")
+    return redirect("roadmap:order", access.org.slug, order.pk)
+
+
+@org_view()
+@require_POST
+def order_acknowledge(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    order = get_order_for_user(access, pk)
+    if not order.acknowledgements.filter(person=access.person).exists():
+        messages.error(request, "Вас нет в листе ознакомления с этим приказом.")
+        return redirect("roadmap:order", access.org.slug, order.pk)
+    try:
+        acknowledge_order(order, access.person)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, f"Отмечено: вы ознакомлены с приказом от {order.date:%d.%m.%Y} № {order.reg_number}.")
+    return _back(request, access, order)
+
+
+def new_correction(order: Order, *, by) -> Order:
+    """A draft of a free order that changes `order`; the approved order itself stays as it was."""
+    draft = draft_order(order.organization, OrderKind.FREE, by=by, refers_to=order)
+    reference = f"от {order.date:%d.%m.%Y} № {order.reg_number}"
+    draft.heading = f"О внесении изменений в приказ {reference}"
+    draft.items = [
+        f"Внести в приказ {reference} «{order.heading}» следующие изменения: …",
+        *draft.items[1:],
+    ]
+    draft.save(update_fields=["heading", "items", "updated_at"])
+    return draft
+
+
+@org_view(*ORDER_EDITORS)
+@require_POST
+def order_correct(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    order = get_order_for_user(access, pk, editing=True)
+    if not order.is_approved:
+        messages.error(request, "Изменяющий приказ готовится к утверждённому приказу; проект можно просто изменить.")
+        return redirect("roadmap:order", access.org.slug, order.pk)
+    try:
+        draft = new_correction(order, by=request.user)
+    except ValidationError as exc:
+        _refused(request, exc)
+        return redirect("roadmap:order", access.org.slug, order.pk)
+    messages.success(request, "Подготовлен проект изменяющего приказа: впишите изменения и отправьте на утверждение.")
+    return redirect("roadmap:order_edit", access.org.slug, draft.pk)
+
+
+urlpatterns = [
+    path("orders/<int:pk>/submit/", order_submit, name="order_submit"),
+    path("orders/<int:pk>/return/", order_return, name="order_return"),
+    path("orders/<int:pk>/approve/", order_approve, name="order_approve"),
+    path("orders/<int:pk>/cancel/", order_cancel, name="order_cancel"),
+    path("orders/<int:pk>/acknowledge/", order_acknowledge, name="order_acknowledge"),
+    path("orders/<int:pk>/correct/", order_correct, name="order_correct"),
+]

@@ -1,0 +1,129 @@
+"""The order page (text, appendices, history, acknowledgements), its PDF, and editing a draft."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.http import content_disposition_header
+
+from people.access import OrgAccess, org_view
+from roadmap.access import ORDER_EDITORS, can_approve, can_edit, get_order_for_user
+from roadmap.documents import order_context, order_pdf_bytes
+from roadmap.forms import OrderEditForm, OrderReturnForm
+from roadmap.models import Acknowledgement, Order, OrderEvent
+from roadmap.services import default_acknowledgers
+
+Status = Order.Status
+
+
+def pdf_filename(order: Order) -> str:
+    if order.reg_number and order.date:
+        return f"Приказ № {order.reg_number} от {order.date:%d.%m.%Y}.pdf"
+    return f"Проект приказа {order.created_at:%d.%m.%Y}.pdf"
+
+
+def render_order(request: HttpRequest, access: OrgAccess, order: Order, *, return_form=None) -> HttpResponse:
+    events = list(order.events.select_related("actor"))
+    acknowledgements = list(order.acknowledgements.select_related("person"))
+    mine = next((a for a in acknowledgements if a.person_id == access.person.pk), None)
+    returned = [e for e in events if e.action == OrderEvent.Action.RETURNED]
+    context = {
+        "access": access,
+        "order": order,
+        **order_context(order),
+        "events": events,
+        "acknowledgements": acknowledgements,
+        "ack_done": sum(1 for a in acknowledgements if a.acknowledged_at),
+        "my_acknowledgement": mine if order.is_approved else None,
+        "last_return": returned[-1] if returned and order.status == Status.RETURNED else None,
+        "can_edit": can_edit(access) and order.is_editable,
+        "can_cancel": can_edit(access) and order.status in (*Order.EDITABLE_STATUSES, Status.SUBMITTED),
+        "can_decide": can_approve(access) and order.status == Status.SUBMITTED,
+        "can_correct": can_edit(access) and order.is_approved,
+        "return_form": return_form or OrderReturnForm(),
+        "corrections": list(order.corrections.all()) if order.is_approved else [],
+    }
+    return render(request, "roadmap/order_detail.html", context)
+
+
+@org_view()
+def order_detail(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    return render_order(request, access, get_order_for_user(access, pk))
+
+
+@org_view()
+def order_pdf(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    """An approved order: exactly the bytes stored at approval. A draft: rendered now, marked «ПРОЕКТ»."""
+    order = get_order_for_user(access, pk)
+    if order.is_approved:
+        if not order.pdf:
+            raise Http404("Подписанный экземпляр приказа не найден.")
+        try:
+            handle = order.pdf.open("rb")
+        except FileNotFoundError:
+            raise Http404("Подписанный экземпляр приказа не найден в хранилище.") from None
+        response = FileResponse(handle, content_type="application/pdf")
+    else:
+        response = HttpResponse(order_pdf_bytes(order), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, pdf_filename(order))
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@transaction.atomic
+def save_draft(order: Order, data: dict, *, by) -> None:
+    """Write the text and the acknowledgement list of a draft; the model refuses if it was approved meanwhile."""
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    if not locked.is_editable:
+        raise ValidationError(f"Проект изменить нельзя: приказ «{locked.get_status_display().lower()}».")
+    order.heading = data["heading"].strip()
+    order.preamble = data["preamble"].strip()
+    order.items = data["items_text"]
+    order.control_item = data["control_item"].strip()
+    order.save(update_fields=["heading", "preamble", "items", "control_item", "updated_at"])
+    wanted = {p.pk for p in data["acknowledgers"]}
+    order.acknowledgements.exclude(person_id__in=wanted).delete()
+    have = set(order.acknowledgements.values_list("person_id", flat=True))
+    Acknowledgement.objects.bulk_create([Acknowledgement(order=order, person_id=pk) for pk in wanted - have])
+    OrderEvent.objects.create(order=order, actor=by, action=OrderEvent.Action.EDITED)
+
+
+@org_view(*ORDER_EDITORS)
+def order_edit(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    order = get_order_for_user(access, pk, editing=True)
+    if not order.is_editable:
+        messages.error(
+            request,
+            f"Приказ «{order.get_status_display().lower()}»: изменить его нельзя. "
+            "Исправления вносятся новым приказом, который ссылается на этот.",
+        )
+        return redirect("roadmap:order", access.org.slug, order.pk)
+    chosen = list(order.acknowledgements.values_list("person_id", flat=True))
+    initial = {
+        "heading": order.heading,
+        "preamble": order.preamble,
+        "items_text": "\n".join(str(item) for item in order.items or []),
+        "control_item": order.control_item,
+        "acknowledgers": chosen or [p.pk for p in default_acknowledgers(order)],
+    }
+    form = OrderEditForm(request.POST or None, initial=initial, organization=access.org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_draft(order, form.cleaned_data, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("roadmap:order", access.org.slug, order.pk)
+        messages.success(request, "Проект приказа сохранён.")
+        return redirect("roadmap:order", access.org.slug, order.pk)
+    return render(request, "roadmap/order_form.html", {"access": access, "order": order, "form": form})
+
+
+urlpatterns = [
+    path("orders/<int:pk>/", order_detail, name="order"),
+    path("orders/<int:pk>/pdf/", order_pdf, name="order_pdf"),
+    path("orders/<int:pk>/edit/", order_edit, name="order_edit"),
+]
