@@ -99,6 +99,22 @@ class Order(models.Model):
     )
     rewarded = models.ManyToManyField(Person, verbose_name="поощряемые наставники", blank=True, related_name="+")
     end_reason = models.CharField("основание досрочного завершения", max_length=20, blank=True)
+    regulation = models.ForeignKey(
+        "Regulation",
+        verbose_name="утверждаемое положение",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    roadmap = models.ForeignKey(
+        "Roadmap",
+        verbose_name="утверждаемая дорожная карта",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     refers_to = models.ForeignKey(
         "self",
         verbose_name="изменяет приказ",
@@ -256,3 +272,168 @@ class Acknowledgement(models.Model):
             raise ValidationError("Ознакомиться можно только с утверждённым приказом.")
         self.acknowledged_at = timezone.now()
         self.save(update_fields=["acknowledged_at"])
+
+
+class ActivityStatus(models.TextChoices):
+    PLANNED = "planned", "Запланировано"
+    IN_PROGRESS = "in_progress", "Выполняется"
+    DONE = "done", "Выполнено"
+    CANCELLED = "cancelled", "Отменено"
+
+
+class RoadmapQuerySet(models.QuerySet):
+    def for_org(self, org: Organization) -> RoadmapQuerySet:
+        return self.filter(organization=org)
+
+
+class Roadmap(models.Model):
+    """The roadmap (дорожная карта) of one period: the seven stages and their activities."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Проект"
+        APPROVED = "approved", "Утверждена приказом"
+
+    class Source(models.TextChoices):
+        MODEL = "model", "Типовая"
+        COPY = "copy", "Копия прошлого периода"
+        IMPORT = "import", "Загружена из файла"
+        BLANK = "blank", "Пустая"
+
+    organization = models.ForeignKey(Organization, verbose_name="организация", on_delete=models.CASCADE)
+    title = models.CharField("название", max_length=500)
+    period_label = models.CharField("период", max_length=100, help_text="Например: 2026–2027 учебный год")
+    period_start = models.DateField("начало периода")
+    period_end = models.DateField("окончание периода")
+    source = models.CharField("создана как", max_length=20, choices=Source.choices, default=Source.MODEL)
+    status = models.CharField("состояние", max_length=20, choices=Status.choices, default=Status.DRAFT)
+    approved_by_order = models.ForeignKey(
+        Order, verbose_name="утверждена приказом", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("создана", default=timezone.now)
+
+    objects = RoadmapQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "дорожная карта"
+        verbose_name_plural = "дорожные карты"
+        ordering = ["-period_start", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(period_end__gt=models.F("period_start")), name="roadmap_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.period_label})"
+
+
+class RoadmapStage(models.Model):
+    """A stage of the roadmap as the organisation's table has it (usually the seven stages of the model)."""
+
+    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="stages")
+    number = models.CharField("номер", max_length=20)
+    model_stage = models.PositiveSmallIntegerField(
+        "этап целевой модели (1–7)", null=True, blank=True, help_text="Связь с этапом целевой модели для подсчёта хода"
+    )
+    title = models.CharField("наименование этапа", max_length=500)
+    position = models.PositiveIntegerField("порядок", default=0)
+
+    class Meta:
+        verbose_name = "этап дорожной карты"
+        verbose_name_plural = "этапы дорожной карты"
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+def evidence_path(instance: RoadmapActivity, filename: str) -> str:
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"roadmap/{instance.roadmap.organization_id}/{uuid.uuid4().hex}.{suffix}"
+
+
+class RoadmapActivityQuerySet(models.QuerySet):
+    def open(self) -> RoadmapActivityQuerySet:
+        return self.filter(status__in=[ActivityStatus.PLANNED, ActivityStatus.IN_PROGRESS])
+
+    def overdue(self, today=None) -> RoadmapActivityQuerySet:
+        return self.open().filter(deadline_date__lt=today or timezone.localdate())
+
+
+class RoadmapActivity(models.Model):
+    """An activity of the roadmap: number, content, the deadline as written and a date to track it by."""
+
+    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="activities")
+    stage = models.ForeignKey(RoadmapStage, verbose_name="этап", on_delete=models.CASCADE, related_name="activities")
+    number = models.CharField("номер", max_length=20, blank=True)
+    position = models.PositiveIntegerField("порядок", default=0)
+    content = models.TextField("содержание")
+    deadline_text = models.CharField("срок (как в документе)", max_length=300, blank=True)
+    deadline_date = models.DateField("срок для контроля", null=True, blank=True)
+    responsible_position = models.CharField("ответственный (должность)", max_length=300, blank=True)
+    responsible_person = models.ForeignKey(
+        Person,
+        verbose_name="ответственный работник",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    expected_result = models.TextField("ожидаемый результат", blank=True)
+    status = models.CharField("статус", max_length=20, choices=ActivityStatus.choices, default=ActivityStatus.PLANNED)
+    done_on = models.DateField("выполнено", null=True, blank=True)
+    note = models.TextField("отметка о выполнении", blank=True)
+    evidence = models.FileField("подтверждающий файл", upload_to=evidence_path, blank=True)
+    # A check of roadmap.progress that completes this activity by itself when the data shows it done.
+    check_code = models.CharField("проверка по данным", max_length=60, blank=True)
+
+    objects = RoadmapActivityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "мероприятие дорожной карты"
+        verbose_name_plural = "мероприятия дорожной карты"
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="done") | models.Q(done_on__isnull=False), name="roadmapactivity_done_date"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.content[:60]}".strip()
+
+
+class Regulation(models.Model):
+    """A version of the regulation (Положение) on the mentoring system: adopted by the council, approved by order."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Проект"
+        ADOPTED = "adopted", "Принято педагогическим советом"
+        APPROVED = "approved", "Утверждено приказом"
+
+    organization = models.ForeignKey(Organization, verbose_name="организация", on_delete=models.CASCADE)
+    version = models.PositiveIntegerField("версия")
+    title = models.CharField("заголовок", max_length=500)
+    body = models.TextField("текст")
+    status = models.CharField("состояние", max_length=20, choices=Status.choices, default=Status.DRAFT)
+    council_date = models.DateField("дата протокола педагогического совета", null=True, blank=True)
+    council_number = models.CharField("номер протокола", max_length=40, blank=True)
+    approved_by_order = models.ForeignKey(
+        Order, verbose_name="утверждено приказом", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="автор",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("создано", default=timezone.now)
+
+    class Meta:
+        verbose_name = "положение о системе наставничества"
+        verbose_name_plural = "положения о системе наставничества"
+        ordering = ["-version"]
+        constraints = [models.UniqueConstraint(fields=["organization", "version"], name="regulation_unique_version")]
+
+    def __str__(self) -> str:
+        return f"{self.title}, версия {self.version}"

@@ -1,0 +1,3 @@
+"""TODO: filled by the regulation work of the roadmap issue."""
+
+urlpatterns: list = []

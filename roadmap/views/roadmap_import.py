@@ -1,0 +1,3 @@
+"""TODO: filled by the roadmap_import work of the roadmap issue."""
+
+urlpatterns: list = []
