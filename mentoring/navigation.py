@@ -49,6 +49,8 @@ MY_CALENDAR = NavItem("Календарь", "mentoring:calendar", "calendar3")
 PAIRS = NavItem("Пары и группы", "mentoring:pairs", "diagram-3")
 MATCHING = NavItem("Подбор наставников", "mentoring:matching", "shuffle")
 REQUESTS = NavItem("Просьбы участников", "mentoring:change_requests", "envelope-exclamation")
+ROADMAP = NavItem("Дорожная карта", "roadmap:roadmaps", "signpost-split")
+REGULATION = NavItem("Положение о наставничестве", "roadmap:regulation", "file-earmark-ruled")
 ORDERS = NavItem("Книга приказов", "roadmap:orders", "journal-bookmark")
 INBOX = NavItem("Приказы на утверждении", "roadmap:inbox", "inbox")
 ORDER_TEMPLATES = NavItem("Образцы текстов приказов", "roadmap:order_templates", "file-earmark-richtext")
@@ -63,21 +65,29 @@ NAVIGATION: dict[str, list[NavItem | NavGroup]] = {
         STAFF,
         BANKS_VIEWED,
         PAIRS_VIEWED,
-        NavGroup("Документы", "folder2", (INBOX, ORDERS, ORDER_TEMPLATES, CONSENT_TEXTS, PURGE_LOG, ORG)),
+        NavGroup(
+            "Документы",
+            "folder2",
+            (INBOX, ORDERS, ROADMAP, REGULATION, ORDER_TEMPLATES, CONSENT_TEXTS, PURGE_LOG, ORG),
+        ),
     ],
     Role.Kind.CURATOR: [
         STAFF,
         BANKS_MANAGED,
         PAIRS_MANAGED,
-        NavGroup("Документы", "folder2", (ORDERS, ORDER_TEMPLATES, CONSENT_TEXTS, REFERENCE)),
+        NavGroup("Документы", "folder2", (ROADMAP, REGULATION, ORDERS, ORDER_TEMPLATES, CONSENT_TEXTS, REFERENCE)),
     ],
     Role.Kind.ADMIN: [
         STAFF,
         BANKS_MANAGED,
         PAIRS_MANAGED,
-        NavGroup("Документы", "folder2", (ORDERS, ORDER_TEMPLATES, CONSENT_TEXTS, PURGE_LOG, REFERENCE, ORG)),
+        NavGroup(
+            "Документы",
+            "folder2",
+            (ROADMAP, REGULATION, ORDERS, ORDER_TEMPLATES, CONSENT_TEXTS, PURGE_LOG, REFERENCE, ORG),
+        ),
     ],
-    Role.Kind.COUNCIL: [STAFF, BANKS_VIEWED, PAIRS_VIEWED],
+    Role.Kind.COUNCIL: [STAFF, BANKS_VIEWED, PAIRS_VIEWED, NavGroup("Документы", "folder2", (ROADMAP, REGULATION))],
     # The card and the calendar are in the user menu as well: the bar stays one line on a laptop.
     Role.Kind.MENTOR: [MY_QUESTIONNAIRE, MY_CONSENTS, MY_CALENDAR],
     Role.Kind.MENTEE: [MY_REQUEST, MY_CONSENTS, MY_CALENDAR],

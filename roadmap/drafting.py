@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from mentoring.models import Mentorship, Programme
 from people.models import Organization, Person, Role
-from roadmap.models import Order, OrderEvent, OrderKind, OrderTemplate
+from roadmap.models import Order, OrderEvent, OrderKind, OrderTemplate, Regulation, Roadmap
 
 TEMPLATES_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "order_templates.json"
 BLANK = "____________"
@@ -244,6 +244,33 @@ def _check_kind_data(
         raise ValidationError("Отметьте наставников, которых нужно поощрить.")
 
 
+# --- REGULATION: the order names the regulation version and the roadmap it approves ---
+
+
+def regulation_items(org: Organization, items: list[str], regulation: Regulation, roadmap: Roadmap | None) -> list[str]:
+    """The model text's «Утвердить …» items give way to ones naming the documents, and the appendices are listed."""
+    if regulation.organization_id != org.pk or (roadmap is not None and roadmap.organization_id != org.pk):
+        raise ValidationError("Приказ может утверждать только положение и дорожную карту своей организации.")
+    council = (
+        f", принятое педагогическим советом (протокол от {regulation.council_date:%d.%m.%Y} "
+        f"№ {regulation.council_number})"
+        if regulation.council_date
+        else ""
+    )
+    named = [f"Утвердить {regulation.title} (версия {regulation.version}){council}, согласно приложению № 1."]
+    appendices = [f"Приложение № 1 — {regulation.title} (версия {regulation.version})"]
+    if roadmap is not None:
+        named.append(
+            f"Утвердить дорожную карту (план мероприятий) «{roadmap.title}» на {roadmap.period_label} "
+            "согласно приложению № 2."
+        )
+        appendices.append(
+            f"Приложение № 2 — Дорожная карта (план мероприятий) «{roadmap.title}», {roadmap.period_label}"
+        )
+    rest = [item for item in items if not item.startswith("Утвердить")]
+    return [*named, *rest, "Приложения к приказу: " + "; ".join(appendices) + "."]
+
+
 @transaction.atomic
 def draft_order(
     org: Organization,
@@ -255,6 +282,8 @@ def draft_order(
     rewarded: Iterable[Person] = (),
     end_reason: str = "",
     refers_to: Order | None = None,
+    regulation: Regulation | None = None,
+    roadmap: Roadmap | None = None,
 ) -> Order:
     """A new DRAFT order of `kind`, filled from the organisation's model text and the data it acts on.
 
@@ -282,6 +311,8 @@ def draft_order(
         org, kind, user=user, mentorships=mentorships, appointee=appointee, end_reason=end_reason
     )
     items = [fill(item, values) for item in template.items]
+    if kind == OrderKind.REGULATION and regulation is not None:
+        items = regulation_items(org, items, regulation, roadmap)
     order = Order.objects.create(
         organization=org,
         kind=kind,
@@ -292,6 +323,8 @@ def draft_order(
         appointee=appointee if kind == OrderKind.CURATOR else None,
         end_reason=end_reason if kind == OrderKind.EARLY_END else "",
         refers_to=refers_to,
+        regulation=regulation if kind == OrderKind.REGULATION else None,
+        roadmap=roadmap if kind == OrderKind.REGULATION and regulation is not None else None,
         created_by=user,
     )
     if mentorships:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 
 from people.models import Organization, Person
 
@@ -191,3 +192,230 @@ class NewOrderForm(forms.Form):
 
 
 # --- end of the drafting block ---------------------------------------------------------------------------------
+
+
+# --- the regulation block (roadmap issue: Положение) ------------------------------------------------------------
+
+
+class RegulationTextForm(forms.Form):
+    title = forms.CharField(label="Заголовок", max_length=500)
+    body = forms.CharField(
+        label="Текст положения",
+        widget=forms.Textarea(attrs={"rows": 28, "class": "font-monospace"}),
+        help_text="Строка, начинающаяся с «## », — заголовок раздела; остальные строки — пункты, как написаны.",
+    )
+
+
+class RegulationAdoptForm(forms.Form):
+    council_date = forms.DateField(
+        label="Дата протокола педагогического совета", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    council_number = forms.CharField(label="Номер протокола", max_length=40)
+
+    def clean_council_date(self):
+        value = self.cleaned_data["council_date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("Дата протокола не может быть позже сегодняшней.")
+        return value
+
+
+# --- end of the regulation block -------------------------------------------------------------------------------
+
+
+# --- roadmaps: creating a roadmap of a period, its activities (roadmap core of the roadmap issue) -------------
+
+
+class RoadmapCreateForm(forms.Form):
+    MODEL, COPY, BLANK = "model", "copy", "blank"
+    source = forms.ChoiceField(
+        label="Основа",
+        choices=[
+            (MODEL, "Типовая дорожная карта: семь этапов с примерными мероприятиями"),
+            (COPY, "Копия дорожной карты прошлого периода (сроки сдвигаются на целые годы)"),
+            (BLANK, "Пустая: только семь этапов, мероприятия впишете сами"),
+        ],
+        initial=MODEL,
+        widget=forms.RadioSelect,
+    )
+    copy_from = forms.ModelChoiceField(label="Какую дорожную карту копировать", queryset=None, required=False)
+    title = forms.CharField(label="Название", max_length=500, required=False, help_text="Можно оставить пустым.")
+    period_label = forms.CharField(label="Период", max_length=100, help_text="Например: 2026–2027 учебный год")
+    period_start = forms.DateField(label="Начало периода", widget=forms.DateInput(attrs={"type": "date"}))
+    period_end = forms.DateField(label="Окончание периода", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, organization: Organization, **kwargs) -> None:
+        from roadmap.models import Roadmap
+
+        super().__init__(*args, **kwargs)
+        qs = Roadmap.objects.for_org(organization).order_by("-period_start", "-id")
+        self.fields["copy_from"].queryset = qs
+        self.fields["copy_from"].initial = qs.first()
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end <= start:
+            self.add_error("period_end", "Окончание периода должно быть позже его начала.")
+        if start and end and (end - start).days > 5 * 366:
+            self.add_error("period_end", "Период дорожной карты — не больше пяти лет.")
+        if data.get("source") == self.COPY and not data.get("copy_from"):
+            self.add_error("copy_from", "Выберите дорожную карту, которую нужно скопировать.")
+        return data
+
+
+class RoadmapActivityForm(forms.ModelForm):
+    """An activity; the date for tracking is read from the deadline text and shown to the curator to confirm."""
+
+    class Meta:
+        from roadmap.models import RoadmapActivity
+
+        model = RoadmapActivity
+        fields = [
+            "stage",
+            "number",
+            "content",
+            "deadline_text",
+            "deadline_date",
+            "responsible_position",
+            "responsible_person",
+            "expected_result",
+            "status",
+            "done_on",
+            "note",
+            "evidence",
+        ]
+        widgets = {
+            "content": forms.Textarea(attrs={"rows": 3}),
+            "expected_result": forms.Textarea(attrs={"rows": 2}),
+            "note": forms.Textarea(attrs={"rows": 2}),
+            "deadline_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "done_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {
+            "number": "Например, 2.3. Можно оставить пустым и нажать «Перенумеровать» на странице дорожной карты.",
+            "deadline_text": "Как в документе: «ноябрь», «до 01.11», «в течение учебного года».",
+            "deadline_date": "По этой дате отмечаются просроченные мероприятия. Для «ежемесячно» оставьте пустым.",
+            "note": "Чем подтверждается выполнение: приказ, протокол, ссылка на публикацию.",
+        }
+
+    def __init__(self, *args, roadmap, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.roadmap = roadmap
+        self.fields["stage"].queryset = roadmap.stages.order_by("position", "id")
+        self.fields["stage"].empty_label = None
+        self.fields["responsible_person"].queryset = (
+            Person.objects.for_org(roadmap.organization).working().order_by("surname", "name", "patronymic", "id")
+        )
+        self.fields["responsible_person"].label_from_instance = lambda p: (
+            f"{p.full_name}, {p.position.lower()}" if p.position else p.full_name
+        )
+        self.fields["evidence"].help_text = "PDF, скан или фотография, до 10 МБ."
+
+    def clean_evidence(self):
+        evidence = self.cleaned_data.get("evidence")
+        if evidence and getattr(evidence, "size", 0) > 10 * 1024 * 1024:
+            raise forms.ValidationError("Файл больше 10 МБ: уменьшите его или приложите ссылку в отметке.")
+        return evidence
+
+    def clean(self):
+        from roadmap.models import ActivityStatus
+
+        data = super().clean()
+        if data.get("status") == ActivityStatus.DONE and not data.get("done_on"):
+            self.add_error("done_on", "Укажите дату выполнения.")
+        if data.get("status") != ActivityStatus.DONE:
+            data["done_on"] = None
+        return data
+
+
+# --- end of the roadmaps block ---------------------------------------------------------------------------------
+
+
+# --- roadmap import: the file and the period, then the columns (roadmap import work of the roadmap issue) --------
+
+
+def _next_academic_year():
+    from datetime import date
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    start = today.year if today.month >= 6 else today.year - 1
+    return f"{start}–{start + 1} учебный год", date(start, 9, 1), date(start + 1, 8, 31)
+
+
+class RoadmapImportForm(forms.Form):
+    """The file with the table and the period the imported roadmap covers; the file is read in clean_file."""
+
+    file = forms.FileField(
+        label="Файл с дорожной картой",
+        help_text="Таблица Excel (.xlsx), CSV или документ Word (.docx) с таблицей; не больше 5 МБ.",
+        error_messages={"required": "Выберите файл с таблицей дорожной карты."},
+    )
+    title = forms.CharField(
+        label="Название",
+        max_length=500,
+        initial="Дорожная карта реализации системы наставничества педагогических работников",
+    )
+    period_label = forms.CharField(label="Период", max_length=100, help_text="Например: 2026–2027 учебный год")
+    period_start = forms.DateField(label="Начало периода", widget=forms.DateInput(attrs={"type": "date"}))
+    period_end = forms.DateField(label="Окончание периода", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        label, start, end = _next_academic_year()
+        self.fields["period_label"].initial = label
+        self.fields["period_start"].initial = start.isoformat()
+        self.fields["period_end"].initial = end.isoformat()
+        self.content = b""
+        self.table = None
+
+    def clean_file(self):
+        from roadmap.importing import MAX_BYTES, ImportFileError, read_table
+
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError("Файл больше 5 МБ. Оставьте в нём только таблицу дорожной карты.")
+        self.content = upload.read()
+        try:
+            self.table = read_table(self.content, upload.name)
+        except ImportFileError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end <= start:
+            self.add_error("period_end", "Окончание периода должно быть позже его начала.")
+        return data
+
+
+class RoadmapColumnsForm(forms.Form):
+    """Which column of the file holds each of our fields; built from the file's header."""
+
+    def __init__(self, *args, header: list[str], **kwargs) -> None:
+        from openpyxl.utils import get_column_letter
+
+        from roadmap.importing import FIELDS
+
+        super().__init__(*args, **kwargs)
+        choices = [("", "— нет в файле —")] + [
+            (str(i), f"{get_column_letter(i + 1)}: {title or 'без заголовка'}"[:80]) for i, title in enumerate(header)
+        ]
+        for name, label in FIELDS.items():
+            self.fields[name] = forms.ChoiceField(label=label, choices=choices, required=False)
+
+    def clean(self):
+        data = super().clean()
+        mapping = {name: (int(value) if value != "" else None) for name, value in data.items()}
+        chosen = [v for v in mapping.values() if v is not None]
+        if len(chosen) != len(set(chosen)):
+            raise forms.ValidationError("Один столбец файла выбран для двух полей: у каждого поля свой столбец.")
+        if mapping.get("content") is None and mapping.get("stage") is None:
+            raise forms.ValidationError("Укажите столбец с содержанием мероприятий.")
+        data["mapping"] = mapping
+        return data
+
+
+# --- end of the roadmap import block ---------------------------------------------------------------------------

@@ -206,13 +206,34 @@ def _end_early(order: Order, by) -> None:
         m.end_early(by=by, on=order.date, reason=order.end_reason, note=_order_note(order))
 
 
+# --- REGULATION: the regulation and the roadmap become approved (roadmap issue, regulation work) ---
+
+
+def _approve_regulation(order: Order, by) -> None:
+    """The order's regulation and roadmap (whichever it names) become approved by this order."""
+    from roadmap import regulation as regulation_service
+    from roadmap.models import Roadmap
+
+    if order.regulation_id:
+        regulation_service.approve(order.regulation, order)
+    if order.roadmap_id:
+        roadmap = Roadmap.objects.select_for_update().get(pk=order.roadmap_id)
+        if roadmap.organization_id != order.organization_id:
+            raise ValidationError("Приказ называет дорожную карту другой организации.")
+        roadmap.status, roadmap.approved_by_order = Roadmap.Status.APPROVED, order
+        roadmap.save(update_fields=["status", "approved_by_order"])
+
+
+# --- end of the REGULATION effect ---
+
+
 def _no_effect(order: Order, by) -> None:
     """The order records a decision; nothing in the data changes state."""
 
 
 # kind → function(order, by) applying the order's effects inside the approval transaction.
 ORDER_EFFECTS: dict[str, Callable[[Order, AbstractBaseUser | None], None]] = {
-    OrderKind.REGULATION: _no_effect,  # the roadmap issue makes the regulation and roadmap approved here
+    OrderKind.REGULATION: _approve_regulation,
     OrderKind.CURATOR: _appoint_curator,
     OrderKind.PAIRS: _fix_pairs,
     OrderKind.PROGRAMME_CHANGE: _no_effect,

@@ -20,10 +20,13 @@ from people.models import (
     Person,
     Purpose,
     Role,
+    StaffImport,
     TrainingEvent,
     has_consent,
 )
-from roadmap.models import Acknowledgement, Order
+from people.templatetags.ru import plural_form
+from roadmap.models import Acknowledgement, Order, RoadmapActivity
+from roadmap.progress import current_roadmap_id, org_figures, org_url, stage_progress, sync_current_roadmap
 from roadmap.stages import STAGES
 
 
@@ -103,10 +106,123 @@ def _bank_figures(access: OrgAccess) -> dict:
     return {"mentees": mentees, "mentors": mentors}
 
 
+SHOWN_OVERDUE = 10
+
+
+def _programme_state(access: OrgAccess, *, sync: bool = False) -> dict:
+    """The seven stages' progress and the overdue roadmap activities: two queries whatever the size.
+
+    With `sync`, roadmap activities linked to a check the data shows done complete themselves first (one UPDATE;
+    the figures are read again only on the rare visit that changed something).
+    """
+    figures = org_figures(access.org)
+    if sync and sync_current_roadmap(access.org, stage_progress(access.org, figures)):
+        figures = org_figures(access.org)
+    overdue = (
+        RoadmapActivity.objects.overdue()
+        .filter(roadmap_id=current_roadmap_id(access.org))
+        .select_related("stage", "responsible_person")
+        .order_by("deadline_date", "position", "id")[:SHOWN_OVERDUE]
+    )
+    return {"figures": figures, "progress": stage_progress(access.org, figures), "roadmap_overdue": list(overdue)}
+
+
+def _action_url(url_name: str, org) -> str:
+    """A next action's link: a URL name, optionally with the list's filter («people:mentee_bank?status=…»)."""
+    name, _, query = url_name.partition("?")
+    url = org_url(name, org)
+    return f"{url}?{query}" if url and query else url
+
+
+NEXT_ACTIONS = (
+    # figure, the words after the number (1, 2–4, 5+), the page where it is done, icon
+    (
+        "mentees_waiting",
+        ("наставляемый без наставника", "наставляемых без наставника", "наставляемых без наставника"),
+        "mentoring:matching",
+        "bi-person-up",
+    ),
+    (
+        "programmes_to_approve",
+        ("программа ждёт утверждения", "программы ждут утверждения", "программ ждут утверждения"),
+        "mentoring:pairs",
+        "bi-file-earmark-check",
+    ),
+    (
+        "mentors_without_duties",
+        (
+            "наставник без согласия на обязанности",
+            "наставника без согласия на обязанности",
+            "наставников без согласия на обязанности",
+        ),
+        "people:mentor_bank",
+        "bi-pen",
+    ),
+    (
+        "mentee_requests",
+        ("заявка педагога на рассмотрении", "заявки педагогов на рассмотрении", "заявок педагогов на рассмотрении"),
+        "people:mentee_bank?status=requested",
+        "bi-inbox",
+    ),
+    (
+        "orders_returned",
+        ("приказ возвращён на доработку", "приказа возвращены на доработку", "приказов возвращены на доработку"),
+        "roadmap:orders",
+        "bi-journal-x",
+    ),
+    (
+        "roadmap_overdue",
+        (
+            "мероприятие дорожной карты просрочено",
+            "мероприятия дорожной карты просрочены",
+            "мероприятий дорожной карты просрочены",
+        ),
+        "roadmap:roadmaps",
+        "bi-calendar-x",
+    ),
+)
+
+
+def _next_actions(access: OrgAccess, figures: dict) -> list[dict]:
+    """What the curator should do next, each with the page where it is done (only figures above zero)."""
+    return [
+        {
+            "code": key,
+            "count": figures[key],
+            "label": plural_form(figures[key], *forms),
+            "url": _action_url(url_name, access.org),
+            "icon": icon,
+        }
+        for key, forms, url_name, icon in NEXT_ACTIONS
+        if figures[key]
+    ]
+
+
+def _banks_from(figures: dict) -> dict:
+    """The same counts as `_bank_figures`, taken from the stage figures already read (no further query)."""
+    f = figures
+    return {
+        "mentees": {
+            "waiting": f["mentees_waiting"],
+            "requests": f["mentee_requests"],
+            "supported": f["mentees_supported"],
+            "in_bank": f["mentees"] + f["mentees_finished"],
+        },
+        "mentors": {
+            "available": f["mentors_available"],
+            "untrained": f["mentors_untrained"],
+            "on_review": f["mentors_on_review"],
+            "in_bank": f["mentors"],
+        },
+    }
+
+
 def _home_head(access: OrgAccess) -> dict:
+    state = _programme_state(access)
     return {
         **_staff_figures(access),
-        **_bank_figures(access),
+        **_banks_from(state["figures"]),
+        **state,
         "curators": _role_holders(access, Role.Kind.CURATOR),
         "stages": STAGES,
     }
@@ -141,7 +257,15 @@ def _pair_figures(access: OrgAccess) -> dict:
 
 
 def _home_curator(access: OrgAccess) -> dict:
-    return {**_staff_figures(access), **_bank_figures(access), **_pair_figures(access), "stages": STAGES}
+    state = _programme_state(access, sync=True)
+    return {
+        **_staff_figures(access),
+        **_banks_from(state["figures"]),
+        **_pair_figures(access),
+        **state,
+        "next_actions": _next_actions(access, state["figures"]),
+        "stages": STAGES,
+    }
 
 
 def _reference_counts(access: OrgAccess) -> dict[str, int]:
@@ -162,7 +286,30 @@ def _reference_counts(access: OrgAccess) -> dict[str, int]:
 def _home_admin(access: OrgAccess) -> dict:
     counts = _reference_counts(access)
     lists = [(key, model._meta.verbose_name_plural, counts[key]) for key, model in REFERENCE_LISTS.items()]
-    return {**_staff_figures(access), **_bank_figures(access), "reference_lists": lists}
+    imports = StaffImport.objects.filter(organization=access.org).select_related("uploaded_by")
+    return {
+        **_staff_figures(access),
+        **_bank_figures(access),
+        "reference_lists": lists,
+        "staff_imports": list(imports.order_by("-created_at", "-id")[:SHOWN_IMPORTS]),
+        "staff_without_login": _staff_without_login(access),
+    }
+
+
+SHOWN_IMPORTS = 5
+SHOWN_ACCOUNTS = 10
+
+
+def _staff_without_login(access: OrgAccess) -> list[Person]:
+    """Working staff who hold a role but have no account yet: the administrator's first job."""
+    return list(
+        Person.objects.for_org(access.org)
+        .working()
+        .filter(user__isnull=True, roles__isnull=False)
+        .select_related("organization")
+        .distinct()
+        .order_by("surname", "name", "id")[:SHOWN_ACCOUNTS]
+    )
 
 
 def _home_council(access: OrgAccess) -> dict:

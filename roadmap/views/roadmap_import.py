@@ -1,3 +1,129 @@
-"""TODO: filled by the roadmap_import work of the roadmap issue."""
+"""Roadmap import: upload a table → map its columns and read the preview → confirm, for the curator.
 
-urlpatterns: list = []
+The uploaded file waits under MEDIA/roadmap_imports/ under a random name, known only to the session that
+uploaded it, until it is confirmed or replaced by the next upload; it is deleted then.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.dateparse import parse_date
+from django.views.decorators.http import require_POST
+
+from people.access import OrgAccess, org_view
+from people.models import Role
+from roadmap import importing
+from roadmap.forms import RoadmapColumnsForm, RoadmapImportForm
+from roadmap.models import Roadmap
+
+IMPORTERS = (Role.Kind.CURATOR, Role.Kind.ADMIN)
+SESSION_KEY = "roadmap_import"
+
+
+def _pending(request: HttpRequest, access: OrgAccess) -> dict | None:
+    pending = request.session.get(SESSION_KEY)
+    return pending if pending and pending.get("org") == access.org.slug else None
+
+
+def _read_pending(pending: dict) -> importing.Table | None:
+    try:
+        return importing.read_table(importing.load_upload(pending["token"]), pending["name"])
+    except (OSError, importing.ImportFileError):
+        return None
+
+
+@org_view(*IMPORTERS)
+def roadmap_import(request: HttpRequest, access: OrgAccess) -> HttpResponse:
+    posted = request.method == "POST"
+    form = RoadmapImportForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
+        old = _pending(request, access)
+        if old:
+            importing.drop_upload(old["token"])
+        data = form.cleaned_data
+        request.session[SESSION_KEY] = {
+            "org": access.org.slug,
+            "token": importing.store_upload(form.content, data["file"].name),
+            "name": data["file"].name,
+            "title": data["title"],
+            "period_label": data["period_label"],
+            "period_start": data["period_start"].isoformat(),
+            "period_end": data["period_end"].isoformat(),
+            "mapping": importing.guess_mapping(form.table.header),
+        }
+        return redirect("roadmap:roadmap_import_preview", access.org.slug)
+    imported = None
+    if request.GET.get("imported", "").isdigit():
+        imported = get_object_or_404(Roadmap.objects.for_org(access.org), pk=request.GET["imported"])
+    context = {"access": access, "form": form, "imported": imported, "fields": importing.FIELDS}
+    return render(request, "roadmap/import/upload.html", context)
+
+
+@org_view(*IMPORTERS)
+def roadmap_import_preview(request: HttpRequest, access: OrgAccess) -> HttpResponse:
+    pending = _pending(request, access)
+    table = _read_pending(pending) if pending else None
+    if table is None:
+        messages.error(request, "Загруженный файл больше недоступен. Загрузите его ещё раз.")
+        return redirect("roadmap:roadmap_import", access.org.slug)
+    mapping = {name: pending["mapping"].get(name) for name in importing.FIELDS}
+    if request.method == "POST":
+        form = RoadmapColumnsForm(request.POST, header=table.header)
+        if form.is_valid():
+            pending["mapping"] = form.cleaned_data["mapping"]
+            request.session[SESSION_KEY] = pending
+            return redirect("roadmap:roadmap_import_preview", access.org.slug)
+    else:
+        form = RoadmapColumnsForm(
+            initial={k: "" if v is None else str(v) for k, v in mapping.items()}, header=table.header
+        )
+    context = {
+        "access": access,
+        "pending": pending,
+        "table": table,
+        "form": form,
+        "preview": importing.parse(table, mapping),
+    }
+    return render(request, "roadmap/import/preview.html", context)
+
+
+@org_view(*IMPORTERS)
+@require_POST
+def roadmap_import_confirm(request: HttpRequest, access: OrgAccess) -> HttpResponse:
+    pending = _pending(request, access)
+    table = _read_pending(pending) if pending else None
+    if table is None:
+        messages.error(request, "Загруженный файл больше недоступен. Загрузите его ещё раз.")
+        return redirect("roadmap:roadmap_import", access.org.slug)
+    preview = importing.parse(table, pending["mapping"])
+    if not preview.stages:
+        messages.error(request, "В таблице не найдено ни одного этапа: проверьте, какие столбцы выбраны.")
+        return redirect("roadmap:roadmap_import_preview", access.org.slug)
+    roadmap = importing.write_roadmap(
+        access.org,
+        preview,
+        title=pending["title"],
+        period_label=pending["period_label"],
+        period_start=parse_date(pending["period_start"]),
+        period_end=parse_date(pending["period_end"]),
+    )
+    importing.drop_upload(pending["token"])
+    del request.session[SESSION_KEY]
+    messages.success(
+        request,
+        f"Дорожная карта загружена: этапов — {len(preview.stages)}, мероприятий — {preview.activity_count}.",
+    )
+    try:
+        return redirect(reverse("roadmap:roadmap", args=[access.org.slug, roadmap.pk]))
+    except NoReverseMatch:
+        return redirect(f"{reverse('roadmap:roadmap_import', args=[access.org.slug])}?imported={roadmap.pk}")
+
+
+urlpatterns = [
+    path("roadmap/import/", roadmap_import, name="roadmap_import"),
+    path("roadmap/import/preview/", roadmap_import_preview, name="roadmap_import_preview"),
+    path("roadmap/import/confirm/", roadmap_import_confirm, name="roadmap_import_confirm"),
+]

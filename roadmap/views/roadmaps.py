@@ -1,3 +1,242 @@
-"""TODO: filled by the roadmaps work of the roadmap issue."""
+"""Roadmaps of the organisation: the list by period, creating one, the roadmap page, its activities and its PDF.
 
-urlpatterns: list = []
+Everyone in the organisation reads the roadmap; the curator and the administrator edit it; the head approves it
+through an order (orders pages) and reads it here.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from mentoring.pdf import pdf_bytes
+from people.access import OrgAccess, org_view
+from people.models import Role
+from roadmap import roadmaps as service
+from roadmap.forms import RoadmapActivityForm, RoadmapCreateForm
+from roadmap.models import ActivityStatus, Roadmap, RoadmapActivity, RoadmapStage
+
+ROADMAP_EDITORS = (Role.Kind.CURATOR, Role.Kind.ADMIN)
+
+
+def can_edit(access: OrgAccess) -> bool:
+    return access.has(*ROADMAP_EDITORS)
+
+
+def get_roadmap_for_user(access: OrgAccess, pk: int, *, editing: bool = False) -> Roadmap:
+    """A roadmap of the user's organisation; `editing` narrows it to the curator and the administrator."""
+    if editing and not can_edit(access):
+        raise Http404
+    qs = Roadmap.objects.for_org(access.org).select_related("organization", "approved_by_order")
+    return get_object_or_404(qs, pk=pk)
+
+
+def get_activity_for_user(access: OrgAccess, roadmap: Roadmap, pk: int) -> RoadmapActivity:
+    return get_object_or_404(RoadmapActivity.objects.filter(roadmap=roadmap).select_related("stage"), pk=pk)
+
+
+def roadmap_stages(roadmap: Roadmap) -> list[RoadmapStage]:
+    """The stages with their activities (and responsible people) in three queries, whatever their number."""
+    activities = RoadmapActivity.objects.select_related("responsible_person").order_by("position", "id")
+    return list(roadmap.stages.order_by("position", "id").prefetch_related(Prefetch("activities", queryset=activities)))
+
+
+def roadmap_context(roadmap: Roadmap) -> dict:
+    today = timezone.localdate()
+    stages = roadmap_stages(roadmap)
+    open_statuses = (ActivityStatus.PLANNED, ActivityStatus.IN_PROGRESS)
+    total = done = overdue = 0
+    for stage in stages:
+        items = list(stage.activities.all())
+        for a in items:
+            a.is_overdue = a.status in open_statuses and a.deadline_date is not None and a.deadline_date < today
+            overdue += a.is_overdue
+        stage.done_count = sum(a.status == ActivityStatus.DONE for a in items)
+        stage.total_count = sum(a.status != ActivityStatus.CANCELLED for a in items)
+        total += stage.total_count
+        done += stage.done_count
+    order = roadmap.approved_by_order
+    stamp = f"приказом от {order.date:%d.%m.%Y} № {order.reg_number}" if order and order.date else ""
+    return {
+        "roadmap": roadmap,
+        "organization": roadmap.organization,
+        "stages": stages,
+        "total": total,
+        "done": done,
+        "overdue": overdue,
+        "stamp": stamp,
+        "title": roadmap.title,
+    }
+
+
+@org_view()
+def roadmap_list(request: HttpRequest, access: OrgAccess) -> HttpResponse:
+    today = timezone.localdate()
+    open_q = Q(activities__status__in=[ActivityStatus.PLANNED, ActivityStatus.IN_PROGRESS])
+    roadmaps = (
+        Roadmap.objects.for_org(access.org)
+        .select_related("approved_by_order")
+        .annotate(
+            n_total=Count("activities", filter=~Q(activities__status=ActivityStatus.CANCELLED)),
+            n_done=Count("activities", filter=Q(activities__status=ActivityStatus.DONE)),
+            n_overdue=Count("activities", filter=open_q & Q(activities__deadline_date__lt=today)),
+        )
+        .order_by("-period_start", "-id")
+    )
+    context = {"access": access, "roadmaps": roadmaps, "can_edit": can_edit(access)}
+    return render(request, "roadmap/roadmaps/list.html", context)
+
+
+@org_view(*ROADMAP_EDITORS)
+def roadmap_create(request: HttpRequest, access: OrgAccess) -> HttpResponse:
+    label, start, end = service.next_period(access.org)
+    form = RoadmapCreateForm(
+        request.POST or None,
+        organization=access.org,
+        initial={"period_label": label, "period_start": start, "period_end": end},
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        args = (d["period_label"], d["period_start"], d["period_end"])
+        if d["source"] == form.COPY:
+            roadmap = service.copy_roadmap(d["copy_from"], *args, title=d["title"])
+        elif d["source"] == form.BLANK:
+            roadmap = service.create_blank(access.org, *args, title=d["title"])
+        else:
+            roadmap = service.create_from_model(access.org, *args, title=d["title"])
+        messages.success(request, "Дорожная карта создана. Проверьте мероприятия, сроки и ответственных.")
+        return redirect("roadmap:roadmap", access.org.slug, roadmap.pk)
+    return render(request, "roadmap/roadmaps/create.html", {"access": access, "form": form})
+
+
+@org_view()
+def roadmap_detail(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    roadmap = get_roadmap_for_user(access, pk)
+    context = {**roadmap_context(roadmap), "access": access, "can_edit": can_edit(access)}
+    return render(request, "roadmap/roadmaps/detail.html", context)
+
+
+@org_view()
+def roadmap_pdf(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    roadmap = get_roadmap_for_user(access, pk)
+    data = pdf_bytes("documents/roadmap.html", roadmap_context(roadmap), request=request)
+    response = HttpResponse(data, content_type="application/pdf")
+    name = f"Дорожная карта {roadmap.period_label}.pdf".replace("/", "-")
+    response["Content-Disposition"] = content_disposition_header(request.GET.get("download") == "1", name)
+    return response
+
+
+def _activity_form_page(request, access, roadmap, form, activity=None, hint="") -> HttpResponse:
+    context = {"access": access, "roadmap": roadmap, "form": form, "activity": activity, "deadline_hint": hint}
+    return render(request, "roadmap/roadmaps/activity_form.html", context)
+
+
+def _deadline_needs_confirming(request: HttpRequest, form: RoadmapActivityForm, roadmap: Roadmap):
+    """When the curator wrote a deadline but no date, read the date from the text and show it to confirm."""
+    data = form.cleaned_data
+    if data.get("deadline_date") or not data.get("deadline_text") or request.POST.get("confirmed"):
+        return None
+    parsed = service.parse_deadline(data["deadline_text"], roadmap.period_start, roadmap.period_end)
+    if parsed is None:
+        return None
+    post = request.POST.copy()
+    post["deadline_date"] = parsed.isoformat()
+    post["confirmed"] = "1"
+    return post, parsed
+
+
+def _save_activity(request, access, roadmap, activity=None) -> HttpResponse:
+    initial = {}
+    if activity is None and request.GET.get("stage", "").isdigit():
+        initial["stage"] = int(request.GET["stage"])
+    form = RoadmapActivityForm(
+        request.POST or None, request.FILES or None, instance=activity, roadmap=roadmap, initial=initial
+    )
+    if request.method != "POST" or not form.is_valid():
+        return _activity_form_page(request, access, roadmap, form, activity)
+    pending = _deadline_needs_confirming(request, form, roadmap)
+    if pending:
+        post, parsed = pending
+        form = RoadmapActivityForm(post, request.FILES or None, instance=activity, roadmap=roadmap)
+        hint = f"Срок для контроля прочитан из текста: {parsed:%d.%m.%Y}. Проверьте его и сохраните ещё раз."
+        return _activity_form_page(request, access, roadmap, form, activity, hint)
+    item = form.save(commit=False)
+    item.roadmap = roadmap
+    if activity is None or "stage" in form.changed_data:
+        item.position = service.next_position(item.stage)
+    item.save()
+    messages.success(request, "Мероприятие сохранено.")
+    return redirect(f"{roadmap_url(access, roadmap)}#activity-{item.pk}")
+
+
+def roadmap_url(access: OrgAccess, roadmap: Roadmap) -> str:
+    from django.urls import reverse
+
+    return reverse("roadmap:roadmap", args=[access.org.slug, roadmap.pk])
+
+
+@org_view(*ROADMAP_EDITORS)
+def activity_new(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    roadmap = get_roadmap_for_user(access, pk, editing=True)
+    if not roadmap.stages.exists():
+        raise Http404
+    return _save_activity(request, access, roadmap)
+
+
+@org_view(*ROADMAP_EDITORS)
+def activity_edit(request: HttpRequest, access: OrgAccess, pk: int, item_pk: int) -> HttpResponse:
+    roadmap = get_roadmap_for_user(access, pk, editing=True)
+    activity = get_activity_for_user(access, roadmap, item_pk)
+    if request.method == "POST" and request.POST.get("action") == "delete":
+        activity.delete()
+        messages.success(request, "Мероприятие удалено. Номера остальных можно обновить кнопкой «Перенумеровать».")
+        return redirect("roadmap:roadmap", access.org.slug, roadmap.pk)
+    return _save_activity(request, access, roadmap, activity)
+
+
+@org_view(*ROADMAP_EDITORS)
+@require_POST
+def activity_move(request: HttpRequest, access: OrgAccess, pk: int, item_pk: int) -> HttpResponse:
+    roadmap = get_roadmap_for_user(access, pk, editing=True)
+    activity = get_activity_for_user(access, roadmap, item_pk)
+    service.move_activity(activity, request.POST.get("direction", ""))
+    return redirect(f"{roadmap_url(access, roadmap)}#activity-{activity.pk}")
+
+
+@org_view(*ROADMAP_EDITORS)
+@require_POST
+def roadmap_renumber(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    roadmap = get_roadmap_for_user(access, pk, editing=True)
+    changed = service.renumber(roadmap)
+    messages.success(request, f"Мероприятия перенумерованы по порядку (изменено номеров: {changed}).")
+    return redirect("roadmap:roadmap", access.org.slug, roadmap.pk)
+
+
+@org_view()
+def activity_evidence(request: HttpRequest, access: OrgAccess, pk: int, item_pk: int) -> HttpResponse:
+    """The evidence file of an activity, served only through the roadmap's access check (never from MEDIA_URL)."""
+    activity = get_activity_for_user(access, get_roadmap_for_user(access, pk), item_pk)
+    if not activity.evidence:
+        raise Http404
+    suffix = activity.evidence.name.rsplit(".", 1)[-1].lower()
+    name = f"Подтверждение к мероприятию {activity.number or activity.pk}.{suffix}"
+    return FileResponse(activity.evidence.open("rb"), as_attachment=True, filename=name)
+
+
+urlpatterns = [
+    path("roadmap/", roadmap_list, name="roadmaps"),
+    path("roadmap/new/", roadmap_create, name="roadmap_create"),
+    path("roadmap/<int:pk>/", roadmap_detail, name="roadmap"),
+    path("roadmap/<int:pk>/pdf/", roadmap_pdf, name="roadmap_pdf"),
+    path("roadmap/<int:pk>/renumber/", roadmap_renumber, name="roadmap_renumber"),
+    path("roadmap/<int:pk>/activities/new/", activity_new, name="roadmap_activity_new"),
+    path("roadmap/<int:pk>/activities/<int:item_pk>/", activity_edit, name="roadmap_activity_edit"),
+    path("roadmap/<int:pk>/activities/<int:item_pk>/move/", activity_move, name="roadmap_activity_move"),
+    path("roadmap/<int:pk>/activities/<int:item_pk>/evidence/", activity_evidence, name="roadmap_activity_evidence"),
+]

@@ -65,7 +65,7 @@ def test_teacher_submits_a_request_and_the_curator_accepts_it(demo, live_server,
     login(page, live_server, "curator2")
     expect(page.get_by_test_id("count-requests")).to_have_text("2")
     shot("bank-curator2-home")
-    page.get_by_role("link", name="Заявки педагогов на рассмотрении").click()
+    page.get_by_test_id("bank-counts").get_by_role("link", name="Заявки педагогов на рассмотрении").click()
     table = page.get_by_test_id("mentee-table")
     expect(table.get_by_role("row")).to_have_count(3)  # the header and two requests
     shot("bank-requests-tab")

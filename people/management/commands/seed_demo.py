@@ -1,6 +1,7 @@
 """``manage.py seed_demo``: two demo organisations with staff, roles, reference lists and demo logins,
 consents, both banks and the training of mentors, pairs and groups in every state with their programmes,
-orders in every state (approved ones with real numbers, PDFs and hashes).
+orders in every state (approved ones with real numbers, PDFs and hashes), a roadmap of the current
+academic year for each organisation (people/management/commands/_demo_roadmap.py).
 
 The data lives in fixtures/demo_people.json (one line per staff member or bank entry). The command is
 idempotent: organisations are matched by slug, staff by organisation and full name, users by username, roles
@@ -28,6 +29,8 @@ from django.utils import timezone
 from mentoring.models import Mentorship
 from people.management.commands._demo_orders import seed_orders
 from people.management.commands._demo_pairs import check_pairs, seed_pairs
+from people.management.commands._demo_regulation import seed_regulation
+from people.management.commands._demo_roadmap import seed_roadmap
 from people.models import (
     ROLE_PRIORITY,
     Consent,
@@ -45,7 +48,7 @@ from people.models import (
     TrainingEvent,
 )
 from people.services import install_reference_lists, withdraw_consent
-from roadmap.models import Order
+from roadmap.models import Order, Roadmap
 
 DEMO_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo_people.json"
 DEMO_PASSWORD = "demo12345"
@@ -185,10 +188,14 @@ class Command(BaseCommand):
                 new_withdrawals += 1
         new_pairs, new_support = seed_pairs(org, org_data, people, by) if "pairs" in org_data else (0, 0)
         new_orders = seed_orders(org, people) if "pairs" in org_data else 0
+        new_roadmaps = seed_roadmap(org)
+        # The kindergarten's regulation and roadmap are approved by order; the school's regulation waits for one.
+        seed_regulation(org, approve=org.kind == Organization.Kind.KINDERGARTEN)
         self.stdout.write(
             f"  пар и групп {Mentorship.objects.filter(organization=org).count()} (новых {new_pairs}), "
             f"записей о сопровождении без пары новых {new_support}; "
-            f"приказов {Order.objects.filter(organization=org).count()} (новых {new_orders});"
+            f"приказов {Order.objects.filter(organization=org).count()} (новых {new_orders}); "
+            f"дорожных карт {Roadmap.objects.for_org(org).count()} (новых {new_roadmaps});"
         )
         self.stdout.write(
             f"  согласий {Consent.objects.for_org(org).count()} (новых {new_consents}, отозвано {new_withdrawals}); "
