@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from mentoring.models import PlanActivity
 from people.models import Organization, Person
 
 
@@ -274,11 +275,8 @@ class Acknowledgement(models.Model):
         self.save(update_fields=["acknowledged_at"])
 
 
-class ActivityStatus(models.TextChoices):
-    PLANNED = "planned", "Запланировано"
-    IN_PROGRESS = "in_progress", "Выполняется"
-    DONE = "done", "Выполнено"
-    CANCELLED = "cancelled", "Отменено"
+# A roadmap activity moves through the same four statuses as a row of a programme's plan: one list for both.
+ActivityStatus = PlanActivity.Status
 
 
 class RoadmapQuerySet(models.QuerySet):
