@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from mentoring.views import calendar, home
+from mentoring.views import calendar, home, municipal, publishing
 from people.forms import LoginForm
 
 admin.site.site_header = "Наставничество — администрирование"
@@ -20,6 +20,8 @@ urlpatterns = [
     path("o/<slug:org>/", include("mentoring.org_urls")),
     path("o/<slug:org>/", include("roadmap.urls")),
     *calendar.public_urlpatterns,
+    *publishing.public_urlpatterns,
+    *municipal.urlpatterns,
 ]
 # Uploaded files (consent scans, imported lists) hold personal data: they are never served from MEDIA_URL,
 # only through views that check access to the record they belong to.

@@ -15,7 +15,7 @@ from functools import wraps
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from people.models import ROLE_PRIORITY, Organization, Person, Role
+from people.models import ROLE_PRIORITY, Municipality, Organization, Person, Role
 
 SESSION_ROLE_KEY = "active_role"
 
@@ -116,3 +116,26 @@ def get_person_for_user(access: OrgAccess, pk: int, *, editing: bool = False) ->
     elif not access.has(*STAFF_VIEWERS):
         qs = qs.filter(pk=access.person.pk)
     return get_object_or_404(qs, pk=pk)
+
+
+# --- Municipal coordinator ---------------------------------------------------------------------------------------
+
+
+def get_municipality(request: HttpRequest, slug: str) -> Municipality:
+    """The municipality the logged-in user coordinates; 404 for anyone else (staff of its schools included)."""
+    if not request.user.is_authenticated:
+        raise Http404
+    return get_object_or_404(Municipality, slug=slug, coordinator=request.user)
+
+
+def municipal_view(view: Callable) -> Callable:
+    """Decorate a view taking (request, municipality, ...) and routed with a <municipality> slug.
+
+    The coordinator sees figures only: views under it must never load a Person.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, municipality: str, *args, **kwargs):
+        return view(request, get_municipality(request, municipality), *args, **kwargs)
+
+    return wrapper

@@ -106,6 +106,7 @@ def url_values(org_slug: str, person_pk: int, item_pk: int) -> dict[str, str]:
         "fmt": "xlsx",
         "row": item_pk,
         "kind": "early_end",  # an order kind (roadmap drafting)
+        "municipality": "some-municipality",
     }
 
 

@@ -16,6 +16,7 @@ from people.models import (
     Consent,
     MenteeEntry,
     MentorEntry,
+    Municipality,
     Organization,
     Person,
     Purpose,
@@ -34,6 +35,9 @@ from roadmap.stages import STAGES
 def home(request: HttpRequest) -> HttpResponse:
     role = active_role(request)
     if role is None:
+        coordinated = Municipality.objects.filter(coordinator=request.user).first()
+        if coordinated is not None:
+            return redirect(coordinated)
         return render(request, "mentoring/no_roles.html")
     return redirect("role_home", role.person.organization.slug, role.kind)
 

@@ -12,6 +12,33 @@ from django.utils import timezone
 from people.text import initials_name, name_key
 
 
+class Municipality(models.Model):
+    """A municipality whose organisations share one deployment. Its coordinator sees aggregate figures only."""
+
+    slug = models.SlugField("код в адресе", max_length=40, unique=True)
+    name = models.CharField("наименование", max_length=300)
+    region = models.CharField("субъект Российской Федерации", max_length=200, blank=True)
+    coordinator = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="муниципальный координатор",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="coordinated_municipality",
+    )
+
+    class Meta:
+        verbose_name = "муниципалитет"
+        verbose_name_plural = "муниципалитеты"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("municipal_home", args=[self.slug])
+
+
 class Organization(models.Model):
     class Kind(models.TextChoices):
         KINDERGARTEN = "kindergarten", "Дошкольная образовательная организация"
@@ -29,6 +56,14 @@ class Organization(models.Model):
     short_name = models.CharField("краткое наименование", max_length=200)
     kind = models.CharField("тип организации", max_length=20, choices=Kind.choices)
     municipality = models.CharField("муниципальное образование", max_length=200, blank=True)
+    municipal_unit = models.ForeignKey(
+        Municipality,
+        verbose_name="муниципалитет (сводная отчётность)",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="organizations",
+    )
     region = models.CharField("субъект Российской Федерации", max_length=200, blank=True)
     address = models.CharField("адрес", max_length=500, blank=True)
     site = models.URLField("официальный сайт", blank=True)

@@ -27,8 +27,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from mentoring.models import Mentorship
+from people.management.commands._demo_municipality import seed_municipality
 from people.management.commands._demo_orders import seed_orders
 from people.management.commands._demo_pairs import check_pairs, seed_pairs
+from people.management.commands._demo_practices import seed_practices
+from people.management.commands._demo_publishing import seed_publishing
+from people.management.commands._demo_questionnaires import seed_questionnaires
 from people.management.commands._demo_regulation import seed_regulation
 from people.management.commands._demo_roadmap import seed_roadmap
 from people.models import (
@@ -92,6 +96,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             for org_data in data["organizations"]:
                 logins += self.seed_organization(org_data)
+            municipal_login = seed_municipality(DEMO_PASSWORD)
+            if municipal_login:
+                logins.append(municipal_login)
         self.print_logins(logins)
 
     # --- loading -------------------------------------------------------------------------------------------
@@ -191,11 +198,16 @@ class Command(BaseCommand):
         new_roadmaps = seed_roadmap(org)
         # The kindergarten's regulation and roadmap are approved by order; the school's regulation waits for one.
         seed_regulation(org, approve=org.kind == Organization.Kind.KINDERGARTEN)
+        # Monitoring and results (stages 6 and 7): questionnaires answered, practices, publication.
+        new_results = seed_questionnaires(org, people, by) if "pairs" in org_data else 0
+        new_results += seed_practices(org, people, by) if "pairs" in org_data else 0
+        new_results += seed_publishing(org, people, by) if "pairs" in org_data else 0
         self.stdout.write(
             f"  пар и групп {Mentorship.objects.filter(organization=org).count()} (новых {new_pairs}), "
             f"записей о сопровождении без пары новых {new_support}; "
             f"приказов {Order.objects.filter(organization=org).count()} (новых {new_orders}); "
-            f"дорожных карт {Roadmap.objects.for_org(org).count()} (новых {new_roadmaps});"
+            f"дорожных карт {Roadmap.objects.for_org(org).count()} (новых {new_roadmaps}); "
+            f"записей мониторинга и публикаций новых {new_results};"
         )
         self.stdout.write(
             f"  согласий {Consent.objects.for_org(org).count()} (новых {new_consents}, отозвано {new_withdrawals}); "
