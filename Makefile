@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run serve migrate seed test test-fast e2e lint format lock check clean
+.PHONY: install run serve migrate seed test test-fast e2e lint format lock check clean bench
 
 install: $(STAMP)
 
@@ -38,6 +38,12 @@ test-fast: install
 
 e2e: install
 	$(VENV)/bin/pytest -m e2e
+
+# Benchmark at municipal scale (not part of `make test`): PostgreSQL database mentoring_bench, filled once by
+# `seed_scale --orgs 200`; prints a table and writes var/bench.json. BENCH_DATABASE_URL overrides the database.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mentoring_bench
+bench: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/run.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -46,7 +46,7 @@ SUBJECTS = ["Математика, 5–9 классы", "Начальные кл
 
 
 def bank_in_memory(mentees: int, mentors: int, seed: int = 4) -> m.Bank:
-    rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
+    rng = random.Random(seed)
     waiting = [
         m.MenteeData(
             entry_id=i,
@@ -132,7 +132,7 @@ def fill_and_time(args) -> None:
     from tests.factories import OrganizationFactory, PersonFactory
     from tests.people.bank_fixtures import bulk_consents, bulk_people
 
-    rng = random.Random(4)  # noqa: S311 - reproducible test data, not secrets
+    rng = random.Random(4)
     org = OrganizationFactory(slug="bench-school", reference_lists=True)
     directions = list(Direction.objects.filter(organization=org))
     category = MenteeCategory.objects.filter(organization=org).first()

@@ -1,0 +1,38 @@
+"""seed_scale builds a municipality whose every organisation looks like a working one."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+
+from mentoring.models import Mentorship, PlanActivity, Response
+from people.models import Municipality, Organization, Person
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+
+def test_two_organisations_at_scale_sizes_with_every_state_and_working_logins(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_scale", "--orgs", "2", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert Organization.objects.filter(slug__startswith="scale-").count() == 2
+    assert Person.objects.count() == 200
+    assert Mentorship.objects.count() == 50
+    assert PlanActivity.objects.count() == 50 * 20
+    states = set(Mentorship.objects.values_list("state", flat=True))
+    assert states == set(Mentorship.State.values)
+    assert Response.objects.exists()
+    municipality = Municipality.objects.get(slug="scale-okrug")
+    assert municipality.organizations.count() == 2
+
+    for role in ("head", "curator", "admin", "mentor", "mentee"):
+        client = Client()
+        user = get_user_model().objects.get(username=f"s1-{role}")
+        assert user.check_password("scale12345")
+        client.force_login(user)
+        response = client.get(reverse("role_home", args=["scale-1", role]))
+        assert response.status_code == 200, role
+
+    with pytest.raises(CommandError, match="уже есть"):
+        call_command("seed_scale", "--orgs", "1")
