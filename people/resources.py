@@ -30,10 +30,20 @@ class SafeExportResource(resources.ModelResource):
         return [neutralise(h) for h in super().get_export_headers(*args, **kwargs)]
 
 
-def export_response(resource: resources.Resource, queryset, fmt: str, basename: str) -> HttpResponse:
-    """An XLSX or CSV download of the queryset; `basename` may be Cyrillic («Банк наставников»)."""
+def export_response(
+    resource: resources.Resource, queryset, fmt: str, basename: str, *, request=None, org=None
+) -> HttpResponse:
+    """An XLSX or CSV download of the queryset; `basename` may be Cyrillic («Банк наставников»).
+
+    Given the request, the download of personal data is written to the audit log (who, what, how many rows).
+    """
     file_format = EXPORT_FORMATS[fmt]()
     dataset = resource.export(queryset=queryset)
+    if request is not None:
+        from people.audit import record
+        from people.models import AuditEvent
+
+        record(AuditEvent.Kind.EXPORT, request=request, org=org, detail=f"{basename}, {fmt}: строк {len(dataset)}")
     content = file_format.export_data(dataset)
     if fmt == "csv":
         content = "\ufeff" + content  # a BOM, so that Excel opens Cyrillic CSV correctly

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from people.models import (
     REFERENCE_LISTS,
+    AuditEvent,
     Consent,
     MenteeEntry,
     MentorEntry,
@@ -140,6 +141,12 @@ def purge_person(person: Person, *, by: str) -> PurgeRecord:
         transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
     if scans:
         destroyed.append("consent_scans")
+    AuditEvent.objects.create(
+        kind=AuditEvent.Kind.PURGE,
+        organization=person.organization,
+        username=by[:150],
+        detail=f"работник № {person.pk}: " + ", ".join(destroyed),
+    )
     return PurgeRecord.objects.create(
         organization=person.organization,
         person=person,
@@ -166,3 +173,5 @@ def _scrub_login_records(username: str) -> None:
 
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username=username).delete()
+    # The audit log keeps the events (a purge must not hide what happened) but not the login naming the person.
+    AuditEvent.objects.filter(username=username).update(username="обезличено")

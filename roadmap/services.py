@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from mentoring.models import Mentorship
-from people.models import Organization, Person, Role
+from people.models import AuditEvent, Organization, Person, Role
 from people.text import initials_first
 from roadmap import documents, emails
 from roadmap.models import Acknowledgement, Order, OrderCounter, OrderEvent, OrderKind
@@ -300,6 +300,13 @@ def approve_order(order: Order, *, by: AbstractBaseUser | None) -> Order:
             locked.save()
             OrderEvent.objects.create(
                 order=locked, actor=by, action=OrderEvent.Action.APPROVED, comment=_order_note(locked)
+            )
+            AuditEvent.objects.create(
+                kind=AuditEvent.Kind.ORDER_APPROVED,
+                user=by,
+                username=getattr(by, "username", ""),
+                organization=locked.organization,
+                detail=f"приказ № {locked.reg_number} от {locked.date:%d.%m.%Y} ({locked.get_kind_display()})",
             )
     except BaseException:
         if stored_name:

@@ -1,5 +1,6 @@
 """People app models, split by concept: organisations and staff, consents, the banks."""
 
+from people.models.audit import AuditEvent
 from people.models.bank import MenteeEntry, MentorEntry, TrainingEvent
 from people.models.consent import (
     Consent,
@@ -30,6 +31,7 @@ from people.models.organization import (
 __all__ = [
     "REFERENCE_LISTS",
     "ROLE_PRIORITY",
+    "AuditEvent",
     "Consent",
     "ConsentRequired",
     "ConsentText",

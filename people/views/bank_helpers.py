@@ -70,7 +70,8 @@ def export_list(request: HttpRequest, resource, qs, basename: str, back: str) ->
     if fmt not in EXPORT_FORMATS:
         messages.error(request, "Выберите формат выгрузки: XLSX или CSV.")
         return redirect(back)
-    return export_response(resource, qs, fmt, basename)
+    access = getattr(request, "access", None)
+    return export_response(resource, qs, fmt, basename, request=request, org=access.org if access else None)
 
 
 @dataclass

@@ -127,7 +127,7 @@ def staff_export(request: HttpRequest, access: OrgAccess, fmt: str) -> HttpRespo
     if fmt not in EXPORT_FORMATS:
         raise Http404
     resource = PersonResource(organization=access.org)
-    return export_response(resource, resource.get_queryset(), fmt, "Работники")
+    return export_response(resource, resource.get_queryset(), fmt, "Работники", request=request, org=access.org)
 
 
 urlpatterns = [

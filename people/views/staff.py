@@ -11,8 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from people.access import STAFF_EDITORS, STAFF_VIEWERS, OrgAccess, get_person_for_user, org_view
+from people.audit import record
 from people.forms import AccountForm, OrganizationForm, PersonForm, RolesForm, reference_form_class
-from people.models import REFERENCE_LISTS, Person, Role
+from people.models import REFERENCE_LISTS, AuditEvent, Person, Role
 
 User = get_user_model()
 PAGE_SIZE = 25
@@ -87,6 +88,17 @@ def person_edit(request: HttpRequest, access: OrgAccess, pk: int) -> HttpRespons
     return render(request, "people/person_form.html", {"access": access, "form": form, "person": person})
 
 
+def _roles_change(person: Person, user, before: set[str], after: set[str]) -> str:
+    """«работник № 12 (login): добавлены Куратор; сняты Наставник» — by number and login, not by name."""
+    label = f"работник № {person.pk}" + (f" ({user.username})" if user else "")
+    parts = []
+    if after - before:
+        parts.append("добавлены " + ", ".join(Role.Kind(k).label for k in sorted(after - before)))
+    if before - after:
+        parts.append("сняты " + ", ".join(Role.Kind(k).label for k in sorted(before - after)))
+    return f"{label}: " + ("; ".join(parts) or "без изменений")
+
+
 @org_view(ADMIN)
 def person_roles(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
     person = get_person_for_user(access, pk, editing=True)
@@ -101,6 +113,12 @@ def person_roles(request: HttpRequest, access: OrgAccess, pk: int) -> HttpRespon
             with transaction.atomic():
                 person.roles.filter(kind__in=current - wanted).delete()
                 Role.objects.bulk_create([Role(person=person, kind=k) for k in wanted - current])
+                record(
+                    AuditEvent.Kind.ROLES_CHANGED,
+                    request=request,
+                    org=access.org,
+                    detail=_roles_change(person, person.user, current, wanted),
+                )
             messages.success(request, "Роли сохранены.")
             return redirect(person)
     return render(request, "people/person_roles.html", {"access": access, "form": form, "person": person})
