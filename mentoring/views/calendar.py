@@ -150,17 +150,25 @@ def feed_events(user, today: date | None = None) -> list[list[str]]:
 
 @org_view()
 def calendar_page(request: HttpRequest, access: OrgAccess) -> HttpResponse:
-    feed = CalendarFeed.for_user(request.user)
-    url = request.build_absolute_uri(reverse("calendar_feed", args=[feed.token]))
-    context = {"access": access, "feed": feed, "feed_url": url, "webcal_url": re.sub(r"^https?://", "webcal://", url)}
+    # Looking at the page creates nothing: the address is made by the button (a GET never changes data).
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    context = {"access": access, "feed": feed}
+    if feed is not None:
+        url = request.build_absolute_uri(reverse("calendar_feed", args=[feed.token]))
+        context |= {"feed_url": url, "webcal_url": re.sub(r"^https?://", "webcal://", url)}
     return render(request, "mentoring/programmes/calendar.html", context)
 
 
 @org_view()
 @require_POST
 def calendar_regenerate(request: HttpRequest, access: OrgAccess) -> HttpResponse:
-    CalendarFeed.for_user(request.user).regenerate()
-    messages.success(request, "Создан новый адрес календаря. Прежний адрес больше не работает: обновите подписку.")
+    existing = CalendarFeed.objects.filter(user=request.user).first()
+    if existing is None:
+        CalendarFeed.for_user(request.user)
+        messages.success(request, "Адрес календаря создан: добавьте его в календарь как подписку.")
+    else:
+        existing.regenerate()
+        messages.success(request, "Создан новый адрес календаря. Прежний адрес больше не работает: обновите подписку.")
     return redirect("mentoring:calendar", access.org.slug)
 
 

@@ -102,9 +102,22 @@ def test_an_unknown_token_is_404(client, db):
     assert client.get(reverse("calendar_feed", args=["no-such-token"])).status_code == 404
 
 
+def test_the_address_is_made_by_the_button_not_by_looking_at_the_page(mentee):
+    url = reverse("mentoring:calendar", args=[mentee.org.slug])
+    page = mentee.client.get(url)
+    assert page.status_code == 200 and "Создать адрес календаря" in page.content.decode()
+    assert not CalendarFeed.objects.filter(user=mentee.user).exists()
+
+    response = mentee.client.post(reverse("mentoring:calendar_regenerate", args=[mentee.org.slug]), follow=True)
+
+    feed = CalendarFeed.objects.get(user=mentee.user)
+    assert "Адрес календаря создан" in response.content.decode()
+    assert feed.token in response.content.decode()
+
+
 def test_regenerating_the_address_stops_the_old_one(mentee, programme):
+    old = CalendarFeed.for_user(mentee.user)
     page = mentee.client.get(reverse("mentoring:calendar", args=[mentee.org.slug]))
-    old = CalendarFeed.objects.get(user=mentee.user)
     assert page.status_code == 200 and old.token in page.content.decode()
     assert mentee.client.get(reverse("mentoring:calendar_regenerate", args=[mentee.org.slug])).status_code == 405
     response = mentee.client.post(reverse("mentoring:calendar_regenerate", args=[mentee.org.slug]), follow=True)
