@@ -3,13 +3,24 @@ from django.urls import reverse
 
 from mentoring.navigation import items_for
 from people.access import active_role, user_roles
-from people.models import Role
+from people.models import Municipality, Role
 from roadmap.models import Order
 
 
 def _head_inbox(org) -> int:
     """Orders waiting for the head's decision: shown on every page the head opens."""
     return Order.objects.for_org(org).awaiting().count()
+
+
+def _coordinator_navigation(request: HttpRequest) -> dict:
+    """A user without organisation roles may coordinate a municipality: their menu is its summary report only."""
+    municipality = getattr(request, "municipality", None)
+    if municipality is None:
+        municipality = Municipality.objects.filter(coordinator=request.user).first()
+    if municipality is None:
+        return {"nav_roles": []}
+    report = {"label": "Сводный отчёт", "icon": "bar-chart-line", "url": municipality.get_absolute_url()}
+    return {"nav_roles": [], "nav_items": [report], "nav_municipality": municipality}
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -19,10 +30,13 @@ def navigation(request: HttpRequest) -> dict:
     access = getattr(request, "access", None)
     if access is not None:
         org_slug, role_kind, org = access.org.slug, access.role, access.org
+    elif getattr(request, "municipality", None) is not None:
+        # A municipal page: its coordinator has no roles to look up (and their pages query no staff at all).
+        return _coordinator_navigation(request)
     else:
         current = active_role(request)
         if current is None:
-            return {"nav_roles": []}
+            return _coordinator_navigation(request)
         org_slug, role_kind, org = current.person.organization.slug, current.kind, current.person.organization
     switcher = [
         {

@@ -43,7 +43,7 @@ ORG = NavItem("Сведения об организации", "people:org_settin
 REFERENCE = NavItem("Справочники", "people:reference_index", "journal-text")
 MY_CARD = NavItem("Моя карточка", "people:my_card", "person-vcard")
 MY_REQUEST = NavItem("Мой запрос", "people:my_request", "chat-square-text")
-MY_QUESTIONNAIRE = NavItem("Моя анкета", "people:my_questionnaire", "clipboard-check")
+MY_QUESTIONNAIRE = NavItem("Анкета наставника", "people:my_questionnaire", "clipboard-check")
 MY_CONSENTS = NavItem("Мои согласия", "people:my_consents", "check2-square")
 MY_CALENDAR = NavItem("Календарь", "mentoring:calendar", "calendar3")
 PAIRS = NavItem("Пары и группы", "mentoring:pairs", "diagram-3")
@@ -54,6 +54,23 @@ REGULATION = NavItem("Положение о наставничестве", "road
 ORDERS = NavItem("Книга приказов", "roadmap:orders", "journal-bookmark")
 INBOX = NavItem("Приказы на утверждении", "roadmap:inbox", "inbox")
 ORDER_TEMPLATES = NavItem("Образцы текстов приказов", "roadmap:order_templates", "file-earmark-richtext")
+SURVEYS = NavItem("Анкетирование", "mentoring:survey_rounds", "clipboard-data")
+MY_SURVEYS = NavItem("Опросы", "mentoring:my_questionnaires", "ui-checks")
+REPORTS = NavItem("Отчёты и статистика", "mentoring:reports", "bar-chart-line")
+PUBLISHING = NavItem("Публикация на сайте", "mentoring:publishing", "globe")
+PRACTICES = NavItem("Методическая копилка", "mentoring:practices", "archive")
+FINAL_EVENTS = NavItem("Итоговое мероприятие", "mentoring:final_events", "people-fill")
+
+# Monitoring pages (stage 6) for the head, the curator and the administrator: each part adds its item to this
+# list with a one-line edit; the group below is built from it.
+MONITORING_ITEMS: list[NavItem] = [
+    SURVEYS,
+    REPORTS,
+    FINAL_EVENTS,
+    PRACTICES,
+    PUBLISHING,
+]
+MONITORING = NavGroup("Мониторинг", "graph-up", tuple(MONITORING_ITEMS))
 
 BANKS_MANAGED = NavGroup("Банки", "collection", (MENTEES, MENTORS, TRAININGS, NO_CONSENT))
 BANKS_VIEWED = NavGroup("Банки", "collection", (MENTEES, MENTORS, TRAININGS))
@@ -65,6 +82,7 @@ NAVIGATION: dict[str, list[NavItem | NavGroup]] = {
         STAFF,
         BANKS_VIEWED,
         PAIRS_VIEWED,
+        MONITORING,
         NavGroup(
             "Документы",
             "folder2",
@@ -75,22 +93,30 @@ NAVIGATION: dict[str, list[NavItem | NavGroup]] = {
         STAFF,
         BANKS_MANAGED,
         PAIRS_MANAGED,
+        MONITORING,
         NavGroup("Документы", "folder2", (ROADMAP, REGULATION, ORDERS, ORDER_TEMPLATES, CONSENT_TEXTS, REFERENCE)),
     ],
     Role.Kind.ADMIN: [
         STAFF,
         BANKS_MANAGED,
         PAIRS_MANAGED,
+        MONITORING,
         NavGroup(
             "Документы",
             "folder2",
             (ROADMAP, REGULATION, ORDERS, ORDER_TEMPLATES, CONSENT_TEXTS, PURGE_LOG, REFERENCE, ORG),
         ),
     ],
-    Role.Kind.COUNCIL: [STAFF, BANKS_VIEWED, PAIRS_VIEWED, NavGroup("Документы", "folder2", (ROADMAP, REGULATION))],
-    # The card and the calendar are in the user menu as well: the bar stays one line on a laptop.
-    Role.Kind.MENTOR: [MY_QUESTIONNAIRE, MY_CONSENTS, MY_CALENDAR],
-    Role.Kind.MENTEE: [MY_REQUEST, MY_CONSENTS, MY_CALENDAR],
+    Role.Kind.COUNCIL: [
+        STAFF,
+        BANKS_VIEWED,
+        PAIRS_VIEWED,
+        PRACTICES,
+        NavGroup("Документы", "folder2", (ROADMAP, REGULATION)),
+    ],
+    # The card and the consents live in the user menu: the bar stays one line on a laptop.
+    Role.Kind.MENTOR: [MY_QUESTIONNAIRE, MY_SURVEYS, PRACTICES, MY_CALENDAR],
+    Role.Kind.MENTEE: [MY_REQUEST, MY_SURVEYS, PRACTICES, MY_CALENDAR],
 }
 
 

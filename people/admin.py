@@ -3,10 +3,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from people.models import (
     REFERENCE_LISTS,
+    AuditEvent,
     Consent,
     ConsentText,
     MenteeEntry,
     MentorEntry,
+    Municipality,
     Organization,
     Person,
     PurgeRecord,
@@ -28,6 +30,16 @@ class OrganizationAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if not change:
             install_reference_lists(obj)
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    """A municipality and its coordinator; organisations join it through their own «муниципалитет» field."""
+
+    list_display = ["name", "region", "slug", "coordinator"]
+    search_fields = ["name", "slug"]
+    list_select_related = ["coordinator"]
+    autocomplete_fields = ["coordinator"]
 
 
 class RoleInline(admin.TabularInline):
@@ -119,3 +131,11 @@ class TrainingEventAdmin(admin.ModelAdmin):
     list_display = ["date", "topic", "organization"]
     list_filter = ["organization"]
     filter_horizontal = ["attendees"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "kind", "username", "organization", "ip_address", "detail"]
+    list_filter = ["kind", "organization"]
+    search_fields = ["username", "detail"]
+    date_hierarchy = "at"

@@ -7,6 +7,7 @@ figure on the organisation's row), whatever the size of the organisation; `stage
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 
 from django.db.models import Case, Exists, F, Func, IntegerField, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
@@ -16,6 +17,8 @@ from django.utils import timezone
 from people.models import Consent, MenteeEntry, MentorEntry, Organization, Purpose, Role
 from roadmap.models import ActivityStatus, Order, OrderKind, Regulation, Roadmap, RoadmapActivity
 from roadmap.stages import STAGES
+
+SURVEY_PERIOD_DAYS = 365
 
 
 def _count(qs) -> Coalesce:
@@ -41,7 +44,8 @@ def current_roadmap_id(org) -> Subquery:
 
 def org_figures(org: Organization) -> dict[str, int | bool]:
     """Every figure of the stage checks and the next actions, in one query."""
-    from mentoring.models import Mentorship, Programme, SupportRecord  # mentoring imports roadmap
+    # mentoring imports roadmap
+    from mentoring.models import FinalEvent, Invitation, Mentorship, Practice, Programme, SupportRecord
 
     org_ref = OuterRef("pk")
     S, M = MenteeEntry.Status, MentorEntry.Status
@@ -63,6 +67,13 @@ def org_figures(org: Organization) -> dict[str, int | bool]:
     pairs = Mentorship.objects.filter(organization=org_ref)
     orders = Order.objects.filter(organization=org_ref)
     approved = orders.filter(status=Order.Status.APPROVED)
+    # Questionnaires of the last twelve months: the period a programme runs at most.
+    surveyed = Invitation.objects.filter(
+        round__organization=org_ref, round__launched_at__gte=timezone.now() - timedelta(days=SURVEY_PERIOD_DAYS)
+    )
+    from mentoring.models import PublicPage
+    from mentoring.publishing import published_news, published_practices, published_results
+
     overdue_roadmap = RoadmapActivity.objects.overdue().filter(roadmap_id=current_roadmap_id(OuterRef(OuterRef("pk"))))
     row = (
         Organization.objects.filter(pk=org.pk)
@@ -104,9 +115,19 @@ def org_figures(org: Organization) -> dict[str, int | bool]:
                 )
             ),
             final_event=Exists(approved.filter(kind=OrderKind.FINAL_EVENT)),
+            final_events_held=_count(
+                FinalEvent.objects.filter(organization=org_ref, held_on__lte=timezone.localdate())
+            ),
+            practices=_count(Practice.objects.filter(organization=org_ref)),
+            survey_invited=_count(surveyed),
+            survey_answered=_count(surveyed.filter(answered_at__isnull=False)),
             orders_returned=_count(orders.filter(status=Order.Status.RETURNED)),
             orders_awaiting=_count(orders.filter(status=Order.Status.SUBMITTED)),
             roadmap_overdue=_count(overdue_roadmap),
+            public_page_open=Exists(PublicPage.objects.filter(organization=org_ref, is_enabled=True)),
+            items_published=_count(published_news(org_ref))
+            + _count(published_results(org_ref))
+            + _count(published_practices(org_ref)),
         )
         .get()
     )
@@ -281,22 +302,42 @@ def stage_checks(f: dict) -> dict[int, list[Check]]:
                 f"завершено: {f['pairs_completed']}, действует: {f['pairs_active']}",
                 "mentoring:pairs",
             ),
+            # Collected: in the last twelve months at least half of those invited answered (and someone did).
             Check(
                 "questionnaires_collected",
                 "Анкеты участников собраны",
-                False,
-                "анкетирование ещё не проводилось",
+                f["survey_answered"] > 0 and 2 * f["survey_answered"] >= f["survey_invited"],
+                f"ответили {f['survey_answered']} из {f['survey_invited']} приглашённых за 12 месяцев"
+                if f["survey_invited"]
+                else "анкетирование ещё не проводилось",
+                "mentoring:survey_rounds",
             ),
+            # Held: the order on holding it is approved, or the event itself is recorded with a date already past.
             Check(
                 "final_event_held",
-                "Итоговое мероприятие проведено (приказ утверждён)",
-                bool(f["final_event"]),
-                _yes(f["final_event"]),
-                "roadmap:orders",
+                "Итоговое мероприятие проведено",
+                bool(f["final_event"]) or f["final_events_held"] > 0,
+                f"приказ утверждён: {_yes(f['final_event'])}; проведено мероприятий: {f['final_events_held']}",
+                "mentoring:final_events",
             ),
-            Check("practices_saved", "Лучшие практики внесены в методическую копилку", False, "практик пока нет"),
+            Check(
+                "practices_saved",
+                "Лучшие практики внесены в методическую копилку",
+                f["practices"] > 0,
+                f"практик: {f['practices']}",
+                "mentoring:practices",
+            ),
         ],
-        7: [Check("items_published", "Материалы опубликованы на сайте организации", False, "публикаций пока нет")],
+        7: [
+            Check(
+                "items_published",
+                "Материалы опубликованы на сайте организации",
+                bool(f["public_page_open"]) and f["items_published"] > 0,
+                f"опубликовано: {f['items_published']}"
+                + ("" if f["public_page_open"] else "; страница на сайте закрыта"),
+                "mentoring:publishing",
+            )
+        ],
     }
 
 

@@ -14,8 +14,8 @@ import pytest
 from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
 
-from people.models import Organization, Person, Role
-from tests.factories import PASSWORD, OrganizationFactory, PersonFactory
+from people.models import Municipality, Organization, Person, Role
+from tests.factories import PASSWORD, OrganizationFactory, PersonFactory, UserFactory
 
 
 @dataclass
@@ -131,6 +131,30 @@ def outsider(other_org) -> Persona:
         patronymic="Иванович",
         position="Заведующий",
     )
+
+
+@dataclass
+class Coordinator:
+    """A municipal coordinator: a login with no role in any organisation, only their municipality's figures."""
+
+    client: Client
+    user: AbstractBaseUser
+    municipality: Municipality
+    password: str = PASSWORD
+
+
+@pytest.fixture
+def coordinator(org) -> Coordinator:
+    """The coordinator of the municipality «Городской округ Верхнеречинск» (slug `gorod`), which holds `org`."""
+    user = UserFactory(username="coordinator", first_name="Вера", last_name="Координаторова")
+    municipality = Municipality.objects.create(
+        slug="gorod", name="Городской округ Верхнеречинск", region="Владимирская область", coordinator=user
+    )
+    org.municipal_unit = municipality
+    org.save(update_fields=["municipal_unit"])
+    client = Client()
+    client.force_login(user)
+    return Coordinator(client=client, user=user, municipality=municipality)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -18,6 +18,7 @@ from django.utils.regex_helper import normalize
 
 from mentoring.models import CalendarFeed
 from people.models import MentoringForm, Person, Role
+from tests.mentoring.publishing_fixtures import public_org_for_walk
 
 # Pages anyone may open without logging in. Keep it short: each entry is a decision.
 PUBLIC = {
@@ -29,6 +30,15 @@ PUBLIC = {
     # A user's iCalendar feed: calendar apps cannot log in, so the address itself is the secret (a random token
     # the user can regenerate); an unknown token is 404.
     "calendar_feed",
+    # The organisation's public mentoring page and its compact version for an <iframe> on the school's site:
+    # open only while the curator keeps the page open (404 otherwise), and only published items are in them.
+    "public_page",
+    "public_embed",
+    # The approved regulation and roadmap as PDF, for the public page: 404 unless approved and shown.
+    "public_regulation_pdf",
+    "public_roadmap_pdf",
+    # A material of a published best practice on an open public page; 404 for any unpublished one.
+    "public_practice_file",
 }
 # Django's admin has its own login page, public by design; the rest of the admin sends strangers to it.
 ADMIN_PUBLIC = {"admin:login"}
@@ -107,6 +117,8 @@ def url_values(org_slug: str, person_pk: int, item_pk: int) -> dict[str, str]:
         "row": item_pk,
         "kind": "early_end",  # an order kind (roadmap drafting)
         "municipality": "some-municipality",
+        "file_pk": item_pk,  # a material of a practice (the public page)
+        "table": "roles",  # a table of the report page (mentoring/views/reports.py)
     }
 
 
@@ -131,6 +143,10 @@ def test_anonymous_visitor_is_sent_to_login_from_every_page_but_the_public_ones(
     # The calendar feed answers only to an existing token: give the walk one, owned by some user.
     owner = get_user_model().objects.create(username="calendar-owner")
     CalendarFeed.objects.create(user=owner, token=values["token"])
+    # The public page answers only for an organisation whose page is open: give the walk one, with approved
+    # documents and a published practice with a file.
+    public = public_org_for_walk(values["org"])
+    values = {**values, "pk": public.practice.pk, "file_pk": public.file.pk}
     seen_public = set()
     for route in all_routes():
         url = route_url(route, values)

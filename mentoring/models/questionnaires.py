@@ -167,6 +167,18 @@ class SurveyRound(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def accepts_answers(self, today=None) -> bool:
+        """Open and the deadline not passed: answers are taken until the end of the deadline day."""
+        today = today or timezone.localdate()
+        return self.status == self.Status.OPEN and self.deadline >= today
+
+    def close(self, *, by=None) -> None:
+        if self.status != self.Status.OPEN:
+            raise ValidationError("Анкетирование уже завершено.")
+        self.status = self.Status.CLOSED
+        self.closed_at = timezone.now()
+        self.save(update_fields=["status", "closed_at"])
+
 
 class InvitationQuerySet(models.QuerySet):
     def for_person(self, person: Person) -> InvitationQuerySet:
@@ -174,6 +186,10 @@ class InvitationQuerySet(models.QuerySet):
 
     def pending(self) -> InvitationQuerySet:
         return self.filter(answered_at__isnull=True, round__status=SurveyRound.Status.OPEN)
+
+    def due(self, today=None) -> InvitationQuerySet:
+        """Pending and still answerable: the round is open and its deadline has not passed."""
+        return self.pending().filter(round__deadline__gte=today or timezone.localdate())
 
 
 class Invitation(models.Model):

@@ -19,6 +19,32 @@ from people.models import Direction, MentoringForm, Organization, Person
 ENDED_STATES = ("completed", "ended_early")
 
 
+def search_key(*parts: str) -> str:
+    """Lower case with ё→е, in Python: SQLite's LOWER() and LIKE fold only ASCII letters, so the search
+    compares with a key prepared here, the same on SQLite and PostgreSQL."""
+    return " ".join(" ".join(part.split()) for part in parts if part).lower().replace("ё", "е")
+
+
+class PracticeQuerySet(models.QuerySet):
+    def for_org(self, org: Organization) -> PracticeQuerySet:
+        return self.filter(organization=org)
+
+    def search(self, text: str) -> PracticeQuerySet:
+        """Practices whose title or description contains every word of `text`."""
+        qs = self
+        for word in search_key(text).split():
+            qs = qs.filter(search_text__contains=word)
+        return qs
+
+    def for_list(self) -> PracticeQuerySet:
+        """Everything a list of practices shows, in a fixed number of queries."""
+        return (
+            self.select_related("direction", "form", "mentorship")
+            .prefetch_related(models.Prefetch("authors", queryset=Person.objects.order_by("surname", "name", "id")))
+            .annotate(file_count=models.Count("files", distinct=True))
+        )
+
+
 class Practice(models.Model):
     """A best practice saved into the organisation's methodical collection."""
 
@@ -57,6 +83,9 @@ class Practice(models.Model):
     )
     created_at = models.DateTimeField("внесена", default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    search_text = models.TextField(editable=False, blank=True)
+
+    objects = PracticeQuerySet.as_manager()
 
     class Meta:
         verbose_name = "практика наставничества"
@@ -65,6 +94,34 @@ class Practice(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_text = search_key(self.title, self.description)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"title", "description"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+    @property
+    def source_ended(self) -> bool:
+        """No source pair, or its pair (group) has ended: only then may the practice be published."""
+        return self.mentorship_id is None or self.mentorship.state in ENDED_STATES
+
+    def clean(self) -> None:
+        if self.is_published and not self.source_ended:
+            raise ValidationError(
+                {"is_published": "Практику из программы можно опубликовать только после завершения программы."}
+            )
+
+    def set_published(self, flag: bool) -> None:
+        """Set the publication mark, keeping the date of first publication while it stays published."""
+        if flag and not self.source_ended:
+            raise ValidationError("Практику из программы можно опубликовать только после завершения программы.")
+        self.is_published = flag
+        if flag and self.published_at is None:
+            self.published_at = timezone.now()
+        elif not flag:
+            self.published_at = None
 
 
 def practice_file_path(instance: PracticeFile, filename: str) -> str:
@@ -159,6 +216,14 @@ class AnalyticReport(models.Model):
         return f"Отчёт за {self.period_start:%d.%m.%Y}–{self.period_end:%d.%m.%Y}"
 
 
+class NewsItemQuerySet(models.QuerySet):
+    def for_org(self, org: Organization) -> NewsItemQuerySet:
+        return self.filter(organization=org)
+
+    def published(self) -> NewsItemQuerySet:
+        return self.filter(is_published=True)
+
+
 class NewsItem(models.Model):
     """A news item of the mentoring section, written by the curator."""
 
@@ -172,6 +237,8 @@ class NewsItem(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = NewsItemQuerySet.as_manager()
+
     class Meta:
         verbose_name = "новость"
         verbose_name_plural = "новости"
@@ -179,6 +246,19 @@ class NewsItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def set_published(self, flag: bool) -> None:
+        self.is_published = flag
+        self.save(update_fields=["is_published"])
+
+
+class ProgrammeResultQuerySet(models.QuerySet):
+    def for_org(self, org: Organization) -> ProgrammeResultQuerySet:
+        return self.filter(organization=org)
+
+    def published(self) -> ProgrammeResultQuerySet:
+        """Marked for publication, and (whatever happened since) only of programmes that have ended."""
+        return self.filter(is_published=True, mentorship__state__in=ENDED_STATES)
 
 
 class ProgrammeResult(models.Model):
@@ -193,6 +273,8 @@ class ProgrammeResult(models.Model):
     published_at = models.DateTimeField("опубликовано", null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ProgrammeResultQuerySet.as_manager()
+
     class Meta:
         verbose_name = "итоги программы"
         verbose_name_plural = "итоги программ"
@@ -204,6 +286,20 @@ class ProgrammeResult(models.Model):
     def clean(self) -> None:
         if self.is_published and self.mentorship.state not in ENDED_STATES:
             raise ValidationError("Итоги публикуются только после завершения программы.")
+
+    def set_published(self, flag: bool) -> None:
+        """Publish or withdraw the results; publishing needs an ended programme and a written summary."""
+        if flag:
+            if self.mentorship.state not in ENDED_STATES:
+                raise ValidationError("Итоги публикуются только после завершения программы.")
+            if not self.summary.strip():
+                raise ValidationError("Напишите итоги программы: пустые итоги не публикуются.")
+        self.is_published = flag
+        if flag and self.published_at is None:
+            self.published_at = timezone.now()
+        elif not flag:
+            self.published_at = None
+        self.save(update_fields=["is_published", "published_at", "updated_at"])
 
 
 class PublicPage(models.Model):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from mentoring.models import ChangeRequest, Mentorship, PlanActivity, Programme
+from mentoring.questionnaires import pending_for
 from people.access import SESSION_ROLE_KEY, OrgAccess, active_role, get_access, remember_role
 from people.models import (
     REFERENCE_LISTS,
@@ -389,6 +390,7 @@ def _home_mentee(access: OrgAccess) -> dict:
         "pairs": pairs,
         **deadlines,
         "upcoming": list(upcoming[:5]),
+        "surveys_pending": pending_for(access.person, access.org),
     }
 
 
@@ -402,6 +404,7 @@ def _home_mentor(access: OrgAccess) -> dict:
         "trainings": list(TrainingEvent.objects.filter(organization=access.org, attendees=access.person)),
         "has_consent": _own_consent(access),
         "stages": STAGES,
+        "surveys_pending": pending_for(access.person, access.org),
     }
 
 

@@ -37,7 +37,7 @@ def search_by_name(qs, text: str):
 def int_param(request: HttpRequest, name: str) -> int | None:
     """A positive whole number from the query string, or None when absent or not a number."""
     value = request.GET.get(name, "").strip()
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 def apply_sort(qs, request: HttpRequest, sorts: dict[str, tuple[str, ...]], default: str) -> tuple:

@@ -99,7 +99,11 @@ def order_new(request: HttpRequest, access: OrgAccess) -> HttpResponse:
 @require_POST
 def order_from_pairs(request: HttpRequest, access: OrgAccess) -> HttpResponse:
     """«Сформировать приказ» over the draft pairs ticked on the pairs list."""
-    ids = [value for value in request.POST.getlist("mentorships") if value.isdigit()]
+    ids = [
+        value
+        for value in request.POST.getlist("mentorships")
+        if value.isascii() and value.isdigit() and len(value) < 19
+    ]
     pairs = list(Mentorship.objects.for_org(access.org).filter(pk__in=ids))
     if not pairs:
         messages.error(request, "Отметьте в списке черновики пар и групп, которые нужно закрепить приказом.")

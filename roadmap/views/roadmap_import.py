@@ -56,7 +56,7 @@ def roadmap_import(request: HttpRequest, access: OrgAccess) -> HttpResponse:
         }
         return redirect("roadmap:roadmap_import_preview", access.org.slug)
     imported = None
-    if request.GET.get("imported", "").isdigit():
+    if request.GET.get("imported", "").isascii() and request.GET.get("imported", "").isdigit():
         imported = get_object_or_404(Roadmap.objects.for_org(access.org), pk=request.GET["imported"])
     context = {"access": access, "form": form, "imported": imported, "fields": importing.FIELDS}
     return render(request, "roadmap/import/upload.html", context)

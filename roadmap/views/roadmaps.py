@@ -153,7 +153,7 @@ def _deadline_needs_confirming(request: HttpRequest, form: RoadmapActivityForm, 
 
 def _save_activity(request, access, roadmap, activity=None) -> HttpResponse:
     initial = {}
-    if activity is None and request.GET.get("stage", "").isdigit():
+    if activity is None and request.GET.get("stage", "").isascii() and request.GET.get("stage", "").isdigit():
         initial["stage"] = int(request.GET["stage"])
     form = RoadmapActivityForm(
         request.POST or None, request.FILES or None, instance=activity, roadmap=roadmap, initial=initial

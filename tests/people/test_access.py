@@ -217,7 +217,7 @@ def test_visiting_a_role_home_makes_that_role_active(org, persona):
     assert both.client.get("/").url == role_home(org, Role.Kind.CURATOR)
 
     response = both.client.get(role_home(org, Role.Kind.MENTOR))
-    mentor_menu = ["Главная", "Моя анкета", "Мои согласия", "Календарь"]
+    mentor_menu = ["Главная", "Анкета наставника", "Опросы", "Методическая копилка", "Календарь"]
     assert nav_labels(response) == mentor_menu
     # Remembered for the next visit of the site's root, and the menu stays the mentor's on other pages.
     assert both.client.get("/").url == role_home(org, Role.Kind.MENTOR)
@@ -225,7 +225,7 @@ def test_visiting_a_role_home_makes_that_role_active(org, persona):
     assert nav_labels(card) == mentor_menu
 
     response = both.client.get(role_home(org, Role.Kind.CURATOR))
-    assert nav_labels(response) == ["Главная", "Работники", "Банки", "Пары и группы", "Документы"]
+    assert nav_labels(response) == ["Главная", "Работники", "Банки", "Пары и группы", "Мониторинг", "Документы"]
     assert both.client.get("/").url == role_home(org, Role.Kind.CURATOR)
 
 

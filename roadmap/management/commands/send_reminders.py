@@ -1,8 +1,9 @@
 """The weekly digest of overdue items, one letter per person responsible (meant for cron).
 
-Mentors and mentees get the overdue activities of their programmes' plans, the curator the overdue roadmap
-activities and the programmes running late, the head the orders waiting for approval. Nobody without an e-mail
-address gets anything; `--dry-run` prints only counts, never names.
+Mentors and mentees get the overdue activities of their programmes' plans and the questionnaires they have not
+answered yet (until the deadline), the curator the overdue roadmap activities and the programmes running late,
+the head the orders waiting for approval. Nobody without an e-mail address gets anything; `--dry-run` prints
+only counts, never names.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.core.management.base import BaseCommand
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from mentoring.models import Mentorship, PlanActivity
+from mentoring.models import Invitation, Mentorship, PlanActivity
 from people.models import Organization, Person, Role
 from roadmap.models import Order, RoadmapActivity
 from roadmap.progress import current_roadmap_id, org_figures, stage_progress, sync_current_roadmap
@@ -49,6 +50,16 @@ def digests(org: Organization, today=None) -> dict[Person, dict]:
             people[mentee.pk] = mentee
             letters[mentee.pk]["mentee_activities"].append(a)
         late_programmes[m.pk] = (m, late_programmes.get(m.pk, (m, 0))[1] + 1)
+
+    # Questionnaires not answered yet, until their deadline.
+    for invitation in (
+        Invitation.objects.due(today)
+        .filter(round__organization=org)
+        .select_related("round", "person__user")
+        .order_by("round__deadline", "round_id", "id")
+    ):
+        people[invitation.person_id] = invitation.person
+        letters[invitation.person_id]["questionnaires"].append(invitation)
 
     holders = list(
         Person.objects.for_org(org)
