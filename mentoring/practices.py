@@ -309,7 +309,7 @@ def draft_reward_order(event: FinalEvent, *, by):
     from roadmap.drafting import draft_order
     from roadmap.models import OrderKind
 
-    locked = FinalEvent.objects.select_for_update().select_related("reward_order").get(pk=event.pk)
+    locked = FinalEvent.objects.select_for_update(of=("self",)).select_related("reward_order").get(pk=event.pk)
     existing = reward_order_in_force(locked)
     if existing is not None:
         raise ValidationError(
@@ -331,7 +331,7 @@ def draft_final_event_order(event: FinalEvent, *, by):
     from roadmap.drafting import draft_order
     from roadmap.models import Order, OrderKind
 
-    locked = FinalEvent.objects.select_for_update().select_related("order").get(pk=event.pk)
+    locked = FinalEvent.objects.select_for_update(of=("self",)).select_related("order").get(pk=event.pk)
     if locked.order is not None and locked.order.status != Order.Status.CANCELLED:
         raise ValidationError("Приказ о проведении этого мероприятия уже связан с ним.")
     order = draft_order(locked.organization, OrderKind.FINAL_EVENT, by=by)

@@ -296,7 +296,7 @@ def answer_values(question: Question, value) -> dict:
 def submit_answers(invitation: Invitation, questions: list[Question], cleaned: dict) -> Response:
     """Store the answers of one invitation: once, while the round accepts answers, all in one transaction."""
     with transaction.atomic():
-        locked = Invitation.objects.select_for_update().select_related("round").get(pk=invitation.pk)
+        locked = Invitation.objects.select_for_update(of=("self",)).select_related("round").get(pk=invitation.pk)
         if locked.answered_at is not None:
             raise ValidationError("Вы уже ответили на эту анкету: ответ принимается один раз.")
         if not locked.round.accepts_answers():
