@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run serve migrate seed test test-fast e2e lint format lock check clean bench
+.PHONY: install run serve migrate seed test test-fast e2e lint format lock check clean bench load backup restore
 
 install: $(STAMP)
 
@@ -44,6 +44,22 @@ e2e: install
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mentoring_bench
 bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/run.py
+
+# Load run (not part of `make test`): gunicorn (LOAD_WORKERS, default 2×cores+1) with DEBUG=0 on 127.0.0.1 against
+# the PostgreSQL database mentoring_load (filled once by seed_scale), 50 locust users for 60 s (LOAD_USERS,
+# LOAD_SECONDS); prints a table and adds «нагрузка: …» figures to var/bench.json. See README, «Замеры».
+LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mentoring_load
+load: install
+	LOAD_DATABASE_URL=$(LOAD_DATABASE_URL) $(PY) bench/load.py
+
+# Backup of the database and the uploaded files into var/backups/<YYYYMMDD-HHMMSS>/ (pg_dump on PostgreSQL,
+# dumpdata on SQLite); restore with `make restore FROM=var/backups/…` (FORCE=1 to replace existing data).
+backup: install
+	$(PY) manage.py backup
+
+restore: install
+	@test -n "$(FROM)" || { echo "Укажите папку копии: make restore FROM=var/backups/20260105-120000"; exit 1; }
+	$(PY) manage.py restore "$(FROM)" $(if $(FORCE),--force)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -70,3 +70,56 @@ def env_timezone(name: str, default: str) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         raise ImproperlyConfigured(f"Environment variable {name} is not a known time zone: {value!r}.") from None
     return value
+
+
+_CACHE_BACKENDS = {
+    "locmem": "django.core.cache.backends.locmem.LocMemCache",
+    "redis": "django.core.cache.backends.redis.RedisCache",
+    "rediss": "django.core.cache.backends.redis.RedisCache",
+    "db": "django.core.cache.backends.db.DatabaseCache",
+    "dummy": "django.core.cache.backends.dummy.DummyCache",
+}
+
+
+def env_cache(name: str, default: str) -> dict:
+    """A cache from a URL: ``locmem://``, ``redis://host:6379/1`` (``rediss://`` with TLS), ``db://table_name``
+    (after ``manage.py createcachetable``) or ``dummy://``."""
+    url = env_str(name, default)
+    scheme, sep, rest = url.partition("://")
+    backend = _CACHE_BACKENDS.get(scheme.lower()) if sep else None
+    if backend is None:
+        raise ImproperlyConfigured(
+            f"Environment variable {name} must be a cache URL (locmem://, redis://host:port/db, db://table, "
+            f"dummy://), got {url!r}."
+        )
+    config = {"BACKEND": backend}
+    if scheme.lower() in ("redis", "rediss"):
+        config["LOCATION"] = url
+    elif scheme.lower() == "db":
+        if not rest:
+            raise ImproperlyConfigured(f"Environment variable {name} must name the cache table: db://table_name.")
+        config["LOCATION"] = rest
+    elif rest:
+        config["LOCATION"] = rest
+    return config
+
+
+_SESSION_ENGINES = {
+    "db": "django.contrib.sessions.backends.db",
+    "cache": "django.contrib.sessions.backends.cache",
+    "cached_db": "django.contrib.sessions.backends.cached_db",
+}
+
+
+def env_session_engine(name: str, default: str, cache: dict) -> str:
+    """Where sessions live: ``db`` (the database), ``cached_db`` (the cache, backed by the database) or ``cache``.
+    Sessions in a per-process memory cache would be lost between gunicorn workers, so that is refused."""
+    value = env_str(name, default)
+    engine = _SESSION_ENGINES.get(value, value if value in _SESSION_ENGINES.values() else None)
+    if engine is None:
+        raise ImproperlyConfigured(f"Environment variable {name} must be db, cached_db or cache, got {value!r}.")
+    if engine.endswith(".cache") and cache["BACKEND"].endswith(("LocMemCache", "DummyCache")):
+        raise ImproperlyConfigured(
+            f"Environment variable {name}=cache needs a shared cache: set CACHE_URL=redis://… (or use cached_db)."
+        )
+    return engine

@@ -9,7 +9,16 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from mentoring.env import env_bool, env_database, env_int, env_list, env_str, env_timezone
+from mentoring.env import (
+    env_bool,
+    env_cache,
+    env_database,
+    env_int,
+    env_list,
+    env_session_engine,
+    env_str,
+    env_timezone,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -52,6 +61,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A lost database connection in a view becomes the 503 page (handler500 covers the middleware around it).
+    "mentoring.faults.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -63,6 +74,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "mentoring.roadmap_sync.RoadmapSyncMiddleware",
     # axes last: it reads the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -90,6 +102,12 @@ DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# One process needs nothing shared. Several gunicorn processes or machines share a cache with
+# CACHE_URL=redis://127.0.0.1:6379/1 (or db://cache_table after `manage.py createcachetable`) and may keep sessions
+# there with SESSION_ENGINE=cached_db (or cache); by default sessions live in the database, which every process sees.
+CACHES = {"default": env_cache("CACHE_URL", "locmem://")}
+SESSION_ENGINE = env_session_engine("SESSION_ENGINE", "db", CACHES["default"])
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -124,7 +142,7 @@ FORMAT_MODULE_PATH = ["mentoring.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 if DEBUG:
     # Development keeps the SQLite file and collected static files under var/; make sure it exists.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
@@ -162,8 +180,8 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # SECURE_COOKIES=0 only for plain http on loopback (the load run, `make load`): never in production.
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -171,13 +189,14 @@ if not DEBUG:
     if env_bool("BEHIND_HTTPS_PROXY", True):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Scripts only from our own static files; htmx's indicator styles are off (see base.html) so no inline CSS
-# is injected. Inline style attributes stay allowed for progress bars and widths.
+# Scripts and styles only from our own static files, nothing inline: templates use classes from css/app.css
+# (computed widths via |pct_step), and htmx's indicator styles are off (see base.html) so it injects no CSS.
+# tests/security/test_headers.py walks the templates so that a new style="" fails CI.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
@@ -200,10 +219,19 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Database errors quote row values, mail errors name addresses: mentoring.logsafe rewrites them. A filter
+    # on a logger sees only the records made by that logger, so the loggers that make such records get it too.
+    "filters": {"personal_data": {"()": "mentoring.logsafe.PersonalDataFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["personal_data"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        **{
+            name: {"filters": ["personal_data"]}
+            for name in ("django.request", "django.template", "roadmap.emails", "mentoring.questionnaires")
+        },
     },
 }

@@ -9,6 +9,9 @@ admin.site.site_header = "Наставничество — администри�
 admin.site.site_title = "Наставничество"
 admin.site.index_title = "Данные системы"
 
+# The database going away gives its own 503 page (mentoring.faults); anything else, templates/500.html.
+handler500 = "mentoring.faults.server_error"
+
 urlpatterns = [
     path("", home.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),

@@ -236,6 +236,18 @@ def validate_scan(upload: UploadedFile) -> str:
                 "PDF-файл повреждён или загружен не полностью. Сохраните скан ещё раз и загрузите его заново.",
                 code="scan_broken",
             )
+        # The same check as for practice materials: a scan has no business running scripts in the viewer.
+        from mentoring.practices import _pdf_has_active_content
+
+        upload.seek(0)
+        active = _pdf_has_active_content(upload.read())
+        upload.seek(0)
+        if active:
+            raise ValidationError(
+                "В PDF есть встроенные сценарии (JavaScript) или запуск программ — такой файл небезопасно хранить. "
+                "Отсканируйте документ заново или сохраните скан через «Печать → Сохранить как PDF».",
+                code="scan_script",
+            )
         return "pdf"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         _check_image(upload, "PNG")

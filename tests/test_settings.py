@@ -10,7 +10,16 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from mentoring.env import env_bool, env_database, env_int, env_list, env_str, env_timezone
+from mentoring.env import (
+    env_bool,
+    env_cache,
+    env_database,
+    env_int,
+    env_list,
+    env_session_engine,
+    env_str,
+    env_timezone,
+)
 
 VAR = "MENTORING_TEST_VARIABLE"
 
@@ -85,12 +94,12 @@ def test_known_time_zone_is_accepted(monkeypatch):
     assert env_timezone(VAR, "Europe/Moscow") == "Asia/Yekaterinburg"
 
 
-def start_django(**env: str) -> subprocess.CompletedProcess:
+def start_django(code: str = "", **env: str) -> subprocess.CompletedProcess:
     """Import the settings in a fresh interpreter with exactly these variables, as a deployment would."""
     clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "DEBUG"}}
     clean.update(DJANGO_SETTINGS_MODULE="mentoring.settings", **env)
-    return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
+    return subprocess.run(  # noqa: S603 (our own interpreter and our own test code)
+        [sys.executable, "-c", "import django; django.setup()\n" + code],
         cwd=settings.BASE_DIR,
         env=clean,
         capture_output=True,
@@ -128,3 +137,46 @@ def test_bad_boolean_in_the_environment_stops_start_up():
     result = start_django(DEBUG="yes please")
     assert result.returncode != 0
     assert "DEBUG must be a boolean" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "backend", "location"),
+    [
+        ("locmem://", "django.core.cache.backends.locmem.LocMemCache", None),
+        ("redis://127.0.0.1:6379/1", "django.core.cache.backends.redis.RedisCache", "redis://127.0.0.1:6379/1"),
+        ("db://cache_table", "django.core.cache.backends.db.DatabaseCache", "cache_table"),
+    ],
+)
+def test_cache_url_is_parsed(monkeypatch, url, backend, location):
+    monkeypatch.setenv(VAR, url)
+    config = env_cache(VAR, "locmem://")
+    assert config["BACKEND"] == backend
+    assert config.get("LOCATION") == location
+
+
+@pytest.mark.parametrize("url", ["memcached://x", "127.0.0.1:6379", "db://"])
+def test_bad_cache_url_is_named(monkeypatch, url):
+    monkeypatch.setenv(VAR, url)
+    with pytest.raises(ImproperlyConfigured, match=VAR):
+        env_cache(VAR, "locmem://")
+
+
+def test_session_engine_by_short_name_and_never_in_a_per_process_cache(monkeypatch):
+    redis = env_cache("UNSET_" + VAR, "redis://127.0.0.1:6379/1")
+    locmem = env_cache("UNSET_" + VAR, "locmem://")
+    monkeypatch.setenv(VAR, "cached_db")
+    assert env_session_engine(VAR, "db", locmem) == "django.contrib.sessions.backends.cached_db"
+    monkeypatch.setenv(VAR, "cache")
+    assert env_session_engine(VAR, "db", redis) == "django.contrib.sessions.backends.cache"
+    with pytest.raises(ImproperlyConfigured, match="shared cache"):
+        env_session_engine(VAR, "db", locmem)
+    monkeypatch.setenv(VAR, "file")
+    with pytest.raises(ImproperlyConfigured, match=f"{VAR} must be db, cached_db or cache"):
+        env_session_engine(VAR, "db", locmem)
+
+
+def test_production_cookies_are_secure_unless_switched_off_for_loopback():
+    code = "from django.conf import settings as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)"
+    base = {"DEBUG": "0", "SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "127.0.0.1"}
+    assert start_django(**base, code=code).stdout.split() == ["True", "True"]
+    assert start_django(**base, SECURE_COOKIES="0", code=code).stdout.split() == ["False", "False"]

@@ -28,7 +28,7 @@ from people.models import (
 )
 from people.templatetags.ru import plural_form
 from roadmap.models import Acknowledgement, Order, RoadmapActivity
-from roadmap.progress import current_roadmap_id, org_figures, org_url, stage_progress, sync_current_roadmap
+from roadmap.progress import current_roadmap_id, org_figures, org_url, stage_progress
 from roadmap.stages import STAGES
 
 
@@ -114,15 +114,13 @@ def _bank_figures(access: OrgAccess) -> dict:
 SHOWN_OVERDUE = 10
 
 
-def _programme_state(access: OrgAccess, *, sync: bool = False) -> dict:
+def _programme_state(access: OrgAccess) -> dict:
     """The seven stages' progress and the overdue roadmap activities: two queries whatever the size.
 
-    With `sync`, roadmap activities linked to a check the data shows done complete themselves first (one UPDATE;
-    the figures are read again only on the rare visit that changed something).
+    Activities linked to a check are completed after the POST that changes the data (mentoring.roadmap_sync),
+    not here: a page view never writes.
     """
     figures = org_figures(access.org)
-    if sync and sync_current_roadmap(access.org, stage_progress(access.org, figures)):
-        figures = org_figures(access.org)
     overdue = (
         RoadmapActivity.objects.overdue()
         .filter(roadmap_id=current_roadmap_id(access.org))
@@ -262,7 +260,7 @@ def _pair_figures(access: OrgAccess) -> dict:
 
 
 def _home_curator(access: OrgAccess) -> dict:
-    state = _programme_state(access, sync=True)
+    state = _programme_state(access)
     return {
         **_staff_figures(access),
         **_banks_from(state["figures"]),

@@ -6,14 +6,16 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
-from mentoring.models import Mentorship, PlanActivity, Response
+from mentoring.models import Mentorship, PlanActivity, PublicPage, Response
+from people.management.commands import seed_scale
 from people.models import Municipality, Organization, Person
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
 
-def test_two_organisations_at_scale_sizes_with_every_state_and_working_logins(settings, tmp_path):
+def test_two_organisations_at_scale_sizes_with_every_state_and_working_logins(settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(seed_scale, "PUBLIC_EVERY", 2)  # every 10th at full size; here scale-2
     call_command("seed_scale", "--orgs", "2", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
     assert Organization.objects.filter(slug__startswith="scale-").count() == 2
@@ -25,6 +27,8 @@ def test_two_organisations_at_scale_sizes_with_every_state_and_working_logins(se
     assert Response.objects.exists()
     municipality = Municipality.objects.get(slug="scale-okrug")
     assert municipality.organizations.count() == 2
+    assert list(PublicPage.objects.filter(is_enabled=True).values_list("organization__slug", flat=True)) == ["scale-2"]
+    assert Client().get(reverse("public_page", args=["scale-2"])).status_code == 200
 
     for role in ("head", "curator", "admin", "mentor", "mentee"):
         client = Client()

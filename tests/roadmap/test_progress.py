@@ -6,9 +6,10 @@ from datetime import date, timedelta
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
-from mentoring.models import ProgrammeTemplate, SupportRecord
+from mentoring.models import Practice, ProgrammeTemplate, SupportRecord
 from people.models import MenteeEntry, MentorEntry, Purpose
 from roadmap.models import ActivityStatus, OrderKind, Roadmap, RoadmapActivity, RoadmapStage
 from roadmap.progress import SYNC_NOTE, org_figures, stage_progress, sync_roadmap_activities
@@ -178,3 +179,21 @@ def test_requested_entries_are_not_yet_in_the_bank(org):
     MenteeEntry.objects.filter(pk=entry.pk).update(status=MenteeEntry.Status.REQUESTED)
     f = org_figures(org)
     assert (f["mentees"], f["mentee_requests"]) == (0, 1)
+
+
+def test_a_post_that_makes_a_check_true_completes_the_activity_and_a_page_view_writes_nothing(org, curator):
+    rm = roadmap(org, approved=True)
+    stage = RoadmapStage.objects.create(roadmap=rm, number="6", model_stage=6, title="Завершение")
+    saved = RoadmapActivity.objects.create(roadmap=rm, stage=stage, content="Копилка", check_code="practices_saved")
+    Practice.objects.create(organization=org, title="Практика", description="Описание")  # the data, made quietly
+    home = reverse("role_home", args=[org.slug, "curator"])
+
+    assert curator.client.get(home).status_code == 200
+    saved.refresh_from_db()
+    assert saved.status == ActivityStatus.PLANNED  # a GET never writes, even a derived status
+
+    # Any POST in the organisation that does not fail brings the roadmap up to date.
+    response = curator.client.post(reverse("mentoring:practice_create", args=[org.slug]), {"title": ""})
+    assert response.status_code == 200  # the form came back with an error: still a request that did not fail
+    saved.refresh_from_db()
+    assert (saved.status, saved.note) == (ActivityStatus.DONE, SYNC_NOTE)

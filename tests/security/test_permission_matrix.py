@@ -179,3 +179,13 @@ def test_a_post_without_the_csrf_token_is_refused_everywhere_and_changes_nothing
             if response.status_code != 403 or writes:
                 problems.append(f"POST {route.name} as {visitor}: {response.status_code}, writes {writes}")
     assert not problems, "\n".join(problems)
+
+
+def test_every_role_home_opens_without_writing(world):
+    """The matrix opens role_home for one role only; each role's home is a dashboard worth checking alone."""
+    problems = []
+    for kind in ("mentee", "mentor", "council", "curator", "head", "admin"):
+        response, writes = request(world.clients[kind], "get", reverse("role_home", args=[world.own.slug, kind]))
+        if response.status_code != 200 or writes:
+            problems.append(f"{kind}: {response.status_code}, writes {writes}")
+    assert not problems, "\n".join(problems)
