@@ -7,9 +7,11 @@ figure on the organisation's row), whatever the size of the organisation; `stage
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
-from django.db.models import Case, Exists, F, Func, IntegerField, OuterRef, Q, Subquery, When
+from django.db import connection
+from django.db.models import BooleanField, Case, Exists, F, Func, IntegerField, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -29,12 +31,12 @@ def _consent(purpose: str, person: str = "person_id") -> Exists:
     return Exists(Consent.objects.active().filter(person_id=OuterRef(person), purpose=purpose))
 
 
-def current_roadmap_id(org) -> Subquery:
+def current_roadmap_id(org, today: date | None = None) -> Subquery:
     """The roadmap of the period that contains today, else the latest one, as a subquery.
 
     `org` is an organisation or an outer reference to one.
     """
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     roadmaps = Roadmap.objects.filter(organization=org)
     ordered = roadmaps.annotate(
         is_current=Case(When(period_start__lte=today, period_end__gte=today, then=1), default=0)
@@ -43,7 +45,38 @@ def current_roadmap_id(org) -> Subquery:
 
 
 def org_figures(org: Organization) -> dict[str, int | bool]:
-    """Every figure of the stage checks and the next actions, in one query."""
+    """Every figure of the stage checks and the next actions, in one query.
+
+    The query is some forty subqueries; building it with the ORM costs several times more than PostgreSQL takes
+    to run it. So it is built once a day per process (it depends on the date only) and run as SQL for the
+    organisation asked for.
+    """
+    sql, params, booleans = _figures_sql(timezone.localdate())
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM ({sql}) figures WHERE figures.figures_org = %s", [*params, org.pk])  # noqa: S608 - our own compiled SQL, values passed as parameters
+        names = [column[0] for column in cursor.description]
+        row = cursor.fetchone()
+    if row is None:
+        raise Organization.DoesNotExist
+    figures = dict(zip(names, row, strict=True))
+    del figures["figures_org"]
+    for name in booleans:  # SQLite answers EXISTS with 0/1
+        figures[name] = bool(figures[name])
+    return figures
+
+
+@lru_cache(maxsize=2)
+def _figures_sql(today: date) -> tuple[str, tuple, frozenset[str]]:
+    qs = _figures_queryset(today)
+    sql, params = qs.query.sql_with_params()
+    booleans = frozenset(
+        name for name, expr in qs.query.annotation_select.items() if isinstance(expr.output_field, BooleanField)
+    )
+    return sql, params, booleans
+
+
+def _figures_queryset(today: date):
+    """All organisations with their figures; org_figures picks one."""
     # mentoring imports roadmap
     from mentoring.models import FinalEvent, Invitation, Mentorship, Practice, Programme, SupportRecord
 
@@ -68,70 +101,61 @@ def org_figures(org: Organization) -> dict[str, int | bool]:
     orders = Order.objects.filter(organization=org_ref)
     approved = orders.filter(status=Order.Status.APPROVED)
     # Questionnaires of the last twelve months: the period a programme runs at most.
-    surveyed = Invitation.objects.filter(
-        round__organization=org_ref, round__launched_at__gte=timezone.now() - timedelta(days=SURVEY_PERIOD_DAYS)
-    )
+    since = timezone.make_aware(datetime.combine(today - timedelta(days=SURVEY_PERIOD_DAYS), time.min))
+    surveyed = Invitation.objects.filter(round__organization=org_ref, round__launched_at__gte=since)
     from mentoring.models import PublicPage
     from mentoring.publishing import published_news, published_practices, published_results
 
-    overdue_roadmap = RoadmapActivity.objects.overdue().filter(roadmap_id=current_roadmap_id(OuterRef(OuterRef("pk"))))
-    row = (
-        Organization.objects.filter(pk=org.pk)
-        .values(
-            regulation_approved=Exists(
-                Regulation.objects.filter(organization=org_ref, status=Regulation.Status.APPROVED)
-            ),
-            roadmap_approved=Exists(Roadmap.objects.filter(organization=org_ref, status=Roadmap.Status.APPROVED)),
-            curators=_count(
-                Role.objects.filter(person__organization=org_ref, person__left_on__isnull=True, kind=Role.Kind.CURATOR)
-            ),
-            curator_order=Exists(approved.filter(kind=OrderKind.CURATOR)),
-            templates=_count(org_template_qs(org_ref)),
-            mentees=_count(mentees),
-            mentees_with_request=_count(mentees.filter(~Q(difficulties="") | Q(has_directions=True))),
-            mentees_with_consent=_count(mentees.filter(pd=True)),
-            mentees_covered=_count(
-                mentees.filter(Q(status=S.SUPPORTED) | Q(supported=True) | Q(in_approved_pair=True))
-            ),
-            mentees_waiting=_count(mentees.filter(status=S.WAITING)),
-            mentees_supported=_count(mentees.filter(status=S.SUPPORTED)),
-            mentees_finished=_count(MenteeEntry.objects.filter(organization=org_ref, status=S.FINISHED)),
-            mentee_requests=_count(MenteeEntry.objects.filter(organization=org_ref, status=S.REQUESTED)),
-            mentors=_count(mentors),
-            mentors_available=_count(mentors.filter(status=M.SELECTED, capacity_left__gt=0)),
-            mentors_untrained=_count(mentors.filter(trained=False)),
-            mentors_on_review=_count(mentors.filter(review=MentorEntry.Review.ON_REVIEW)),
-            mentors_accepted=_count(mentors.filter(review=MentorEntry.Review.ACCEPTED)),
-            mentors_consented=_count(mentors.filter(pd=True, duties=True)),
-            mentors_without_duties=_count(mentors.filter(duties=False)),
-            mentors_selected=_count(mentors.filter(status=M.SELECTED)),
-            mentors_selected_trained=_count(mentors.filter(status=M.SELECTED, trained=True)),
-            pairs_active=_count(pairs.filter(state=active)),
-            pairs_active_approved=_count(pairs.filter(state=active, programme__approved_at__isnull=False)),
-            pairs_completed=_count(pairs.filter(state=Mentorship.State.COMPLETED)),
-            programmes_to_approve=_count(
-                Programme.objects.filter(
-                    mentorship__organization=org_ref, acknowledged_at__isnull=False, approved_at__isnull=True
-                )
-            ),
-            final_event=Exists(approved.filter(kind=OrderKind.FINAL_EVENT)),
-            final_events_held=_count(
-                FinalEvent.objects.filter(organization=org_ref, held_on__lte=timezone.localdate())
-            ),
-            practices=_count(Practice.objects.filter(organization=org_ref)),
-            survey_invited=_count(surveyed),
-            survey_answered=_count(surveyed.filter(answered_at__isnull=False)),
-            orders_returned=_count(orders.filter(status=Order.Status.RETURNED)),
-            orders_awaiting=_count(orders.filter(status=Order.Status.SUBMITTED)),
-            roadmap_overdue=_count(overdue_roadmap),
-            public_page_open=Exists(PublicPage.objects.filter(organization=org_ref, is_enabled=True)),
-            items_published=_count(published_news(org_ref))
-            + _count(published_results(org_ref))
-            + _count(published_practices(org_ref)),
-        )
-        .get()
+    overdue_roadmap = RoadmapActivity.objects.overdue(today).filter(
+        roadmap_id=current_roadmap_id(OuterRef(OuterRef("pk")), today)
     )
-    return row
+    return Organization.objects.order_by().values(
+        figures_org=F("pk"),
+        regulation_approved=Exists(Regulation.objects.filter(organization=org_ref, status=Regulation.Status.APPROVED)),
+        roadmap_approved=Exists(Roadmap.objects.filter(organization=org_ref, status=Roadmap.Status.APPROVED)),
+        curators=_count(
+            Role.objects.filter(person__organization=org_ref, person__left_on__isnull=True, kind=Role.Kind.CURATOR)
+        ),
+        curator_order=Exists(approved.filter(kind=OrderKind.CURATOR)),
+        templates=_count(org_template_qs(org_ref)),
+        mentees=_count(mentees),
+        mentees_with_request=_count(mentees.filter(~Q(difficulties="") | Q(has_directions=True))),
+        mentees_with_consent=_count(mentees.filter(pd=True)),
+        mentees_covered=_count(mentees.filter(Q(status=S.SUPPORTED) | Q(supported=True) | Q(in_approved_pair=True))),
+        mentees_waiting=_count(mentees.filter(status=S.WAITING)),
+        mentees_supported=_count(mentees.filter(status=S.SUPPORTED)),
+        mentees_finished=_count(MenteeEntry.objects.filter(organization=org_ref, status=S.FINISHED)),
+        mentee_requests=_count(MenteeEntry.objects.filter(organization=org_ref, status=S.REQUESTED)),
+        mentors=_count(mentors),
+        mentors_available=_count(mentors.filter(status=M.SELECTED, capacity_left__gt=0)),
+        mentors_untrained=_count(mentors.filter(trained=False)),
+        mentors_on_review=_count(mentors.filter(review=MentorEntry.Review.ON_REVIEW)),
+        mentors_accepted=_count(mentors.filter(review=MentorEntry.Review.ACCEPTED)),
+        mentors_consented=_count(mentors.filter(pd=True, duties=True)),
+        mentors_without_duties=_count(mentors.filter(duties=False)),
+        mentors_selected=_count(mentors.filter(status=M.SELECTED)),
+        mentors_selected_trained=_count(mentors.filter(status=M.SELECTED, trained=True)),
+        pairs_active=_count(pairs.filter(state=active)),
+        pairs_active_approved=_count(pairs.filter(state=active, programme__approved_at__isnull=False)),
+        pairs_completed=_count(pairs.filter(state=Mentorship.State.COMPLETED)),
+        programmes_to_approve=_count(
+            Programme.objects.filter(
+                mentorship__organization=org_ref, acknowledged_at__isnull=False, approved_at__isnull=True
+            )
+        ),
+        final_event=Exists(approved.filter(kind=OrderKind.FINAL_EVENT)),
+        final_events_held=_count(FinalEvent.objects.filter(organization=org_ref, held_on__lte=today)),
+        practices=_count(Practice.objects.filter(organization=org_ref)),
+        survey_invited=_count(surveyed),
+        survey_answered=_count(surveyed.filter(answered_at__isnull=False)),
+        orders_returned=_count(orders.filter(status=Order.Status.RETURNED)),
+        orders_awaiting=_count(orders.filter(status=Order.Status.SUBMITTED)),
+        roadmap_overdue=_count(overdue_roadmap),
+        public_page_open=Exists(PublicPage.objects.filter(organization=org_ref, is_enabled=True)),
+        items_published=_count(published_news(org_ref))
+        + _count(published_results(org_ref))
+        + _count(published_practices(org_ref)),
+    )
 
 
 def org_template_qs(org_ref):
