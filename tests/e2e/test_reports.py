@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from mentoring.reports import STAT_INDICATORS, Period, org_summary
+from mentoring.views.reports import cards
 from people.models import Organization
 from tests.e2e.conftest import login
 
@@ -32,6 +33,10 @@ def test_administrator_downloads_the_statistics_form_and_the_final_report(report
     org = Organization.objects.get(slug=ORG)
     summary = org_summary([org.pk], Period.academic_year())[org.pk]
     expect(page.get_by_test_id("summary")).to_contain_text(str(summary["mentees"]))
+    # The demo's answers fall in the default period: the averages and the growth are figures, not «—».
+    assert summary["satisfaction_mentees"] is not None and summary["growth"] is not None
+    for value, _label in cards(summary):
+        expect(page.get_by_test_id("summary")).to_contain_text(value)
 
     with page.expect_download() as info:
         page.get_by_test_id("statistics-xlsx").click()
