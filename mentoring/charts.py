@@ -75,12 +75,23 @@ def _bar_value(x: float, width: float, y: float, text: str, colour: str) -> str:
     return _text(x + width + 4, y, text)
 
 
-def _legend(y: float, names: Sequence[str], colours: Sequence[str] = PALETTE) -> str:
-    parts, x = [], LABEL_WIDTH + 10
+LEGEND_LINE = 16
+
+
+def _legend(y: float, names: Sequence[str], colours: Sequence[str] = PALETTE) -> tuple[str, float]:
+    """The legend under the bars, wrapped onto more lines when it would run past the right edge.
+
+    Returns the markup and the height of the lines after the first, which the caller adds to the picture.
+    """
+    parts, start = [], LABEL_WIDTH + 10
+    x = start
     for n, name in enumerate(names):
+        width = 28 + len(name) * 6.5
+        if x > start and x + width - 12 > WIDTH:
+            x, y = start, y + LEGEND_LINE
         parts.append(_rect(x, y - 6, 12, 12, colours[n % len(colours)]) + _text(x + 16, y, name))
-        x += 28 + len(name) * 6.5
-    return "".join(parts)
+        x += width
+    return "".join(parts), y
 
 
 def hbar(rows: Sequence[tuple[str, float | None]], *, title: str, unit: str = "", max_value: float | None = None):
@@ -125,8 +136,9 @@ def stacked(
         if not percent:
             body.append(_text(x + 4, mid, number(totals[n]), bold=True))
     height = 12 + len(rows) * ROW
-    body.append(_legend(height + 6, legend))
-    return _svg(height + 16, "".join(body), title)
+    legend_parts, last_line = _legend(height + 6, legend)
+    body.append(legend_parts)
+    return _svg(last_line + 10, "".join(body), title)
 
 
 def grouped(
@@ -151,5 +163,5 @@ def grouped(
             body.append(_rect(LABEL_WIDTH + 10, top, width, ROW - 10, colour, line=0.4))
             body.append(_bar_value(LABEL_WIDTH + 10, width, top + (ROW - 10) / 2, number(value, unit), colour))
     height = 8 + len(rows) * step
-    legend_parts = _legend(height + 12, legend, (PALETTE[2], PALETTE[0]))
-    return _svg(height + 24, "".join(body) + _axis(height) + legend_parts, title)
+    legend_parts, last_line = _legend(height + 12, legend, (PALETTE[2], PALETTE[0]))
+    return _svg(last_line + 12, "".join(body) + _axis(height) + legend_parts, title)

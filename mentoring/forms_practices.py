@@ -12,6 +12,7 @@ from django.db.models import Case, Q, Value, When
 from mentoring.models import FinalEvent, Practice
 from mentoring.practices import MATERIALS_PER_UPLOAD, validate_material
 from people.models import Direction, MentoringForm, Organization, Person
+from people.text import as_id
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 ACCEPT = ".pdf,.docx,.xlsx,.pptx,.jpg,.jpeg,.png"
@@ -59,14 +60,11 @@ def _current(form: forms.ModelForm, field: str) -> list[int]:
     """Who is chosen now: as submitted, else as saved, else as prefilled."""
     if form.is_bound and hasattr(form.data, "getlist"):
         # Only ids a database column can hold: a forged 40-digit «id» must stay a form error, not a 500.
-        return [
-            int(pk)
-            for pk in form.data.getlist(form.add_prefix(field))
-            if str(pk).isascii() and str(pk).isdigit() and len(str(pk)) < 19
-        ]
+        submitted = (as_id(pk) for pk in form.data.getlist(form.add_prefix(field)))
+        return [pk for pk in submitted if pk is not None]
     if form.instance.pk:
         return list(getattr(form.instance, field).values_list("pk", flat=True))
-    return [int(pk) for pk in form.initial.get(field) or [] if str(pk).isdigit()]
+    return [pk for pk in map(as_id, form.initial.get(field) or []) if pk is not None]
 
 
 class MaterialsMixin(forms.Form):

@@ -6,9 +6,7 @@ Views and forms only collect the input; the checks and the state changes are her
 
 from __future__ import annotations
 
-import re
 import zipfile
-import zlib
 from collections import Counter
 from pathlib import PurePath
 
@@ -19,6 +17,18 @@ from django.db import transaction
 from mentoring.models import FinalEvent, Mentorship, PlanActivity, Practice, PracticeFile, Programme
 from mentoring.models.results import ENDED_STATES
 from people.models import Person
+from people.uploads import (
+    EXECUTABLE_MAGIC,
+    JPEG_MAGIC,
+    OLD_OFFICE_MAGIC,
+    OTHER_ARCHIVE_MAGIC,
+    PNG_MAGIC,
+    ZIP_MAGIC,
+    head_and_tail,
+    image_is_sound,
+    megabytes,
+    pdf_has_active_content,
+)
 
 MATERIAL_MAX_BYTES = 10 * 1024 * 1024
 MATERIALS_PER_UPLOAD = 10
@@ -42,43 +52,15 @@ _OOXML_MACROS = (b"macroEnabled", b"vbaProject")
 # An unpacked package may not be larger than this: a small ZIP can unpack into gigabytes (a «zip bomb»).
 _OOXML_MAX_UNPACKED = 200 * 1024 * 1024
 
-_EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"\xfe\xed\xfa\xcf", b"#!")
-_OTHER_ARCHIVES = (b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b")
-# Actions a PDF viewer would run by itself: scripts and launching programs. A name may hide letters as #xx.
-_PDF_ACTIVE = re.compile(rb"/(?:JavaScript|JS|Launch)(?![A-Za-z0-9])")
-_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-_PDF_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.S)
-
 
 def _refuse(name: str, text: str, code: str) -> ValidationError:
     return ValidationError(f"«{name}»: {text}", code=code)
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f}".replace(".", ",")
-
-
-def _pdf_has_active_content(data: bytes) -> bool:
-    def active(chunk: bytes) -> bool:
-        return bool(_PDF_ACTIVE.search(_PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m[1], 16)]), chunk)))
-
-    if active(data):
-        return True
-    # Objects may sit inside compressed object streams; look into every stream that inflates.
-    for match in _PDF_STREAM.finditer(data):
-        try:
-            inflated = zlib.decompressobj().decompress(match[1].strip(), MATERIAL_MAX_BYTES * 4)
-        except zlib.error:
-            continue
-        if active(inflated):
-            return True
-    return False
-
-
 def _check_pdf(name: str, data: bytes) -> None:
     if b"%%EOF" not in data[-2048:]:
         raise _refuse(name, "PDF-файл повреждён или загружен не полностью. Сохраните его ещё раз.", "material_broken")
-    if _pdf_has_active_content(data):
+    if pdf_has_active_content(data, MATERIAL_MAX_BYTES * 4):
         raise _refuse(
             name,
             "в PDF есть встроенные сценарии (JavaScript) или запуск программ — такой файл небезопасно "
@@ -125,24 +107,8 @@ def _check_ooxml(name: str, upload: UploadedFile) -> str:
 
 
 def _check_image(name: str, upload: UploadedFile, expected: str) -> None:
-    from PIL import Image
-
-    bad = _refuse(name, "изображение повреждено или не читается. Сохраните его заново.", "material_broken")
-    try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            if image.format != expected:
-                raise bad
-            image.verify()
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image.load()  # verify() does not decode pixels; load() fails on truncated data
-    except ValidationError:
-        raise
-    except Exception as exc:  # Pillow raises many kinds of error for bad input, decompression bombs included
-        raise bad from exc
-    finally:
-        upload.seek(0)
+    if not image_is_sound(upload, expected):
+        raise _refuse(name, "изображение повреждено или не читается. Сохраните его заново.", "material_broken")
 
 
 def validate_material(upload: UploadedFile) -> str:
@@ -154,16 +120,14 @@ def validate_material(upload: UploadedFile) -> str:
     if upload.size > MATERIAL_MAX_BYTES:
         raise _refuse(
             name,
-            f"файл слишком большой: {_megabytes(upload.size)} МБ, а можно не больше 10 МБ. "
+            f"файл слишком большой: {megabytes(upload.size)} МБ, а можно не больше 10 МБ. "
             "Уменьшите размер изображений или разделите материал на части.",
             "material_too_large",
         )
     if upload.size == 0:
         raise _refuse(name, "файл пустой.", "material_empty")
-    upload.seek(0)
-    head = upload.read(2048)
-    upload.seek(0)
-    if head.startswith(_EXECUTABLE_MAGIC):
+    head, _ = head_and_tail(upload)
+    if head.startswith(EXECUTABLE_MAGIC):
         raise _refuse(
             name,
             "это исполняемый файл программы (так показывает его содержимое, а не название). "
@@ -175,17 +139,17 @@ def validate_material(upload: UploadedFile) -> str:
         upload.seek(0)
         _check_pdf(name, data)
         return "pdf"
-    if head.startswith(b"PK\x03\x04"):
+    if head.startswith(ZIP_MAGIC):
         return _check_ooxml(name, upload)
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+    if head.startswith(PNG_MAGIC):
         _check_image(name, upload, "PNG")
         return "png"
-    if head.startswith(b"\xff\xd8\xff"):
+    if head.startswith(JPEG_MAGIC):
         _check_image(name, upload, "JPEG")
         return "jpg"
-    if head.startswith(_OTHER_ARCHIVES):
+    if head.startswith(OTHER_ARCHIVE_MAGIC):
         text = f"это архив. Распакуйте его и загрузите файлы по отдельности в формате {ALLOWED_LABEL}."
-    elif head.startswith(b"\xd0\xcf\x11\xe0"):
+    elif head.startswith(OLD_OFFICE_MAGIC):
         text = "это документ старого формата Office (DOC, XLS или PPT). Сохраните его как DOCX, XLSX или PPTX."
     else:
         text = f"формат не распознан по содержимому. Загрузите материал в формате {ALLOWED_LABEL}."

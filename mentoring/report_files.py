@@ -8,16 +8,13 @@ from io import BytesIO
 import tablib
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
 from mentoring.report_figures import Table
 from mentoring.reports import FORM_BREAKDOWN_LABEL, PERCENT_KEYS, STAT_INDICATORS, Period, org_summary
 from people.models import Organization
-from people.resources import EXPORT_FORMATS, neutralise
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from people.resources import EXPORT_FORMATS, neutralise, spreadsheet_response
 
 
 def table_dataset(table: Table) -> tablib.Dataset:
@@ -28,22 +25,12 @@ def table_dataset(table: Table) -> tablib.Dataset:
     return dataset
 
 
-def download(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 def table_response(table: Table, fmt: str, org: Organization, period: Period) -> HttpResponse:
     file_format = EXPORT_FORMATS[fmt]()
     # Straight through the format's tablib writer: the site-wide IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT would turn
     # every figure into text; the cells are already neutralised by table_dataset.
     content = table_dataset(table).export(file_format.get_title())
-    if fmt == "csv":
-        content = "\ufeff" + content  # a BOM, so that Excel opens Cyrillic CSV correctly
-    filename = f"{table.title} — {org.short_name}, {period.label}.{fmt}"
-    return download(content, file_format.get_content_type(), filename.replace("/", "-"))
+    return spreadsheet_response(content, fmt, f"{table.title} — {org.short_name}, {period.label}")
 
 
 def statistics_rows(figures: dict) -> list[tuple[str, str, object]]:
@@ -100,5 +87,5 @@ def statistics_workbook(org: Organization, periods: list[Period]) -> bytes:
 
 
 def statistics_response(org: Organization, periods: list[Period]) -> HttpResponse:
-    filename = f"Статистическая форма — {org.short_name}, {periods[0].label}.xlsx".replace("/", "-")
-    return download(statistics_workbook(org, periods), XLSX_TYPE, filename)
+    basename = f"Статистическая форма — {org.short_name}, {periods[0].label}"
+    return spreadsheet_response(statistics_workbook(org, periods), "xlsx", basename)

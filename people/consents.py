@@ -24,6 +24,17 @@ from django.utils.safestring import SafeString, mark_safe
 from people.models import Consent, ConsentText, Organization, Person, Purpose
 from people.templatetags.ru import ru_plural
 from people.text import initials_first
+from people.uploads import (
+    EXECUTABLE_MAGIC,
+    JPEG_MAGIC,
+    OTHER_ARCHIVE_MAGIC,
+    PNG_MAGIC,
+    ZIP_MAGIC,
+    head_and_tail,
+    image_is_sound,
+    megabytes,
+    pdf_has_active_content,
+)
 
 CONSENT_TEXTS_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "consent_texts.json"
 
@@ -172,42 +183,13 @@ def file_name(purpose: str, extension: str) -> str:
 
 # --- scans -----------------------------------------------------------------------------------------------------
 
-_EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"\xfe\xed\xfa\xcf", b"#!")
-_ARCHIVE_MAGIC = (b"PK\x03\x04", b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b")
-
-
-def _read_head_and_tail(upload: UploadedFile, size: int = 2048) -> tuple[bytes, bytes]:
-    upload.seek(0)
-    head = upload.read(size)
-    upload.seek(max(upload.size - size, 0))
-    tail = upload.read(size)
-    upload.seek(0)
-    return head, tail
-
 
 def _check_image(upload: UploadedFile, expected: str) -> None:
-    from PIL import Image
-
-    bad = ValidationError(
-        "Изображение повреждено или не читается. Отсканируйте документ заново или сохраните скан в PDF.",
-        code="scan_broken",
-    )
-    try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            if image.format != expected:
-                raise bad
-            image.verify()
-        # verify() does not decode the pixels; load() does, and fails on truncated or corrupt data.
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image.load()
-    except ValidationError:
-        raise
-    except Exception as exc:  # Pillow raises many kinds of error for bad input, decompression bombs included
-        raise bad from exc
-    finally:
-        upload.seek(0)
+    if not image_is_sound(upload, expected):
+        raise ValidationError(
+            "Изображение повреждено или не читается. Отсканируйте документ заново или сохраните скан в PDF.",
+            code="scan_broken",
+        )
 
 
 def validate_scan(upload: UploadedFile) -> str:
@@ -217,14 +199,13 @@ def validate_scan(upload: UploadedFile) -> str:
     called, and a real PNG called «скан.pdf» is kept as the PNG it is.
     """
     if upload.size > SCAN_MAX_BYTES:
-        megabytes = f"{upload.size / 1024 / 1024:.1f}".replace(".", ",")
         raise ValidationError(
-            f"Файл слишком большой: {megabytes} МБ, а можно не больше 5 МБ. "
+            f"Файл слишком большой: {megabytes(upload.size)} МБ, а можно не больше 5 МБ. "
             "Отсканируйте документ с меньшим разрешением (150–200 точек на дюйм) или в оттенках серого.",
             code="scan_too_large",
         )
-    head, tail = _read_head_and_tail(upload)
-    if head.startswith(_EXECUTABLE_MAGIC):
+    head, tail = head_and_tail(upload)
+    if head.startswith(EXECUTABLE_MAGIC):
         raise ValidationError(
             "Это не скан, а исполняемый файл программы (так показывает его содержимое, а не название). "
             "Загрузите скан согласия в формате PDF, JPEG или PNG.",
@@ -236,11 +217,9 @@ def validate_scan(upload: UploadedFile) -> str:
                 "PDF-файл повреждён или загружен не полностью. Сохраните скан ещё раз и загрузите его заново.",
                 code="scan_broken",
             )
-        # The same check as for practice materials: a scan has no business running scripts in the viewer.
-        from mentoring.practices import _pdf_has_active_content
-
+        # A scan has no business running scripts in the viewer.
         upload.seek(0)
-        active = _pdf_has_active_content(upload.read())
+        active = pdf_has_active_content(upload.read())
         upload.seek(0)
         if active:
             raise ValidationError(
@@ -249,13 +228,13 @@ def validate_scan(upload: UploadedFile) -> str:
                 code="scan_script",
             )
         return "pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+    if head.startswith(PNG_MAGIC):
         _check_image(upload, "PNG")
         return "png"
-    if head.startswith(b"\xff\xd8\xff"):
+    if head.startswith(JPEG_MAGIC):
         _check_image(upload, "JPEG")
         return "jpg"
-    if head.startswith(_ARCHIVE_MAGIC):
+    if head.startswith((ZIP_MAGIC, *OTHER_ARCHIVE_MAGIC)):
         message = "Это архив или документ Office, а не скан. Загрузите скан согласия в формате PDF, JPEG или PNG."
     else:
         message = (

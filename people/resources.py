@@ -44,12 +44,20 @@ def export_response(
         from people.models import AuditEvent
 
         record(AuditEvent.Kind.EXPORT, request=request, org=org, detail=f"{basename}, {fmt}: строк {len(dataset)}")
-    content = file_format.export_data(dataset)
+    return spreadsheet_response(file_format.export_data(dataset), fmt, f"{basename} {timezone.localdate():%d.%m.%Y}")
+
+
+def spreadsheet_response(content: bytes | str, fmt: str, basename: str) -> HttpResponse:
+    """A download of an XLSX or CSV file named `basename`.<fmt> (may be Cyrillic; «/» is replaced).
+
+    CSV gets a BOM, so that Excel opens Cyrillic correctly. Nothing is cached: exports may hold personal data.
+    """
     if fmt == "csv":
-        content = "\ufeff" + content  # a BOM, so that Excel opens Cyrillic CSV correctly
-    filename = f"{basename} {timezone.localdate():%d.%m.%Y}.{fmt}"
-    response = HttpResponse(content, content_type=file_format.get_content_type())
+        content = "\ufeff" + content
+    response = HttpResponse(content, content_type=EXPORT_FORMATS[fmt]().get_content_type())
+    filename = f"{basename}.{fmt}".replace("/", "-")
     response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -25,3 +25,13 @@ def initials_first(surname: str, name: str, patronymic: str = "") -> str:
     """«М. П. Иванова» — the form under a signature."""
     initials = " ".join(f"{part[0].upper()}." for part in (name, patronymic) if part)
     return f"{initials} {surname}".strip()
+
+
+# The largest id a bigint column holds has 19 digits; anything longer is not one of ours.
+_ID_DIGITS = 18
+
+
+def as_id(value) -> int | None:
+    """A submitted id as a number, or None for anything that cannot be one of our ids (signs, «²», 40 digits)."""
+    text = str(value).strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= _ID_DIGITS else None

@@ -18,7 +18,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from mentoring import charts
@@ -35,7 +34,7 @@ from mentoring.reports import (
 )
 from people.access import municipal_view
 from people.models import Municipality, Organization, Role
-from people.resources import EXPORT_FORMATS, neutralise
+from people.resources import EXPORT_FORMATS, neutralise, spreadsheet_response
 
 # Shares are recomputed from the summed counts: (part, whole).
 SHARES = {
@@ -331,13 +330,6 @@ def _cell(value):
     return "" if value is None else value
 
 
-def _download(content, content_type: str, basename: str, period: Period, ext: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    filename = f"{basename} {period.label.replace('/', '-')}.{ext}"
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
-
-
 @require_GET
 @municipal_view
 def municipal_export(request: HttpRequest, municipality: Municipality, fmt: str) -> HttpResponse:
@@ -345,12 +337,9 @@ def municipal_export(request: HttpRequest, municipality: Municipality, fmt: str)
     if fmt not in EXPORT_FORMATS:
         raise Http404
     report, _, _ = _report_for(request, municipality)
-    file_format = EXPORT_FORMATS[fmt]()
     # tablib itself, not import-export's format wrapper: that one writes numbers into XLSX as text.
     content = comparison_dataset(report).export(fmt)
-    if fmt == "csv":
-        content = "\ufeff" + content  # a BOM, so that Excel opens Cyrillic CSV correctly
-    return _download(content, file_format.get_content_type(), "Сравнение организаций", report.period, fmt)
+    return spreadsheet_response(content, fmt, f"Сравнение организаций {report.period.label}")
 
 
 @require_GET
@@ -369,9 +358,7 @@ def municipal_statistics(request: HttpRequest, municipality: Municipality) -> Ht
         totals.append([f"Группы, форма «{name}»", counts["groups"]])
     totals.append(["Сформировано", f"{timezone.localdate():%d.%m.%Y}"])
     book = tablib.Databook([totals, comparison_dataset(report, "По организациям")])
-    content = book.export("xlsx")
-    content_type = EXPORT_FORMATS["xlsx"]().get_content_type()
-    return _download(content, content_type, "Статистика наставничества", report.period, "xlsx")
+    return spreadsheet_response(book.export("xlsx"), "xlsx", f"Статистика наставничества {report.period.label}")
 
 
 # Mounted at the site root by mentoring/urls.py.

@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 
 from people.models import Role
 from people.resources import EXPORT_FORMATS, export_response
-from people.text import initials_name, name_key
+from people.text import as_id, initials_name, name_key
 
 # The head follows the banks and exports them; keeping them is the curator's job (and the administrator's,
 # who often enters paper questionnaires). The methodical council helps to match pairs, so it may look.
@@ -36,8 +36,7 @@ def search_by_name(qs, text: str):
 
 def int_param(request: HttpRequest, name: str) -> int | None:
     """A positive whole number from the query string, or None when absent or not a number."""
-    value = request.GET.get(name, "").strip()
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+    return as_id(request.GET.get(name, ""))
 
 
 def apply_sort(qs, request: HttpRequest, sorts: dict[str, tuple[str, ...]], default: str) -> tuple:

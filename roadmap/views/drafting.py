@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from mentoring.models import Mentorship
 from mentoring.views.pair_access import get_mentorship_for_user
 from people.access import OrgAccess, get_person_for_user, org_view
+from people.text import as_id
 from roadmap.access import ORDER_EDITORS, ORDER_VIEWERS
 from roadmap.drafting import PLACEHOLDERS, draft_order, ensure_order_templates
 from roadmap.forms import NewOrderForm, OrderTemplateForm
@@ -99,11 +100,7 @@ def order_new(request: HttpRequest, access: OrgAccess) -> HttpResponse:
 @require_POST
 def order_from_pairs(request: HttpRequest, access: OrgAccess) -> HttpResponse:
     """«Сформировать приказ» over the draft pairs ticked on the pairs list."""
-    ids = [
-        value
-        for value in request.POST.getlist("mentorships")
-        if value.isascii() and value.isdigit() and len(value) < 19
-    ]
+    ids = [pk for pk in map(as_id, request.POST.getlist("mentorships")) if pk is not None]
     pairs = list(Mentorship.objects.for_org(access.org).filter(pk__in=ids))
     if not pairs:
         messages.error(request, "Отметьте в списке черновики пар и групп, которые нужно закрепить приказом.")

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from people.access import OrgAccess, org_view
 from people.models import Role
+from people.views.bank_helpers import int_param
 from roadmap import importing
 from roadmap.forms import RoadmapColumnsForm, RoadmapImportForm
 from roadmap.models import Roadmap
@@ -56,8 +57,8 @@ def roadmap_import(request: HttpRequest, access: OrgAccess) -> HttpResponse:
         }
         return redirect("roadmap:roadmap_import_preview", access.org.slug)
     imported = None
-    if request.GET.get("imported", "").isascii() and request.GET.get("imported", "").isdigit():
-        imported = get_object_or_404(Roadmap.objects.for_org(access.org), pk=request.GET["imported"])
+    if (imported_pk := int_param(request, "imported")) is not None:
+        imported = get_object_or_404(Roadmap.objects.for_org(access.org), pk=imported_pk)
     context = {"access": access, "form": form, "imported": imported, "fields": importing.FIELDS}
     return render(request, "roadmap/import/upload.html", context)
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from mentoring.pdf import pdf_bytes
 from people.access import OrgAccess, org_view
 from people.models import Role
+from people.views.bank_helpers import int_param
 from roadmap import roadmaps as service
 from roadmap.forms import RoadmapActivityForm, RoadmapCreateForm
 from roadmap.models import ActivityStatus, Roadmap, RoadmapActivity, RoadmapStage
@@ -153,8 +154,8 @@ def _deadline_needs_confirming(request: HttpRequest, form: RoadmapActivityForm, 
 
 def _save_activity(request, access, roadmap, activity=None) -> HttpResponse:
     initial = {}
-    if activity is None and request.GET.get("stage", "").isascii() and request.GET.get("stage", "").isdigit():
-        initial["stage"] = int(request.GET["stage"])
+    if activity is None and (stage := int_param(request, "stage")) is not None:
+        initial["stage"] = stage
     form = RoadmapActivityForm(
         request.POST or None, request.FILES or None, instance=activity, roadmap=roadmap, initial=initial
     )

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.security.conftest import OWN_ID
-from tests.security.test_permission_matrix import request, routes, url_for
+from tests.security.walk import request, routes, url_for
 
 pytestmark = pytest.mark.xdist_group("security")
 

@@ -26,7 +26,7 @@ from django.urls import reverse
 
 from mentoring.templatetags.layout import pct_step
 from tests.security.conftest import OWN_ID
-from tests.security.test_permission_matrix import request, routes, url_for
+from tests.security.walk import request, routes, url_for
 
 pytestmark = pytest.mark.xdist_group("security")
 

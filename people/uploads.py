@@ -1,0 +1,78 @@
+"""Recognising an uploaded file by its content, for every upload point (consent scans, practice materials).
+
+The file name and the browser's content type are never trusted. Each caller words its own refusal; these
+functions only tell what the bytes are.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+from django.core.files.uploadedfile import UploadedFile
+
+EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"\xfe\xed\xfa\xcf", b"#!")
+ZIP_MAGIC = b"PK\x03\x04"
+OTHER_ARCHIVE_MAGIC = (b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b")
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+JPEG_MAGIC = b"\xff\xd8\xff"
+OLD_OFFICE_MAGIC = b"\xd0\xcf\x11\xe0"
+
+# Actions a PDF viewer would run by itself: scripts and launching programs. A name may hide letters as #xx.
+_PDF_ACTIVE = re.compile(rb"/(?:JavaScript|JS|Launch)(?![A-Za-z0-9])")
+_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_PDF_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.S)
+
+
+def megabytes(size: int) -> str:
+    """«5,3» — a file size in megabytes the way a Russian message writes it."""
+    return f"{size / 1024 / 1024:.1f}".replace(".", ",")
+
+
+def head_and_tail(upload: UploadedFile, size: int = 2048) -> tuple[bytes, bytes]:
+    """The first and the last `size` bytes; the file is left at its start."""
+    upload.seek(0)
+    head = upload.read(size)
+    upload.seek(max(upload.size - size, 0))
+    tail = upload.read(size)
+    upload.seek(0)
+    return head, tail
+
+
+def pdf_has_active_content(data: bytes, inflate_limit: int = 40 * 1024 * 1024) -> bool:
+    """True when the PDF holds JavaScript or a launch action, in plain objects or in compressed streams."""
+
+    def active(chunk: bytes) -> bool:
+        return bool(_PDF_ACTIVE.search(_PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m[1], 16)]), chunk)))
+
+    if active(data):
+        return True
+    for match in _PDF_STREAM.finditer(data):
+        try:
+            inflated = zlib.decompressobj().decompress(match[1].strip(), inflate_limit)
+        except zlib.error:
+            continue
+        if active(inflated):
+            return True
+    return False
+
+
+def image_is_sound(upload: UploadedFile, expected: str) -> bool:
+    """True when Pillow reads the whole image and it is of the `expected` format (PNG, JPEG)."""
+    from PIL import Image
+
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            if image.format != expected:
+                return False
+            image.verify()
+        # verify() does not decode the pixels; load() does, and fails on truncated or corrupt data.
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.load()
+    except Exception:  # Pillow raises many kinds of error for bad input, decompression bombs included
+        return False
+    finally:
+        upload.seek(0)
+    return True
