@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.template import Context, Engine
 
@@ -18,6 +19,7 @@ FLOOR_SOURCE = (
 FLOORS: dict[int, tuple[str, Callable[[], object], int]] = {}
 
 
+@login_not_required  # the floor of the public page is opened without signing in, like the page
 def floor_view(request, number: int):
     """The bare page: the same rows in one query, a template of the same size, nothing else."""
     name, rows_fn, size = FLOORS[number]

@@ -115,27 +115,17 @@ def run(args) -> None:
     if args.tracemalloc:
         tracemalloc.start()
 
-    upload_url = reverse("people:staff_import", args=[org.slug])
     slowest = 0.0
     for label, data in files.items():
-        started = time.perf_counter()
-        response = client.post(upload_url, {"file": _named(data)})
-        check(response.status_code == 302, "the upload was refused")
-        uploaded = time.perf_counter()
-        staff_import = StaffImport.objects.latest("pk")
-        page = client.get(response.url)
-        check(page.status_code == 200, "the preview did not open")
-        previewed = time.perf_counter()
-        response = client.post(reverse("people:staff_import_confirm", args=[org.slug, staff_import.pk]))
-        confirmed = time.perf_counter()
-        staff_import.refresh_from_db()
+        steps = import_through_pages(client, org, data)
+        staff_import = steps["import"]
         check(staff_import.status == StaffImport.Status.APPLIED, f"not applied: {staff_import.summary.get('counts')}")
         counts = staff_import.summary["counts"]
-        total = confirmed - started
+        total = steps["total"]
         slowest = max(slowest, total)
         print(
-            f"{label:>14}: загрузка и проверка {uploaded - started:5.2f} с, страница проверки "
-            f"{previewed - uploaded:5.2f} с, подтверждение {confirmed - previewed:5.2f} с, всего {total:5.2f} с "
+            f"{label:>14}: загрузка и проверка {steps['upload']:5.2f} с, страница проверки "
+            f"{steps['preview']:5.2f} с, подтверждение {steps['confirm']:5.2f} с, всего {total:5.2f} с "
             f"(новых {counts['new']}, изменено {counts['update']}, без изменений {counts['unchanged']}, "
             f"ошибок {counts['error']})"
         )
@@ -149,6 +139,30 @@ def run(args) -> None:
         return
     verdict = "укладывается" if slowest < 10 and rss_mb() < 300 else "НЕ укладывается"
     print(f"Цель — меньше 10 с на проверку и подтверждение и меньше 300 МБ: {verdict} (дольше всего {slowest:.1f} с).")
+
+
+def import_through_pages(client: Client, org, data: bytes) -> dict:
+    """Upload, preview and confirm a staff list as a curator does; seconds of each step and the import."""
+    from people.models import StaffImport
+
+    started = time.perf_counter()
+    response = client.post(reverse("people:staff_import", args=[org.slug]), {"file": _named(data)})
+    check(response.status_code == 302, "the upload was refused")
+    uploaded = time.perf_counter()
+    staff_import = StaffImport.objects.filter(organization=org).latest("pk")
+    page = client.get(response.url)
+    check(page.status_code == 200, "the preview did not open")
+    previewed = time.perf_counter()
+    client.post(reverse("people:staff_import_confirm", args=[org.slug, staff_import.pk]))
+    confirmed = time.perf_counter()
+    staff_import.refresh_from_db()
+    return {
+        "upload": uploaded - started,
+        "preview": previewed - uploaded,
+        "confirm": confirmed - previewed,
+        "total": confirmed - started,
+        "import": staff_import,
+    }
 
 
 def check(condition: bool, problem: str) -> None:

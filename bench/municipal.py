@@ -56,7 +56,7 @@ def build(args):
 
     from mentoring.models import Mentorship
     from people.models import MenteeCategory, MenteeEntry, MentoringForm, Municipality, Organization, Person, Role
-    from people.services import install_reference_lists
+    from people.setup import set_up_organization
 
     user = get_user_model().objects.create_user("coordinator")  # force_login below: no password needed
     municipality = Municipality.objects.create(slug="bench", name="Городской округ", coordinator=user)
@@ -72,7 +72,7 @@ def build(args):
         for n in range(args.orgs)
     )
     for org in orgs:
-        install_reference_lists(org)
+        set_up_organization(org)
     people = Person.objects.bulk_create(
         Person(organization=org, surname=f"Работник{n}", name="Анна", position="Учитель", name_key=f"работник{n}")
         for org in orgs

@@ -57,20 +57,20 @@ def add_months(day: date, months: int) -> date:
 # --- templates ---
 
 
-def ensure_programme_templates(org: Organization) -> list[ProgrammeTemplate]:
-    """Install the model templates of fixtures/programme_templates.json for the organisation, once.
+def ensure_programme_templates(org: Organization) -> int:
+    """Install the model templates of fixtures/programme_templates.json the organisation does not have yet.
 
-    Templates are matched by code: one the organisation already has (perhaps edited) is left as it is.
+    Templates are matched by code: one the organisation already has (perhaps edited) is left as it is. Rows
+    take the organisation's directions by code, so the reference lists go in first (people.setup does).
+    Returns how many templates were installed.
     """
     existing = set(ProgrammeTemplate.objects.filter(organization=org).values_list("code", flat=True))
-    specs = json.loads(TEMPLATES_FIXTURE.read_text(encoding="utf-8"))
-    if all(spec["code"] in existing for spec in specs):
-        return list(ProgrammeTemplate.objects.filter(organization=org))
+    specs = [spec for spec in load_programme_templates() if spec["code"] not in existing]
+    if not specs:
+        return 0
     directions = {d.code: d for d in Direction.objects.filter(organization=org).exclude(code="")}
     with transaction.atomic():
         for spec in specs:
-            if spec["code"] in existing:
-                continue
             fields = {k: v for k, v in spec.items() if k != "activities"}
             template = ProgrammeTemplate.objects.create(organization=org, **fields)
             TemplateActivity.objects.bulk_create(
@@ -85,7 +85,11 @@ def ensure_programme_templates(org: Organization) -> list[ProgrammeTemplate]:
                 )
                 for i, row in enumerate(spec["activities"], start=1)
             )
-    return list(ProgrammeTemplate.objects.filter(organization=org))
+    return len(specs)
+
+
+def load_programme_templates(path: Path = TEMPLATES_FIXTURE) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def completed_programmes(org: Organization):

@@ -7,7 +7,7 @@ table is a `Table` (title, columns, rows) so that the page, the XLSX/CSV exports
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.db.models import Avg, Count, Exists, F, Max, OuterRef, Q
@@ -22,11 +22,14 @@ from mentoring.reports import (
     mentee_count,
     org_summary,
     percent_of_scale,
+    period_args,
+    period_of,
     rounded,
     satisfaction_answers,
     share,
     worked_q,
 )
+from people.compiled import Args, CompiledQuery
 from people.models import MenteeEntry, MentorEntry, Organization
 
 ROLE_LABELS = {"mentor": "Наставники", "mentee": "Наставляемые"}
@@ -64,22 +67,21 @@ def org_report(org: Organization, period: Period) -> dict:
     """The report of one organisation for the period: the summary, the tables and the best practices."""
     summary = org_summary([org.pk], period)[org.pk]
     worked = Mentorship.objects.filter(worked_q(period), organization=org)
-    through = Mentorship.mentees.through
-    pair_mentee = Q(person_id__in=through.objects.filter(mentorship__in=worked).values("person_id"))
+    args = report_args(org, period)
     tables = {
         t.key: t
         for t in (
             _roles(org, period, summary),
             _forms(summary),
-            _kinds(worked),
-            _categories(org, period, pair_mentee),
-            _states(org, period),
-            _end_reasons(org, period, summary),
+            _kinds(args),
+            _categories(args),
+            _states(args),
+            _end_reasons(args, summary),
             _activities(worked, period),
-            _satisfaction(org, period),
-            _questions(org, period),
-            _growth(org, period),
-            _young(org, period),
+            _satisfaction(args),
+            _questions(args),
+            _growth(args),
+            _young(args, period),
         )
     }
     practices = list(
@@ -121,15 +123,19 @@ def _forms(s: dict) -> Table:
     )
 
 
-def _kinds(worked) -> Table:
-    through = Mentorship.kinds.through
-    rows = (
-        through.objects.filter(mentorship__in=worked)
+def _kinds_qs(ids: list[int], period: Period, args: Args):
+    worked = Mentorship.objects.filter(worked_q(period), organization_id__in=ids)
+    return (
+        Mentorship.kinds.through.objects.filter(mentorship__in=worked)
         .order_by()
         .values("mentoringkind__name", "mentoringkind__position")
         .annotate(n=Count("mentorship_id", distinct=True))
         .order_by("mentoringkind__position", "mentoringkind__name")
     )
+
+
+def _kinds(args: Args) -> Table:
+    rows = REPORT_QUERIES["kinds"].rows(args)
     return Table(
         "kinds",
         "Пары и группы по видам наставничества",
@@ -139,9 +145,12 @@ def _kinds(worked) -> Table:
     )
 
 
-def _categories(org: Organization, period: Period, pair_mentee) -> Table:
-    entries = (
-        MenteeEntry.objects.filter(organization=org)
+def _categories_qs(ids: list[int], period: Period, args: Args):
+    worked = Mentorship.objects.filter(worked_q(period), organization_id__in=ids)
+    through = Mentorship.mentees.through
+    pair_mentee = Q(person_id__in=through.objects.filter(mentorship__in=worked).values("person_id"))
+    return (
+        MenteeEntry.objects.filter(organization_id__in=ids)
         .exclude(status__in=[MenteeEntry.Status.REQUESTED, MenteeEntry.Status.DECLINED])
         .filter(in_bank_q(period) | pair_mentee)
         .order_by()
@@ -152,6 +161,10 @@ def _categories(org: Organization, period: Period, pair_mentee) -> Table:
         )
         .order_by("category__position", "category__name")
     )
+
+
+def _categories(args: Args) -> Table:
+    entries = REPORT_QUERIES["categories"].rows(args)
     rows = [[r["category__name"], r["total"], r["paired"], (share(r["paired"], r["total"]))] for r in entries]
     return Table(
         "categories",
@@ -161,16 +174,23 @@ def _categories(org: Organization, period: Period, pair_mentee) -> Table:
     )
 
 
-def _states(org: Organization, period: Period) -> Table:
-    preparing = [Mentorship.State.DRAFT, Mentorship.State.PROPOSED]
-    rows = (
-        Mentorship.objects.filter(organization=org)
-        .filter(worked_q(period) | Q(state__in=preparing))
+PREPARING = [Mentorship.State.DRAFT, Mentorship.State.PROPOSED]
+
+
+def _states_qs(ids: list[int], period: Period, args: Args):
+    return (
+        Mentorship.objects.filter(organization_id__in=ids)
+        .filter(worked_q(period) | Q(state__in=PREPARING))
         .annotate(n_mentees=mentee_count())
         .order_by()
         .values("state")
         .annotate(pairs=Count("pk", filter=Q(n_mentees__lte=1)), groups=Count("pk", filter=Q(n_mentees__gt=1)))
     )
+
+
+def _states(args: Args) -> Table:
+    preparing = PREPARING
+    rows = REPORT_QUERIES["states"].rows(args)
     found = {r["state"]: r for r in rows}
     table = []
     for state in Mentorship.State:
@@ -186,10 +206,10 @@ def _states(org: Organization, period: Period) -> Table:
     )
 
 
-def _end_reasons(org: Organization, period: Period, s: dict) -> Table:
-    rows = (
+def _end_reasons_qs(ids: list[int], period: Period, args: Args):
+    return (
         Mentorship.objects.filter(
-            organization=org,
+            organization_id__in=ids,
             state=Mentorship.State.ENDED_EARLY,
             ended_on__gte=period.start,
             ended_on__lte=period.end,
@@ -198,6 +218,10 @@ def _end_reasons(org: Organization, period: Period, s: dict) -> Table:
         .values("end_reason")
         .annotate(n=Count("pk"))
     )
+
+
+def _end_reasons(args: Args, s: dict) -> Table:
+    rows = REPORT_QUERIES["end_reasons"].rows(args)
     found = {r["end_reason"]: r["n"] for r in rows}
     table = [["Завершены в срок", s["completed"]]]
     table += [
@@ -245,9 +269,9 @@ def _activities(worked, period: Period) -> Table:
     )
 
 
-def _satisfaction(org: Organization, period: Period) -> Table:
-    rows = (
-        satisfaction_answers([org.pk], period)
+def _satisfaction_qs(ids: list[int], period: Period, args: Args):
+    return (
+        satisfaction_answers(ids, period)
         .order_by()
         .values("response__invitation__role")
         .annotate(
@@ -256,6 +280,10 @@ def _satisfaction(org: Organization, period: Period) -> Table:
             n=Count("pk"),
         )
     )
+
+
+def _satisfaction(args: Args) -> Table:
+    rows = REPORT_QUERIES["satisfaction"].rows(args)
     found = {r["response__invitation__role"]: r for r in rows}
     table = []
     for role in ("mentee", "mentor"):
@@ -271,9 +299,9 @@ def _satisfaction(org: Organization, period: Period) -> Table:
     )
 
 
-def _questions(org: Organization, period: Period) -> Table:
-    rows = (
-        satisfaction_answers([org.pk], period)
+def _questions_qs(ids: list[int], period: Period, args: Args):
+    return (
+        satisfaction_answers(ids, period)
         .order_by()
         .values(
             "question_id",
@@ -286,6 +314,10 @@ def _questions(org: Organization, period: Period) -> Table:
         .annotate(avg=Avg("number"), pct=Avg(percent_of_scale()), n=Count("pk"))
         .order_by("response__invitation__role", "question__position", "question_id")
     )
+
+
+def _questions(args: Args) -> Table:
+    rows = REPORT_QUERIES["questions"].rows(args)
     table = [
         [
             r["question__text"],
@@ -305,13 +337,17 @@ def _questions(org: Organization, period: Period) -> Table:
     )
 
 
-def _growth(org: Organization, period: Period) -> Table:
-    rows = (
-        growth_answers([org.pk], period)
+def _growth_qs(ids: list[int], period: Period, args: Args):
+    return (
+        growth_answers(ids, period)
         .order_by()
         .values("response__invitation__role", "question__domain", "response__invitation__round__moment")
         .annotate(avg=Avg(percent_of_scale()), programmes=Count("response__invitation__programme_id", distinct=True))
     )
+
+
+def _growth(args: Args) -> Table:
+    rows = REPORT_QUERIES["growth"].rows(args)
     found: dict[tuple, dict] = defaultdict(dict)
     for r in rows:
         key = (r["response__invitation__role"], r["question__domain"])
@@ -343,21 +379,25 @@ def _growth(org: Organization, period: Period) -> Table:
     )
 
 
-def _young(org: Organization, period: Period) -> Table:
-    """Young specialists whose pair ended at least a year before the period's end: did they stay?"""
-    limit = one_year_before(period.end)
+def _young_qs(ids: list[int], period: Period, args: Args):
     young = MenteeEntry.objects.filter(person_id=OuterRef("person_id"), category__code=YOUNG_SPECIALIST)
-    rows = (
+    return (
         Mentorship.mentees.through.objects.filter(
             Exists(young),
-            mentorship__organization=org,
+            mentorship__organization_id__in=ids,
             mentorship__state__in=ENDED,
-            mentorship__ended_on__lte=limit,
+            mentorship__ended_on__lte=args.dates["year_before_end"],
         )
         .order_by()
         .values("person_id", "person__left_on")
         .annotate(last=Max("mentorship__ended_on"))
     )
+
+
+def _young(args: Args, period: Period) -> Table:
+    """Young specialists whose pair ended at least a year before the period's end: did they stay?"""
+    limit = one_year_before(period.end)
+    rows = REPORT_QUERIES["young"].rows(args)
     total = stayed = working = 0
     for r in rows:
         total += 1
@@ -375,6 +415,29 @@ def _young(org: Organization, period: Period) -> Table:
         ],
         note=f"Учтены молодые (начинающие) специалисты, чья пара или группа завершилась по {limit:%d.%m.%Y}.",
     )
+
+
+def report_args(org: Organization, period: Period) -> Args:
+    """The values the report's compiled queries run with (people/compiled.py)."""
+    base = period_args([org.pk], period)
+    return replace(base, dates={**base.dates, "year_before_end": one_year_before(period.end)})
+
+
+REPORT_BUILDERS = {
+    "kinds": _kinds_qs,
+    "categories": _categories_qs,
+    "states": _states_qs,
+    "end_reasons": _end_reasons_qs,
+    "satisfaction": _satisfaction_qs,
+    "questions": _questions_qs,
+    "growth": _growth_qs,
+    "young": _young_qs,
+}
+# Built once per process, prepared once per connection; tests/test_compiled_queries.py compares both ways.
+REPORT_QUERIES = {
+    name: CompiledQuery(f"org_report.{name}", lambda a, build=build: build(a.ids["org"], period_of(a), a))
+    for name, build in REPORT_BUILDERS.items()
+}
 
 
 def _pct(value: float | None) -> str:

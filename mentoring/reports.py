@@ -22,7 +22,6 @@ Definitions used everywhere (they are printed on the report page too):
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -45,6 +44,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from mentoring.models import Answer, Invitation, Mentorship, Question, SurveyRound
+from people.compiled import Args, CompiledQuery, ids_args
 from people.models import MenteeEntry, Person
 
 YOUNG_SPECIALIST = "young-specialist"  # code of the mentee category in fixtures/reference_lists.json
@@ -284,13 +284,85 @@ def rounded(value: float | None) -> float | None:
 
 
 def org_summary(org_ids: Sequence[int], period: Period) -> dict[int, dict]:
-    """The headline figures (every STAT_INDICATORS key, plus `by_form`) of each organisation, in 5 queries.
+    """Headline figures of each organisation (STAT_INDICATORS keys, `by_form`, `answers`) in 5 queries.
 
     `by_form` maps a form's name to {"pairs": n, "groups": n}. Averages are None when nothing was answered.
+    `answers` keeps, per average, the unrounded mean and the number of answers behind it, so that several
+    organisations' averages can be pooled (weighted by answers) without asking again: keys
+    `satisfaction_mentees`, `satisfaction_mentors`, `growth_start` and `growth_end`, values (mean, count).
+
+    The five queries are compiled once per number of organisations and prepared once per connection
+    (people/compiled.py); `SUMMARY_QUERIES` builds them, and a test compares both ways on the same data.
     """
     org_ids = list(org_ids)
     blank = {key: None if key in PERCENT_KEYS else 0 for key, _ in STAT_INDICATORS}
-    result: dict[int, dict] = {pk: {**blank, "by_form": {}} for pk in org_ids}
+    result: dict[int, dict] = {pk: {**blank, "by_form": {}, "answers": {}} for pk in org_ids}
+    if not org_ids:
+        return result
+    args = period_args(org_ids, period)
+    for row in SUMMARY_QUERIES["people"].rows(args):
+        result[row.pop("organization_id")].update(row)
+    for row in SUMMARY_QUERIES["pairs"].rows(args):
+        result[row.pop("organization_id")].update(row)
+    by_form = SUMMARY_QUERIES["by_form"].rows(args)
+    for row in sorted(by_form, key=lambda r: (r["form__name"] is None, r["form__name"] or "")):
+        result[row["organization_id"]]["by_form"][row["form__name"] or NO_FORM] = {
+            "pairs": row["pairs"],
+            "groups": row["groups"],
+        }
+    for row in SUMMARY_QUERIES["satisfaction"].rows(args):
+        key = f"satisfaction_{row['response__invitation__role']}s"
+        figures = result[row["response__invitation__round__organization_id"]]
+        figures[key] = rounded(row["avg"])
+        figures["answers"][key] = (row["avg"], row["n"])
+    for row in SUMMARY_QUERIES["growth"].rows(args):
+        figures = result[row["response__invitation__round__organization_id"]]
+        figures["answers"][f"growth_{row['response__invitation__round__moment']}"] = (row["avg"], row["n"])
+    for figures in result.values():
+        answers = figures["answers"]
+        if {"growth_start", "growth_end"} <= answers.keys():
+            figures["growth"] = rounded(answers["growth_end"][0] - answers["growth_start"][0])
+        figures["mentees_with_mentor_share"] = share(figures["mentees_with_mentor"], figures["mentees"])
+        figures["young_share"] = share(figures["young_with_mentor"], figures["young"])
+    return result
+
+
+def pooled_mean(parts: Sequence[tuple[float, int]]) -> float | None:
+    """The mean over every answer of several groups, each given as (its mean, its number of answers)."""
+    count = sum(n for _, n in parts)
+    return sum(mean * n for mean, n in parts) / count if count else None
+
+
+# --- The summary's queries, built once per shape (people/compiled.py) -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class FixedPeriod(Period):
+    """A period whose cutoff and moments are given, not derived: what a compiled query is built with."""
+
+    fixed_cutoff: date = date.min
+    since: datetime = datetime.min
+    until: datetime = datetime.min
+
+    @property
+    def cutoff(self) -> date:
+        return self.fixed_cutoff
+
+    def aware(self) -> tuple[datetime, datetime]:
+        return self.since, self.until
+
+
+def period_args(org_ids: Sequence[int], period: Period) -> Args:
+    since, until = period.aware()
+    return ids_args(org_ids, start=period.start, end=period.end, cutoff=period.cutoff, since=since, until=until)
+
+
+def period_of(args: Args) -> FixedPeriod:
+    d, m = args.dates, args.moments
+    return FixedPeriod(d["start"], d["end"], fixed_cutoff=d["cutoff"], since=m["since"], until=m["until"])
+
+
+def _people_qs(org_ids: Sequence[int], period: Period):
     # Who is who, as plain IN subqueries (each runs once), not as correlated EXISTS per staff member.
     worked = Mentorship.objects.filter(worked_q(period), organization_id__in=org_ids)
     pair_mentee = Q(pk__in=Mentorship.mentees.through.objects.filter(mentorship__in=worked).values("person_id"))
@@ -299,7 +371,7 @@ def org_summary(org_ids: Sequence[int], period: Period) -> dict[int, dict]:
     in_bank = Q(pk__in=entries.filter(in_bank_q(period)).values("person_id"))
     not_refused = ~Q(status__in=[MenteeEntry.Status.REQUESTED, MenteeEntry.Status.DECLINED])
     young = Q(pk__in=entries.filter(not_refused, category__code=YOUNG_SPECIALIST).values("person_id"))
-    people = (
+    return (
         Person.objects.filter(organization_id__in=org_ids)
         .filter(pair_mentee | pair_mentor | in_bank)
         .order_by()
@@ -312,12 +384,12 @@ def org_summary(org_ids: Sequence[int], period: Period) -> dict[int, dict]:
             young_with_mentor=Count("pk", filter=pair_mentee & young),
         )
     )
-    for row in people:
-        result[row.pop("organization_id")].update(row)
 
+
+def _pairs_qs(org_ids: Sequence[int], period: Period):
     is_group = Q(n_mentees__gt=1)
     ended_in = Q(ended_on__gte=period.start, ended_on__lte=period.end)
-    pairs = (
+    return (
         Mentorship.objects.filter(organization_id__in=org_ids)
         .annotate(n_mentees=mentee_count(), programme_end=programme_end())
         .order_by()
@@ -330,46 +402,45 @@ def org_summary(org_ids: Sequence[int], period: Period) -> dict[int, dict]:
             overdue=Count("pk", filter=overdue_q(period)),
         )
     )
-    for row in pairs:
-        result[row.pop("organization_id")].update(row)
 
-    by_form = (
+
+def _by_form_qs(org_ids: Sequence[int], period: Period):
+    is_group = Q(n_mentees__gt=1)
+    return (
         Mentorship.objects.filter(worked_q(period), organization_id__in=org_ids)
         .annotate(n_mentees=mentee_count())
         .order_by()
         .values("organization_id", "form__name")
         .annotate(pairs=Count("pk", filter=~is_group), groups=Count("pk", filter=is_group))
     )
-    for row in sorted(by_form, key=lambda r: (r["form__name"] is None, r["form__name"] or "")):
-        result[row["organization_id"]]["by_form"][row["form__name"] or NO_FORM] = {
-            "pairs": row["pairs"],
-            "groups": row["groups"],
-        }
 
-    satisfaction = (
+
+def _satisfaction_qs(org_ids: Sequence[int], period: Period):
+    return (
         satisfaction_answers(org_ids, period)
         .order_by()
         .values("response__invitation__round__organization_id", "response__invitation__role")
-        .annotate(avg=Avg(percent_of_scale()))
+        .annotate(avg=Avg(percent_of_scale()), n=Count("pk"))
     )
-    for row in satisfaction:
-        key = f"satisfaction_{row['response__invitation__role']}s"
-        result[row["response__invitation__round__organization_id"]][key] = rounded(row["avg"])
 
-    growth = (
+
+def _growth_qs(org_ids: Sequence[int], period: Period):
+    return (
         growth_answers(org_ids, period)
         .order_by()
         .values("response__invitation__round__organization_id", "response__invitation__round__moment")
-        .annotate(avg=Avg(percent_of_scale()))
+        .annotate(avg=Avg(percent_of_scale()), n=Count("pk"))
     )
-    moments: dict[int, dict[str, float]] = defaultdict(dict)
-    for row in growth:
-        moments[row["response__invitation__round__organization_id"]][row["response__invitation__round__moment"]] = row[
-            "avg"
-        ]
-    for pk, figures in result.items():
-        m = moments.get(pk, {})
-        figures["growth"] = rounded(m["end"] - m["start"]) if {"start", "end"} <= m.keys() else None
-        figures["mentees_with_mentor_share"] = share(figures["mentees_with_mentor"], figures["mentees"])
-        figures["young_share"] = share(figures["young_with_mentor"], figures["young"])
-    return result
+
+
+SUMMARY_BUILDERS = {
+    "people": _people_qs,
+    "pairs": _pairs_qs,
+    "by_form": _by_form_qs,
+    "satisfaction": _satisfaction_qs,
+    "growth": _growth_qs,
+}
+SUMMARY_QUERIES = {
+    name: CompiledQuery(f"org_summary.{name}", lambda args, build=build: build(args.ids["org"], period_of(args)))
+    for name, build in SUMMARY_BUILDERS.items()
+}

@@ -101,6 +101,9 @@ TEMPLATES = [
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# The figure queries are prepared once per connection (people/compiled.py). Behind pgbouncer in transaction pooling
+# mode a connection is not one's own: set DB_PREPARED_STATEMENTS=0 there.
+DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One process needs nothing shared. Several gunicorn processes or machines share a cache with

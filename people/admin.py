@@ -16,7 +16,7 @@ from people.models import (
     StaffImport,
     TrainingEvent,
 )
-from people.services import install_reference_lists
+from people.setup import describe, set_up_organization
 
 
 @admin.register(Organization)
@@ -29,7 +29,10 @@ class OrganizationAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
         if not change:
-            install_reference_lists(obj)
+            # The admin's add view runs in one transaction: the organisation and its defaults appear together.
+            installed = describe(set_up_organization(obj))
+            if installed:
+                self.message_user(request, f"Организация подготовлена к работе: {installed}.")
 
 
 @admin.register(Municipality)

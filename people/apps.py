@@ -7,9 +7,14 @@ class PeopleConfig(AppConfig):
     verbose_name = "Организации и работники"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from people import audit
+        from people.setup import set_up_after_migrate
 
         audit.connect()
+        # Sent for every app: with sender=self the organisations are set up once per migrate.
+        post_migrate.connect(set_up_after_migrate, sender=self, dispatch_uid="people.set_up_after_migrate")
         _refuse_out_of_range_ids()
 
 

@@ -88,9 +88,8 @@ def load_default_texts(path: Path = CONSENT_TEXTS_FIXTURE) -> dict[str, dict[str
 def ensure_consent_texts(org: Organization, path: Path = CONSENT_TEXTS_FIXTURE) -> int:
     """Install the default text as version 1 of every purpose the organisation has no text for yet.
 
-    Idempotent and safe to call on every request that needs texts: an organisation's own versions are never
-    touched, and two requests installing at once end with one version 1 (the loser's insert is dropped).
-    Returns how many texts were installed.
+    Idempotent: an organisation's own versions are never touched, and two callers installing at once end with
+    one version 1 (the loser's insert is dropped). Returns how many texts were installed.
     """
     existing = set(ConsentText.objects.filter(organization=org).values_list("purpose", flat=True).distinct())
     missing = [purpose for purpose in Purpose.values if purpose not in existing]
@@ -115,9 +114,11 @@ def ensure_consent_texts(org: Organization, path: Path = CONSENT_TEXTS_FIXTURE) 
 
 
 def current_texts(org: Organization) -> dict[str, ConsentText]:
-    """The current version of each purpose's text, by purpose; installs the defaults on first need.
+    """The current version of each purpose's text, by purpose; reads only.
 
-    One query once the texts exist, whatever the number of versions.
+    One query, whatever the number of versions. A purpose the organisation has no text for (one created outside
+    the admin and not yet set up) gets the default text as an unsaved version 1, so every page can show it;
+    registering a consent to it installs it (`register_consent`).
     """
     latest = (
         ConsentText.objects.filter(organization=OuterRef("organization"), purpose=OuterRef("purpose"))
@@ -127,9 +128,31 @@ def current_texts(org: Organization) -> dict[str, ConsentText]:
     qs = ConsentText.objects.filter(organization=org, version=Subquery(latest)).select_related("created_by")
     texts = {text.purpose: text for text in qs}
     if len(texts) < len(Purpose.values):
-        ensure_consent_texts(org)
-        texts = {text.purpose: text for text in qs.all()}
+        defaults = load_default_texts()
+        for purpose in Purpose.values:
+            if purpose not in texts:
+                texts[purpose] = ConsentText(
+                    organization=org,
+                    purpose=purpose,
+                    version=1,
+                    title=defaults[purpose]["title"],
+                    body=defaults[purpose]["body"],
+                )
     return texts
+
+
+def _saved(text: ConsentText) -> ConsentText:
+    """The stored row of a default text shown unsaved: installed now if it is still missing.
+
+    Refused if the organisation stored a different version 1 in the meantime — the person agreed to what they saw.
+    """
+    ensure_consent_texts(text.organization)
+    stored = ConsentText.objects.get(organization=text.organization, purpose=text.purpose, version=text.version)
+    if (stored.title, stored.body) != (text.title, text.body):
+        raise ValidationError(
+            "Текст согласия изменился, пока вы его читали. Прочитайте новую редакцию и подтвердите согласие."
+        )
+    return stored
 
 
 def fill_values(org: Organization, person: Person) -> dict[str, str]:
@@ -272,6 +295,8 @@ def register_consent(
     if person.anonymized_at is not None:
         raise ValidationError("Персональные данные работника уничтожены: согласие зарегистрировать нельзя.")
     text = text or current_texts(person.organization)[purpose]
+    if text.pk is None:
+        text = _saved(text)
     if text.organization_id != person.organization_id or text.purpose != purpose:
         raise ValidationError("Текст согласия относится к другой организации или к другой цели.")
     consent = Consent(

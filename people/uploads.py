@@ -1,4 +1,5 @@
-"""Recognising an uploaded file by its content, for every upload point (consent scans, practice materials).
+"""Recognising an uploaded file by its content, for every upload point (consent scans, practice materials,
+the staff and roadmap imports).
 
 The file name and the browser's content type are never trusted. Each caller words its own refusal; these
 functions only tell what the bytes are.
@@ -6,8 +7,11 @@ functions only tell what the bytes are.
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 import zlib
+from dataclasses import dataclass
 
 from django.core.files.uploadedfile import UploadedFile
 
@@ -17,6 +21,13 @@ OTHER_ARCHIVE_MAGIC = (b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 JPEG_MAGIC = b"\xff\xd8\xff"
 OLD_OFFICE_MAGIC = b"\xd0\xcf\x11\xe0"
+
+# An Office file (XLSX, DOCX) is a ZIP, and a reader holds what it unpacks to, not what was uploaded: a 5 MB
+# upload may declare gigabytes. Real workbooks and documents pack 5–25 times; a member packed hundreds of times
+# is padding made to swell. Read at call time, so a test may lower them.
+OFFICE_MAX_UNPACKED = 50 * 1024 * 1024
+OFFICE_MAX_RATIO = 100
+_RATIO_CHECKED_FROM = 1024 * 1024  # a smaller member unpacks to little, whatever its ratio
 
 # Actions a PDF viewer would run by itself: scripts and launching programs. A name may hide letters as #xx.
 _PDF_ACTIVE = re.compile(rb"/(?:JavaScript|JS|Launch)(?![A-Za-z0-9])")
@@ -76,3 +87,36 @@ def image_is_sound(upload: UploadedFile, expected: str) -> bool:
     finally:
         upload.seek(0)
     return True
+
+
+@dataclass(frozen=True)
+class Unpacked:
+    """What a ZIP declares its members unpack to. zipfile never yields more than a member's declared size (it
+    stops there and fails the checksum), so the declaration bounds what a reader can be made to hold."""
+
+    total: int  # bytes, all members together
+    worst_ratio: float  # unpacked to packed, of the most packed member of 1 MB or more; 0 if none is that big
+
+    @property
+    def too_large(self) -> bool:
+        return self.total > OFFICE_MAX_UNPACKED
+
+    @property
+    def too_packed(self) -> bool:
+        return self.worst_ratio > OFFICE_MAX_RATIO
+
+    @property
+    def beyond_reason(self) -> bool:
+        return self.too_large or self.too_packed
+
+
+def zip_unpacked(data: bytes) -> Unpacked | None:
+    """How much the ZIP in `data` unpacks to, from its directory alone; None when it is not a readable ZIP (the
+    caller's reader then refuses it in its own words)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            infos = package.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+        return None
+    ratios = [i.file_size / max(i.compress_size, 1) for i in infos if i.file_size >= _RATIO_CHECKED_FROM]
+    return Unpacked(total=sum(i.file_size for i in infos), worst_ratio=max(ratios, default=0.0))

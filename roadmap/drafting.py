@@ -53,29 +53,45 @@ def load_order_templates(path: Path = TEMPLATES_FIXTURE) -> dict[str, dict]:
     return data
 
 
-def ensure_order_templates(org: Organization) -> dict[str, OrderTemplate]:
-    """The organisation's model text of every kind, installing missing ones from the fixture.
+def _model_text(org: Organization, kind: str, spec: dict) -> OrderTemplate:
+    return OrderTemplate(
+        organization=org,
+        kind=kind,
+        heading=spec["heading"],
+        preamble=spec["preamble"],
+        items=list(spec["items"]),
+        control_item=spec.get("control_item", ""),
+    )
+
+
+def ensure_order_templates(org: Organization) -> int:
+    """Install the model text of every kind the organisation has none of; returns how many were installed.
 
     Idempotent: a text the organisation already has — edited or not — stays as it is.
     """
-    existing = {t.kind: t for t in OrderTemplate.objects.filter(organization=org)}
+    existing = set(OrderTemplate.objects.filter(organization=org).values_list("kind", flat=True))
     missing = [kind for kind in OrderKind.values if kind not in existing]
+    if not missing:
+        return 0
+    specs = load_order_templates()
+    # A concurrent installer's rows win: ours for the same kinds are dropped by the unique constraint.
+    OrderTemplate.objects.bulk_create([_model_text(org, kind, specs[kind]) for kind in missing], ignore_conflicts=True)
+    return len(missing)
+
+
+def order_templates_for(org: Organization) -> dict[str, OrderTemplate]:
+    """The organisation's model text of every kind, by kind; reads only.
+
+    A kind the organisation has no row for (one set up before the kind existed, or created outside the admin)
+    gets the fixture's text, unsaved: a draft made from it is the same as from an installed copy, and saving an
+    edit of it creates the row. Setting up an organisation (people.setup) installs the rows.
+    """
+    templates = {t.kind: t for t in OrderTemplate.objects.filter(organization=org)}
+    missing = [kind for kind in OrderKind.values if kind not in templates]
     if missing:
         specs = load_order_templates()
-        with transaction.atomic():
-            for kind in missing:
-                spec = specs[kind]
-                existing[kind], _ = OrderTemplate.objects.get_or_create(
-                    organization=org,
-                    kind=kind,
-                    defaults={
-                        "heading": spec["heading"],
-                        "preamble": spec["preamble"],
-                        "items": list(spec["items"]),
-                        "control_item": spec.get("control_item", ""),
-                    },
-                )
-    return existing
+        templates.update({kind: _model_text(org, kind, specs[kind]) for kind in missing})
+    return templates
 
 
 def fill(text: str, values: dict[str, str]) -> str:
@@ -306,7 +322,7 @@ def draft_order(
     if refers_to is None and kind in (OrderKind.EARLY_END, OrderKind.PROGRAMME_CHANGE):
         refers_to = fixing_order(mentorships[0])
 
-    template = ensure_order_templates(org)[kind]
+    template = order_templates_for(org)[kind]
     values = placeholder_values(
         org, kind, user=user, mentorships=mentorships, appointee=appointee, end_reason=end_reason
     )

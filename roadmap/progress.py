@@ -10,12 +10,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-from django.db import connection
 from django.db.models import BooleanField, Case, Exists, F, Func, IntegerField, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from people.compiled import Args, CompiledQuery, ids_args
 from people.models import Consent, MenteeEntry, MentorEntry, Organization, Purpose, Role
 from roadmap.models import ActivityStatus, Order, OrderKind, Regulation, Roadmap, RoadmapActivity
 from roadmap.stages import STAGES
@@ -47,32 +47,35 @@ def current_roadmap_id(org, today: date | None = None) -> Subquery:
 def org_figures(org: Organization) -> dict[str, int | bool]:
     """Every figure of the stage checks and the next actions, in one query.
 
-    The query is some forty subqueries; building it with the ORM costs several times more than PostgreSQL takes
-    to run it. So it is built once a day per process (it depends on the date only) and run as SQL for the
-    organisation asked for.
+    The query is some forty subqueries; building it with the ORM, and planning it, cost several times more than
+    PostgreSQL takes to run it. So it is compiled once a day per process and prepared once per connection
+    (people/compiled.py), then run for the organisation asked for.
     """
-    sql, params, booleans = _figures_sql(timezone.localdate())
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT * FROM ({sql}) figures WHERE figures.figures_org = %s", [*params, org.pk])  # noqa: S608 - our own compiled SQL, values passed as parameters
-        names = [column[0] for column in cursor.description]
-        row = cursor.fetchone()
-    if row is None:
+    today = timezone.localdate()
+    rows = FIGURES.rows(ids_args([org.pk], fixed=(today,)))
+    if not rows:
         raise Organization.DoesNotExist
-    figures = dict(zip(names, row, strict=True))
+    figures = rows[0]
     del figures["figures_org"]
-    for name in booleans:  # SQLite answers EXISTS with 0/1
+    for name in _booleans(today):  # SQLite answers EXISTS with 0/1
         figures[name] = bool(figures[name])
     return figures
 
 
 @lru_cache(maxsize=2)
-def _figures_sql(today: date) -> tuple[str, tuple, frozenset[str]]:
+def _booleans(today: date) -> frozenset[str]:
     qs = _figures_queryset(today)
-    sql, params = qs.query.sql_with_params()
-    booleans = frozenset(
+    return frozenset(
         name for name, expr in qs.query.annotation_select.items() if isinstance(expr.output_field, BooleanField)
     )
-    return sql, params, booleans
+
+
+def _figures_for(args: Args):
+    (today,) = args.fixed
+    return _figures_queryset(today).filter(pk=args.ids["org"][0])
+
+
+FIGURES = CompiledQuery("org_figures", _figures_for)
 
 
 def _figures_queryset(today: date):

@@ -51,13 +51,21 @@ def _fast_password_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: a report cached by one test must not answer another's request."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def org(db) -> Organization:
     return OrganizationFactory(
         slug="school-1",
         short_name="МБОУ «СОШ № 1»",
         full_name="Муниципальное бюджетное общеобразовательное учреждение «Средняя общеобразовательная школа № 1»",
-        reference_lists=True,
+        set_up=True,
     )
 
 
@@ -68,8 +76,14 @@ def other_org(db) -> Organization:
         short_name="МБДОУ «Детский сад № 2»",
         full_name="Муниципальное бюджетное дошкольное образовательное учреждение «Детский сад № 2»",
         kind=Organization.Kind.KINDERGARTEN,
-        reference_lists=True,
+        set_up=True,
     )
+
+
+@pytest.fixture
+def bare_org(db) -> Organization:
+    """An organisation created outside the admin and never set up: none of the defaults (people.setup)."""
+    return OrganizationFactory(slug="bare-3", short_name="МБОУ «СОШ № 3»", full_name="Школа без типовых данных")
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
 from people.models import Organization, Person, Role
-from people.services import install_reference_lists
+from people.setup import set_up_organization
 
 # Every factory-made account has this password; the e2e journeys may log in with it through the form.
 PASSWORD = "Nastavnik-2026!"
@@ -23,7 +23,10 @@ POSITIONS = ["Учитель начальных классов", "Учитель
 
 
 class OrganizationFactory(DjangoModelFactory):
-    """``OrganizationFactory(reference_lists=True)`` also installs the model reference lists."""
+    """``OrganizationFactory(set_up=True)`` sets the organisation up as the admin does (people.setup): reference
+    lists, consent texts, programme templates, order texts, question sets. ``reference_lists=True``, its older
+    name, means the same. Without either the organisation is bare, like one created from the shell.
+    """
 
     class Meta:
         model = Organization
@@ -40,9 +43,14 @@ class OrganizationFactory(DjangoModelFactory):
     region = "Владимирская область"
 
     @factory.post_generation
+    def set_up(obj: Organization, create: bool, extracted: bool | None, **kwargs) -> None:
+        if create and extracted:
+            set_up_organization(obj)
+
+    @factory.post_generation
     def reference_lists(obj: Organization, create: bool, extracted: bool | None, **kwargs) -> None:
         if create and extracted:
-            install_reference_lists(obj)
+            set_up_organization(obj)  # idempotent: harmless next to set_up=True
 
 
 class UserFactory(DjangoModelFactory):

@@ -10,14 +10,19 @@ touching staff are counts grouped by organisation.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import tablib
-from django.db.models import Avg, Count
+from django.core.cache import cache
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
 from mentoring import charts
@@ -26,10 +31,8 @@ from mentoring.reports import (
     STAT_INDICATORS,
     Period,
     first_academic_year,
-    growth_answers,
     org_summary,
-    percent_of_scale,
-    satisfaction_answers,
+    pooled_mean,
     share,
 )
 from people.access import municipal_view
@@ -72,6 +75,8 @@ SHORT_LABELS = {
     "growth": "Рост, п. п.",
 }
 
+
+REPORT_CACHE_SECONDS = 600
 
 # --- Figures ---------------------------------------------------------------------------------------------------------
 
@@ -121,6 +126,7 @@ class MunicipalReport:
     rows: list[Row]
     totals: dict
     by_form: dict[str, dict] = field(default_factory=dict)
+    computed_at: datetime | None = None
 
     @property
     def total_values(self) -> list:
@@ -145,28 +151,19 @@ def figure_text(value) -> str:
     return str(value)
 
 
-def pooled_averages(org_ids: list[int], period: Period) -> dict:
-    """Satisfaction and growth over every answer of the municipality's organisations (weighted by answers)."""
+def pooled_averages(summaries: list[dict]) -> dict:
+    """Satisfaction and growth over every answer of the municipality's organisations (weighted by answers).
+
+    Each organisation's summary keeps its unrounded means and their numbers of answers (`answers`), so pooling
+    asks the database nothing more.
+    """
     result = dict.fromkeys(AVERAGES)
-    if not org_ids:
-        return result
-    satisfaction = (
-        satisfaction_answers(org_ids, period)
-        .order_by()
-        .values("response__invitation__role")
-        .annotate(avg=Avg(percent_of_scale()))
-    )
-    for row in satisfaction:
-        result[f"satisfaction_{row['response__invitation__role']}s"] = _round(row["avg"])
-    growth = (
-        growth_answers(org_ids, period)
-        .order_by()
-        .values("response__invitation__round__moment")
-        .annotate(avg=Avg(percent_of_scale()))
-    )
-    moments = {row["response__invitation__round__moment"]: row["avg"] for row in growth}
-    if {"start", "end"} <= moments.keys():
-        result["growth"] = _round(moments["end"] - moments["start"])
+    for key in ("satisfaction_mentees", "satisfaction_mentors"):
+        result[key] = _round(pooled_mean([s["answers"][key] for s in summaries if key in s["answers"]]))
+    start = pooled_mean([s["answers"]["growth_start"] for s in summaries if "growth_start" in s["answers"]])
+    end = pooled_mean([s["answers"]["growth_end"] for s in summaries if "growth_end" in s["answers"]])
+    if start is not None and end is not None:
+        result["growth"] = _round(end - start)
     return result
 
 
@@ -216,7 +213,7 @@ def municipal_report(municipality: Municipality, period: Period, orgs: list[Orga
         for org in orgs
     ]
     summaries = list(summary.values())
-    totals = totals_of(summaries, pooled_averages(org_ids, period))
+    totals = totals_of(summaries, pooled_averages(summaries))
     return MunicipalReport(municipality, period, rows, totals, forms_of(summaries))
 
 
@@ -241,15 +238,27 @@ def _organisations(municipality: Municipality) -> list[Organization]:
     return list(orgs.order_by("short_name"))
 
 
-def _report_for(request: HttpRequest, municipality: Municipality):
-    """The report for the chosen period, the bound period form and the chosen sort (validated)."""
+def _report_for(request: HttpRequest, municipality: Municipality, fresh: bool = False):
+    """The report for the chosen period, the bound period form and the chosen sort (validated).
+
+    The figures of two hundred organisations take a good part of a second to gather; the coordinator reads a
+    summary, not a live feed. So a computed report is kept for REPORT_CACHE_SECONDS (per municipality, period
+    and day) and the page says when it was computed; «Пересчитать» (`fresh`) computes it again at once.
+    """
     request.municipality = municipality  # the menu (mentoring.context_processors) needs no query of its own
     orgs = _organisations(municipality)
     period, form = Period.from_request(request, first_year=first_academic_year([org.pk for org in orgs]))
     sort = request.GET.get("sort", "name")
     if sort.lstrip("-") not in SORTS:
         sort = "name"
-    report = municipal_report(municipality, period, orgs)
+    key = f"municipal-report:v1:{municipality.pk}:{period.start}:{period.end}:{timezone.localdate()}"
+    # An organisation joining or leaving shows at once: the key names the set of organisations (as a digest).
+    key += ":" + hashlib.sha1(",".join(str(org.pk) for org in orgs).encode(), usedforsecurity=False).hexdigest()
+    report = None if fresh else cache.get(key)
+    if report is None:
+        report = municipal_report(municipality, period, orgs)
+        report.computed_at = timezone.now()
+        cache.set(key, report, REPORT_CACHE_SECONDS)
     report.rows = sort_rows(report.rows, sort)
     return report, form, sort
 
@@ -292,6 +301,11 @@ def charts_of(report: MunicipalReport) -> list[dict]:
 @require_GET
 @municipal_view
 def municipal_home(request: HttpRequest, municipality: Municipality) -> HttpResponse:
+    if request.GET.get("fresh") == "1":  # «пересчитать сейчас»: compute, then show the page at its own address
+        _report_for(request, municipality, fresh=True)
+        query = request.GET.copy()
+        del query["fresh"]
+        return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
     report, form, sort = _report_for(request, municipality)
     columns = [{"key": key, "label": label, "short": SHORT_LABELS.get(key, label)} for key, label in STAT_INDICATORS]
     context = {
@@ -303,8 +317,30 @@ def municipal_home(request: HttpRequest, municipality: Municipality) -> HttpResp
         "headline": _headline(report.totals),
         "charts": charts_of(report) if report.rows else [],
         "org_count": len(report.rows),
+        "table_body": comparison_body(report.rows),
     }
     return render(request, "mentoring/municipal/report.html", context)
+
+
+def comparison_body(rows: list[Row]) -> SafeString:
+    """The comparison table's rows in one pass: a template loop over 200 × 17 cells takes most of the page's time."""
+    parts = []
+    for row in rows:
+        warnings = "".join(
+            f'<div><span class="badge text-bg-warning fw-normal" data-testid="org-warning">{escape(w)}</span></div>'
+            for w in row.warnings
+        )
+        cells = "".join(
+            f'<td class="text-end text-nowrap" data-key="{key}">{escape(text)}</td>' for key, text in row.cells
+        )
+        parts.append(
+            f'<tr data-testid="org-row" data-org="{escape(row.slug)}">'
+            f'<th scope="row" class="fw-semibold bg-body position-sticky start-0 z-1 min-w-11">{escape(row.short_name)}'
+            f"{warnings}</th>"
+            f'<td class="small"><abbr title="{escape(row.kind_label)}">{escape(row.kind_abbr)}</abbr></td>'
+            f"{cells}</tr>"
+        )
+    return mark_safe("\n".join(parts))
 
 
 def _headline(totals: dict) -> list[dict]:

@@ -28,7 +28,6 @@ from mentoring.pdf import render_pdf
 from mentoring.programmes import (
     completed_programmes,
     create_programme,
-    ensure_programme_templates,
     extend_programme,
     finish_correction,
     start_correction,
@@ -179,14 +178,14 @@ def programme_page(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResp
 
 
 def _start_form(access: OrgAccess, data) -> ProgrammeStartForm:
-    ensure_programme_templates(access.org)
     templates = access.org.programmetemplate_set.filter(is_active=True)
-    return ProgrammeStartForm(
-        data,
-        templates=templates,
-        programmes=completed_programmes(access.org),
-        initial={"start": timezone.localdate()},
-    )
+    no_templates = data is None and not templates.exists()
+    initial = {"start": timezone.localdate(), **({"source": "blank"} if no_templates else {})}
+    form = ProgrammeStartForm(data, templates=templates, programmes=completed_programmes(access.org), initial=initial)
+    if no_templates:
+        # All switched off, or an organisation that was never set up: a blank sheet is what is left.
+        form.fields["template"].empty_label = "— у организации нет шаблонов —"
+    return form
 
 
 @org_view(*PROGRAMME_READERS)

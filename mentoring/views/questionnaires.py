@@ -24,7 +24,6 @@ from mentoring.questionnaires import (
     answered_question_ids,
     copy_question_set,
     domain_averages,
-    ensure_question_sets,
     launch_round,
     move_question,
     next_position,
@@ -66,8 +65,6 @@ def _round_for(access: OrgAccess, pk: int) -> SurveyRound:
 
 @org_view(*VIEWERS)
 def question_sets(request: HttpRequest, access: OrgAccess) -> HttpResponse:
-    if access.has(*EDITORS):
-        ensure_question_sets(access.org)
     sets = QuestionSet.objects.filter(organization=access.org).annotate(
         question_count=Count("questions", distinct=True), round_count=Count("rounds", distinct=True)
     )
@@ -209,7 +206,6 @@ def survey_rounds(request: HttpRequest, access: OrgAccess) -> HttpResponse:
 
 @org_view(*EDITORS)
 def round_launch(request: HttpRequest, access: OrgAccess) -> HttpResponse:
-    ensure_question_sets(access.org)
     which = request.GET.get("which", "active")
     which = which if which in (*SURVEYED_STATES, "all") else "active"
     programmes = surveyable_programmes(access.org, "" if which == "all" else which)

@@ -192,7 +192,9 @@ def consent_text(request: HttpRequest, access: OrgAccess, purpose: str, version:
     purpose = _purpose(purpose)
     current = current_texts(access.org)[purpose]
     versions = ConsentText.objects.filter(organization=access.org, purpose=purpose).select_related("created_by")
-    shown = current if version is None else get_object_or_404(versions, version=version)
+    # An organisation without stored texts reads the default as an unsaved version 1 (people.consents).
+    unsaved = current.pk is None and version == current.version
+    shown = current if version is None or unsaved else get_object_or_404(versions, version=version)
     page = Paginator(versions.order_by("-version"), PAGE_SIZE).get_page(request.GET.get("page"))
     _name_users(access.org, [shown, *page], "created_by")
     context = {

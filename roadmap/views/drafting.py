@@ -15,9 +15,9 @@ from mentoring.views.pair_access import get_mentorship_for_user
 from people.access import OrgAccess, get_person_for_user, org_view
 from people.text import as_id
 from roadmap.access import ORDER_EDITORS, ORDER_VIEWERS
-from roadmap.drafting import PLACEHOLDERS, draft_order, ensure_order_templates
+from roadmap.drafting import PLACEHOLDERS, draft_order, order_templates_for
 from roadmap.forms import NewOrderForm, OrderTemplateForm
-from roadmap.models import Order, OrderKind
+from roadmap.models import Order, OrderKind, OrderTemplate
 
 # Orders that one pair's page can start.
 PAIR_ORDER_KINDS = (OrderKind.EARLY_END, OrderKind.PROGRAMME_CHANGE)
@@ -49,7 +49,7 @@ def _refused(request: HttpRequest, exc: ValidationError) -> None:
 
 @org_view(*ORDER_VIEWERS)
 def order_templates(request: HttpRequest, access: OrgAccess) -> HttpResponse:
-    templates = ensure_order_templates(access.org)
+    templates = order_templates_for(access.org)
     rows = [templates[kind] for kind in OrderKind.values]
     context = {"access": access, "rows": rows, "can_edit": access.has(*ORDER_EDITORS), "placeholders": PLACEHOLDERS}
     return render(request, "roadmap/drafting/templates.html", context)
@@ -59,7 +59,7 @@ def order_templates(request: HttpRequest, access: OrgAccess) -> HttpResponse:
 def order_template_edit(request: HttpRequest, access: OrgAccess, kind: str) -> HttpResponse:
     if kind not in OrderKind.values:
         raise Http404
-    template = ensure_order_templates(access.org)[kind]
+    template = order_templates_for(access.org)[kind]
     initial = {
         "heading": template.heading,
         "preamble": template.preamble,
@@ -69,9 +69,17 @@ def order_template_edit(request: HttpRequest, access: OrgAccess, kind: str) -> H
     form = OrderTemplateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        template.heading, template.preamble = data["heading"], data["preamble"]
-        template.items, template.control_item = data["items_text"], data["control_item"]
-        template.save()
+        # The row is created here if the organisation had only the fixture's text of this kind.
+        template, _ = OrderTemplate.objects.update_or_create(
+            organization=access.org,
+            kind=kind,
+            defaults={
+                "heading": data["heading"],
+                "preamble": data["preamble"],
+                "items": data["items_text"],
+                "control_item": data["control_item"],
+            },
+        )
         messages.success(request, f"Образец текста «{template.get_kind_display()}» сохранён.")
         return redirect("roadmap:order_templates", access.org.slug)
     context = {"access": access, "template": template, "form": form, "placeholders": PLACEHOLDERS}

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from mentoring.models import Mentorship, Programme, Question, QuestionSet, SurveyRound
-from mentoring.questionnaires import ensure_question_sets, launch_round, surveyable_programmes
+from mentoring.questionnaires import launch_round, surveyable_programmes
 from tests.mentoring.pair_fixtures import make_pair, programme
 
 
@@ -44,7 +44,6 @@ def questions_of(qset: QuestionSet) -> dict[str, Question]:
 def launch(
     org, qset: QuestionSet, *, audience=None, anonymous: bool = True, days: int = 10, notify=False
 ) -> SurveyRound:
-    ensure_question_sets(org)
     survey, _ = launch_round(
         org,
         question_set=qset,

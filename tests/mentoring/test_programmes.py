@@ -18,6 +18,7 @@ from mentoring.programmes import (
     start_correction,
 )
 from people.models import Direction, Role
+from people.services import install_reference_lists
 from tests.mentoring.programme_fixtures import END, START, active_pair, programme_with_rows
 
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -66,10 +67,11 @@ def test_model_templates_cover_the_directions_with_8_to_15_activities():
         assert 3 <= spec["duration_months"] <= 12
 
 
-def test_installing_templates_twice_keeps_one_copy_with_directions(org):
-    ensure_programme_templates(org)
-    ensure_programme_templates(org)
-    templates = ProgrammeTemplate.objects.filter(organization=org)
+def test_installing_templates_twice_keeps_one_copy_with_directions(bare_org):
+    install_reference_lists(bare_org)  # the rows take their directions from the reference lists
+    assert ensure_programme_templates(bare_org) == 2
+    assert ensure_programme_templates(bare_org) == 0
+    templates = ProgrammeTemplate.objects.filter(organization=bare_org)
     assert templates.count() == 2
     young = templates.get(code="young-teacher")
     assert young.activities.count() == 12
@@ -78,7 +80,6 @@ def test_installing_templates_twice_keeps_one_copy_with_directions(org):
 
 
 def test_mentor_starts_a_programme_from_a_template(pair, mentor):
-    ensure_programme_templates(pair.organization)
     template = ProgrammeTemplate.objects.get(organization=pair.organization, code="young-teacher")
     response = mentor.client.post(
         url("programme_create", pair), {"source": "template", "template": template.pk, "start": "2025-09-01"}

@@ -23,10 +23,10 @@ def url(name: str, org, *args) -> str:
 # --- default sets ---------------------------------------------------------------------------------------------
 
 
-def test_default_sets_are_installed_once_with_the_promised_scales_and_domains(org):
-    assert ensure_question_sets(org) == 3
-    assert ensure_question_sets(org) == 0
-    sets = {s.code: s for s in QuestionSet.objects.filter(organization=org)}
+def test_default_sets_are_installed_once_with_the_promised_scales_and_domains(bare_org):
+    assert ensure_question_sets(bare_org) == 3
+    assert ensure_question_sets(bare_org) == 0
+    sets = {s.code: s for s in QuestionSet.objects.filter(organization=bare_org)}
     assert set(sets) == {"mentee-satisfaction", "mentor-satisfaction", "growth-self-assessment"}
     assert sets["mentee-satisfaction"].audience == A.MENTEE and sets["mentor-satisfaction"].audience == A.MENTOR
     for code in ("mentee-satisfaction", "mentor-satisfaction"):
@@ -52,11 +52,20 @@ def test_a_changed_default_set_is_left_alone(org):
     assert QuestionSet.objects.filter(organization=org).count() == 3
 
 
-def test_the_curators_questionnaire_page_installs_the_defaults(org, curator):
+def test_the_curator_sees_the_default_sets_the_organisation_was_set_up_with(org, curator):
     response = curator.client.get(url("question_sets", org))
     assert response.status_code == 200
     assert "Самооценка профессионального роста" in response.content.decode()
     assert QuestionSet.objects.filter(organization=org).count() == 3
+
+
+def test_an_organisation_without_sets_gets_an_empty_page_and_nothing_installed(bare_org, persona):
+    curator = persona(bare_org, "curator")
+    response = curator.client.get(url("question_sets", bare_org))
+    assert response.status_code == 200
+    assert "Анкет пока нет" in response.text
+    assert curator.client.get(url("round_launch", bare_org)).status_code == 200
+    assert not QuestionSet.objects.filter(organization=bare_org).exists()
 
 
 # --- launching --------------------------------------------------------------------------------------------------

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import zipfile
+from collections.abc import Iterable
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
@@ -28,6 +31,37 @@ def xlsx_bytes(rows: list[list], *, title: str = "Лист1", sheets: dict[str, 
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def padded(package: bytes, member: str, padding: Iterable[bytes]) -> bytes:
+    """The Office file `package` (XLSX, DOCX) with `padding` — XML whitespace — written into `member` before its
+    closing tag: still a valid file that a reader would unpack and parse in full. Written in chunks, so a padding
+    of many megabytes never sits in memory whole."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename != member:
+                target.writestr(info.filename, data)
+                continue
+            cut = data.rindex(b"</")
+            with target.open(member, "w", force_zip64=True) as stream:
+                stream.write(data[:cut])
+                for chunk in padding:
+                    stream.write(chunk)
+                stream.write(data[cut:])
+    return out.getvalue()
+
+
+def spaces(megabytes: int) -> Iterable[bytes]:
+    """Padding that packs about a thousand times: megabytes of spaces."""
+    return (b" " * 2**20 for _ in range(megabytes))
+
+
+def mixed_whitespace(megabytes: int) -> Iterable[bytes]:
+    """Padding that packs only about four times, like ordinary content: random spaces, tabs and line breaks."""
+    table = bytes(b" \t\r\n"[i % 4] for i in range(256))
+    return (os.urandom(2**20).translate(table) for _ in range(megabytes))
 
 
 def csv_bytes(rows: list[list], *, delimiter: str = ";", encoding: str = "utf-8-sig") -> bytes:

@@ -72,10 +72,10 @@ def register_data(purpose: str = PD, given_on: str = "2026-01-15", scan=None) ->
 # --- texts -----------------------------------------------------------------------------------------------------
 
 
-def test_default_texts_are_installed_once_as_version_one(org):
-    assert ensure_consent_texts(org) == 3
-    assert ensure_consent_texts(org) == 0
-    texts = ConsentText.objects.filter(organization=org)
+def test_default_texts_are_installed_once_as_version_one(bare_org):
+    assert ensure_consent_texts(bare_org) == 3
+    assert ensure_consent_texts(bare_org) == 0
+    texts = ConsentText.objects.filter(organization=bare_org)
     assert sorted(texts.values_list("purpose", "version")) == sorted((p, 1) for p in Purpose.values)
     assert all(t.created_by is None for t in texts)
 
@@ -88,11 +88,11 @@ def test_default_personal_data_text_says_what_why_how_long_and_how_to_withdraw()
         assert placeholder in text
 
 
-def test_installing_texts_leaves_an_organisations_own_versions_alone(org, curator):
-    ensure_consent_texts(org)
-    ConsentText.revise(org, PD, "Своё", "Своя редакция {ФИО}", user=curator.user)
-    assert ensure_consent_texts(org) == 0
-    assert current_texts(org)[PD].body == "Своя редакция {ФИО}"
+def test_installing_texts_leaves_an_organisations_own_versions_alone(bare_org):
+    ensure_consent_texts(bare_org)
+    ConsentText.revise(bare_org, PD, "Своё", "Своя редакция {ФИО}")
+    assert ensure_consent_texts(bare_org) == 0
+    assert current_texts(bare_org)[PD].body == "Своя редакция {ФИО}"
 
 
 def test_filled_text_escapes_markup_and_leaves_a_line_for_missing_values(org):
@@ -119,7 +119,6 @@ def test_head_and_admin_see_the_texts(request, role):
 
 
 def test_head_reads_but_cannot_edit_a_text(head):
-    ensure_consent_texts(head.org)
     assert head.client.get(url("consent_text_edit", head.org, PD)).status_code == 404
     response = head.client.post(url("consent_text_edit", head.org, PD), {"title": "Т", "body": "Б", "base_version": 1})
     assert response.status_code == 404
@@ -157,7 +156,6 @@ def test_editing_a_text_makes_a_new_version_and_keeps_the_old_one(curator, mente
 
 def test_an_old_version_is_shown_read_only_with_the_history(curator):
     org = curator.org
-    ensure_consent_texts(org)
     ConsentText.revise(org, PD, "Новый заголовок", "Новый текст", user=curator.user)
     page = curator.client.get(url("consent_text_version", org, PD, 1))
     assert page.status_code == 200
@@ -170,7 +168,6 @@ def test_an_old_version_is_shown_read_only_with_the_history(curator):
 
 
 def test_unknown_placeholder_is_refused_beside_the_text(curator):
-    ensure_consent_texts(curator.org)
     response = curator.client.post(
         url("consent_text_edit", curator.org, PD), {"title": "Т", "body": "Я, {Фамилия}, согласен.", "base_version": 1}
     )
@@ -188,7 +185,6 @@ def test_saving_an_unchanged_text_makes_no_version(curator):
 
 
 def test_edit_based_on_a_superseded_version_is_refused(curator, admin):
-    ensure_consent_texts(curator.org)
     ConsentText.revise(curator.org, PD, "Т2", "Текст администратора", user=admin.user)
     response = curator.client.post(
         url("consent_text_edit", curator.org, PD), {"title": "Т", "body": "Текст куратора", "base_version": 1}
@@ -570,7 +566,6 @@ def test_an_online_consent_needs_the_tick(mentee):
 
 
 def test_an_online_consent_to_a_text_changed_meanwhile_is_refused(mentee, curator):
-    ensure_consent_texts(mentee.org)
     ConsentText.revise(mentee.org, PD, "Т", "Новая редакция", user=curator.user)
     response = mentee.client.post(url("my_consent_give", mentee.org, PD), {f"{PD}-agree": "on", f"{PD}-version": 1})
     assert response.status_code == 400
@@ -662,7 +657,6 @@ def test_a_persons_consents_page_costs_the_same_with_a_long_history(curator, men
 
 
 def test_texts_pages_cost_the_same_with_many_versions(curator):
-    ensure_consent_texts(curator.org)
     pages = [url("consent_texts", curator.org), url("consent_text", curator.org, PD)]
     authors = [curator.user, PersonFactory(organization=curator.org, with_account=True).user]
 

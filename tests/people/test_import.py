@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from people import importing
+from people import importing, uploads
 from people.models import Person, Role, StaffImport
 from tests.factories import PersonFactory
 from tests.people.import_fixtures import (
@@ -20,6 +20,9 @@ from tests.people.import_fixtures import (
     csv_bytes,
     fixed_rows,
     messy_rows,
+    mixed_whitespace,
+    padded,
+    spaces,
     upload,
     xlsx_bytes,
 )
@@ -299,6 +302,48 @@ def test_file_over_5_mb_is_refused(curator, settings):
     big = xlsx_bytes([HEADER]) + b"\0" * (importing.MAX_FILE_SIZE + 1)
     response = post_file(curator, big, "staff.xlsx")
     assert "больше 5 МБ" in " ".join(response.context["form"].errors["file"])
+    assert not StaffImport.objects.exists()
+    assert stored_files(settings) == []
+
+
+# --- a workbook that swells when unpacked ----------------------------------------------------------------------
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def refuse_to_unpack(*args, **kwargs):
+    raise AssertionError("openpyxl was given a workbook that should have been refused before")
+
+
+def test_a_real_workbook_unpacking_past_the_limit_is_refused_before_openpyxl_reads_it(curator, settings, monkeypatch):
+    swollen = padded(xlsx_bytes(fixed_rows()), SHEET, mixed_whitespace(3))  # packs ~4×, like real content
+    assert len(swollen) < importing.MAX_FILE_SIZE
+    assert importing.read_staff_file(swollen, "Список.xlsx").rows  # a real workbook: under 50 MB it is read
+
+    monkeypatch.setattr(uploads, "OFFICE_MAX_UNPACKED", 2 * 2**20)
+    monkeypatch.setattr("openpyxl.load_workbook", refuse_to_unpack)
+    response = post_file(curator, swollen)
+    assert response.status_code == 200
+    message = " ".join(response.context["form"].errors["file"])
+    assert "при открытии занимает 3,0 МБ, а можно не больше 2 МБ" in message
+    assert not StaffImport.objects.exists()
+    assert stored_files(settings) == []
+
+
+@pytest.mark.parametrize(
+    ("megabytes", "message"),
+    [(60, "при открытии занимает 60,0 МБ, а можно не больше 50 МБ"), (5, "сжаты в сотни раз")],
+    ids=["past-50-mb", "packed-a-thousand-times"],
+)
+def test_a_workbook_full_of_spaces_is_refused_at_the_real_limits(curator, settings, monkeypatch, megabytes, message):
+    """No limit lowered: 60 MB of spaces in the sheet pack into some 60 KB; 5 MB of them are under the size limit
+    but packed far beyond any real workbook."""
+    bomb = padded(xlsx_bytes(fixed_rows()), SHEET, spaces(megabytes))
+    assert len(bomb) < 200 * 1024
+    monkeypatch.setattr("openpyxl.load_workbook", refuse_to_unpack)
+    response = post_file(curator, bomb)
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors["file"])
     assert not StaffImport.objects.exists()
     assert stored_files(settings) == []
 

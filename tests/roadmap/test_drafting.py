@@ -20,6 +20,7 @@ from roadmap.drafting import (
     draft_order,
     ensure_order_templates,
     fill,
+    load_order_templates,
     rewardable_mentors,
 )
 from roadmap.models import Order, OrderEvent, OrderKind, OrderTemplate
@@ -63,14 +64,31 @@ def test_model_texts_cover_every_kind_in_the_house_style():
     assert specs["free"]["items"] == []
 
 
-def test_model_texts_are_installed_once_and_the_organisation_keeps_its_edits(org, other_org):
-    installed = ensure_order_templates(org)
-    assert set(installed) == set(OrderKind.values)
-    OrderTemplate.objects.filter(organization=org, kind=OrderKind.REWARD).update(heading="О награждении наставников")
-    ensure_order_templates(org)
-    assert OrderTemplate.objects.filter(organization=org).count() == len(OrderKind.values)
-    assert OrderTemplate.objects.get(organization=org, kind=OrderKind.REWARD).heading == "О награждении наставников"
-    assert not OrderTemplate.objects.filter(organization=other_org).exists()  # each organisation lazily, its own
+def test_model_texts_are_installed_once_and_the_organisation_keeps_its_edits(bare_org, other_org):
+    assert ensure_order_templates(bare_org) == len(OrderKind.values)
+    installed = OrderTemplate.objects.filter(organization=bare_org)
+    assert set(installed.values_list("kind", flat=True)) == set(OrderKind.values)
+    installed.filter(kind=OrderKind.REWARD).update(heading="О награждении наставников")
+    installed.filter(kind=OrderKind.FREE).delete()
+    assert ensure_order_templates(bare_org) == 1
+    assert installed.count() == len(OrderKind.values)
+    assert installed.get(kind=OrderKind.REWARD).heading == "О награждении наставников"
+    assert OrderTemplate.objects.filter(organization=other_org).count() == len(OrderKind.values)  # its own set
+
+
+def test_an_organisation_without_model_texts_reads_and_drafts_from_the_fixture(bare_org, persona):
+    curator = persona(bare_org, "curator")
+    page = curator.client.get(reverse("roadmap:order_templates", args=[bare_org.slug]))
+    assert page.status_code == 200 and "типовой текст" in page.text
+    edit_url = reverse("roadmap:order_template_edit", args=[bare_org.slug, OrderKind.FREE])
+    assert curator.client.get(edit_url).status_code == 200
+    order = draft_order(bare_org, OrderKind.FINAL_EVENT, by=curator.user)
+    assert order.heading == fill(load_order_templates()[OrderKind.FINAL_EVENT]["heading"], {})
+    assert not OrderTemplate.objects.filter(organization=bare_org).exists()  # reading installs nothing
+
+    data = {"heading": "О своём", "preamble": "В соответствии с уставом", "items_text": "Сделать.", "control_item": ""}
+    assert curator.client.post(edit_url, data).status_code == 302
+    assert OrderTemplate.objects.get(organization=bare_org, kind=OrderKind.FREE).heading == "О своём"
 
 
 def test_fill_replaces_known_placeholders_and_keeps_the_rest():
@@ -192,7 +210,6 @@ def test_kinds_without_data_start_from_the_model_text(org, curator, kind):
 
 
 def test_the_organisations_edited_text_is_what_a_new_draft_uses(org, curator, drafts):
-    ensure_order_templates(org)
     OrderTemplate.objects.filter(organization=org, kind=OrderKind.PAIRS).update(
         heading="О составе наставнических пар", items=["Утвердить состав пар согласно {приложение}.", "Второе."]
     )

@@ -14,8 +14,10 @@ from django.urls import reverse
 from docx import Document
 from openpyxl import Workbook
 
+from people import uploads
 from roadmap import importing
 from roadmap.models import Roadmap, RoadmapActivity, RoadmapStage
+from tests.people.import_fixtures import mixed_whitespace, padded, spaces
 
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_b22038fe2d0c993b.txt"
 SEED_HEADER = "№\tНаименование этапа"
@@ -325,6 +327,50 @@ def test_bad_file_is_explained_on_the_form(curator, org):
     assert "Такой файл не подходит" in response.content.decode()
     response = upload(curator.client, org, b"", "карта.xlsx")
     assert response.status_code == 200
+
+
+SMALL_ROADMAP = [
+    ["№", "Наименование этапа", "Содержание мероприятия", "Сроки", "Ответственный"],
+    ["1", "Подготовка условий", "", "", ""],
+    ["1.1", "", "Разработка положения о наставничестве", "до 01.10.2026", "Куратор"],
+]
+
+
+def refuse_to_unpack(*args, **kwargs):
+    raise AssertionError("the reader was given a file that should have been refused before")
+
+
+@pytest.mark.parametrize(
+    ("name", "build", "member", "reader"),
+    [
+        ("карта.xlsx", xlsx_bytes, "xl/worksheets/sheet1.xml", "openpyxl.load_workbook"),
+        ("карта.docx", docx_bytes, "word/document.xml", "docx.Document"),
+    ],
+    ids=["xlsx", "docx"],
+)
+def test_a_real_file_unpacking_past_the_limit_is_refused_before_it_is_read(monkeypatch, name, build, member, reader):
+    swollen = padded(build(SMALL_ROADMAP), member, mixed_whitespace(3))  # packs ~4×, like real content
+    assert len(swollen) < importing.MAX_BYTES
+    assert importing.read_table(swollen, name).rows  # a real file: under 50 MB it is read in full
+
+    monkeypatch.setattr(uploads, "OFFICE_MAX_UNPACKED", 2 * 2**20)
+    monkeypatch.setattr(reader, refuse_to_unpack)
+    with pytest.raises(importing.ImportFileError, match=r"при открытии занимает \d,\d МБ, а можно не больше 2 МБ"):
+        importing.read_table(swollen, name)
+
+
+def test_a_workbook_padded_with_spaces_is_refused_on_the_form_at_the_real_limits(
+    curator, org, monkeypatch, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"  # this test's own: other tests leave their uploads in the shared one
+    monkeypatch.setattr("openpyxl.load_workbook", refuse_to_unpack)
+    for megabytes, message in ((60, "не больше 50 МБ"), (5, "сжаты в сотни раз")):
+        bomb = padded(xlsx_bytes(SMALL_ROADMAP), "xl/worksheets/sheet1.xml", spaces(megabytes))
+        response = upload(curator.client, org, bomb, "карта.xlsx")
+        assert response.status_code == 200
+        assert message in " ".join(response.context["form"].errors["file"])
+    assert not Roadmap.objects.exists()
+    assert not [p for p in (tmp_path / "media").rglob("*") if p.is_file()]
 
 
 def test_confirm_without_upload_goes_back_to_the_form(curator, org):

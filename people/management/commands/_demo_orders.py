@@ -20,7 +20,7 @@ from django.utils import timezone
 from mentoring.models import Mentorship
 from people.models import Organization, Person, Role
 from roadmap import services
-from roadmap.drafting import draft_order, ensure_order_templates, fill, placeholder_values, rewardable_mentors
+from roadmap.drafting import draft_order, fill, order_templates_for, placeholder_values, rewardable_mentors
 from roadmap.models import Order, OrderEvent, OrderKind
 
 S = Mentorship.State
@@ -40,7 +40,7 @@ def _as_of(day: date, *kinds: str):
 def _new_order(org: Organization, kind: str, user, mentorships=(), appointee=None, end_reason="") -> Order:
     """A draft from the organisation's model text without touching the pairs (they are already where they are)."""
     mentorships = list(mentorships)
-    template = ensure_order_templates(org)[kind]
+    template = order_templates_for(org)[kind]
     values = placeholder_values(
         org, kind, user=user, mentorships=mentorships, appointee=appointee, end_reason=end_reason
     )

@@ -51,7 +51,8 @@ from people.models import (
     Role,
     TrainingEvent,
 )
-from people.services import install_reference_lists, withdraw_consent
+from people.services import withdraw_consent
+from people.setup import describe, set_up_organization
 from roadmap.models import Order, Roadmap
 
 DEMO_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo_people.json"
@@ -147,7 +148,7 @@ class Command(BaseCommand):
         org, created = upsert(
             Organization, {"slug": org_data["slug"]}, {field: org_data.get(field, "") for field in ORG_FIELDS}
         )
-        added_refs = install_reference_lists(org)
+        installed = describe(set_up_organization(org))
         new_people = new_roles = 0
         logins = []
         for entry in org_data["staff"]:
@@ -165,7 +166,7 @@ class Command(BaseCommand):
             f"{org.short_name} ({org.slug}): {'создана' if created else 'уже была'}; "
             f"работников {org.people.count()} (новых {new_people}), "
             f"ролей {Role.objects.for_org(org).count()} (новых {new_roles}), "
-            f"записей справочников добавлено {added_refs}."
+            f"типовые данные: {installed or 'уже были'}."
         )
         self.seed_banks(org, org_data)
         return logins
@@ -217,14 +218,7 @@ class Command(BaseCommand):
         )
 
     def consent_texts(self, org: Organization) -> dict[str, ConsentText]:
-        try:
-            from people.consents import ensure_consent_texts
-        except ImportError:  # the consent pages are not installed: a short placeholder text of each purpose
-            for purpose in Purpose:
-                if ConsentText.objects.current(org, purpose) is None:
-                    ConsentText.revise(org, purpose, f"Согласие: {purpose.label.lower()}", purpose.label)
-        else:
-            ensure_consent_texts(org)
+        # Installed with the organisation (set_up_organization in seed_organization).
         return {purpose: ConsentText.objects.current(org, purpose) for purpose in Purpose.values}
 
     def seed_consents(self, org: Organization, org_data: dict, people: dict, by, today: date) -> int:

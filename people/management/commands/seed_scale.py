@@ -38,7 +38,7 @@ from mentoring.models import (
     Response,
     SurveyRound,
 )
-from people.consents import current_texts, ensure_consent_texts
+from people.consents import current_texts
 from people.models import (
     Consent,
     Direction,
@@ -53,7 +53,7 @@ from people.models import (
     Purpose,
     Role,
 )
-from people.services import install_reference_lists
+from people.setup import set_up_organization
 from people.text import name_key
 from roadmap.models import Order, OrderKind, Roadmap
 from roadmap.roadmaps import create_from_model
@@ -193,8 +193,7 @@ class Command(BaseCommand):
             municipal_unit=municipality,
             city="г. Масштабный",
         )
-        install_reference_lists(org)
-        ensure_consent_texts(org)
+        set_up_organization(org)
         texts = current_texts(org)
         forms = list(MentoringForm.objects.filter(organization=org))
         kinds = list(MentoringKind.objects.filter(organization=org))
