@@ -268,22 +268,13 @@ def measure_pages(n: int, repeat: int) -> list[Figure]:
         floor_times = timed(lambda u=floor_url, s=server: s.get(u), repeat)
         median, floor = statistics.median(times), statistics.median(floor_times)
         ratio = median / floor
-        if page.uncached:
-            figures.append(
-                Figure(
-                    name=f"страница: {page.name}",
-                    median_ms=round(median, 1),
-                    p95_ms=round(percentile(times, 0.95), 1),
-                    queries=queries,
-                    floor_median_ms=round(floor, 1),
-                    ratio=round(ratio, 2),
-                    target="< 1000 мс (задача 7)",
-                    ok=median < 1000,
-                    note="раз в 10 минут на период; остальные показы — из кэша (строка выше)",
-                )
-            )
-            print_figure(figures[-1])
-            continue
+        if page.uncached:  # computed once per 10 minutes: judged by issue 7's limit, not as a page view
+            target, ok = "< 1000 мс (задача 7)", median < 1000
+            note = "раз в 10 минут на период; остальные показы — из кэша (строка выше)"
+        else:
+            target = f"< {PAGE_TARGET_MS} мс и ≤ {PAGE_TARGET_RATIO:g}× пола"
+            ok = median < PAGE_TARGET_MS and ratio <= PAGE_TARGET_RATIO
+            note = f"{len(response.content) // 1024} КБ HTML"
         figures.append(
             Figure(
                 name=f"страница: {page.name}",
@@ -292,9 +283,9 @@ def measure_pages(n: int, repeat: int) -> list[Figure]:
                 queries=queries,
                 floor_median_ms=round(floor, 1),
                 ratio=round(ratio, 2),
-                target=f"< {PAGE_TARGET_MS} мс и ≤ {PAGE_TARGET_RATIO:g}× пола",
-                ok=median < PAGE_TARGET_MS and ratio <= PAGE_TARGET_RATIO,
-                note=f"{len(response.content) // 1024} КБ HTML",
+                target=target,
+                ok=ok,
+                note=note,
             )
         )
         print_figure(figures[-1])

@@ -34,8 +34,8 @@ _ID_BASE = {0: -7_100_000_000, 1: -7_200_000_000}
 _DATE_BASE = {0: date(1901, 1, 1), 1: date(1902, 6, 1)}
 _MOMENT_BASE = {0: datetime(1903, 1, 1, tzinfo=UTC), 1: datetime(1904, 6, 1, tzinfo=UTC)}
 
-# Every compiled statement's SQL by name: what an `EXECUTE cq_…` a test captured runs (see `expanded`).
-STATEMENTS: dict[str, str] = {}
+# Every compiled query of the process (module-level objects, a fixed few): `expanded` looks through them.
+_QUERIES: list[CompiledQuery] = []
 # Per raw DB-API connection: the names of the statements prepared on it.
 _prepared: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
@@ -110,6 +110,7 @@ class CompiledQuery:
         self.label = label
         self.build = build
         self._templates: dict[tuple, _Template] = {}
+        _QUERIES.append(self)
 
     # --- compiling --------------------------------------------------------------------------------------------
 
@@ -145,7 +146,6 @@ class CompiledQuery:
                 raise NotTemplatable(f"{self.label}: parameter {a!r} is neither a constant nor a known value")
         columns = _columns(qs_first)
         digest = hashlib.sha1(sql_first.encode(), usedforsecurity=False).hexdigest()[:20]
-        STATEMENTS[f"cq_{digest}"] = sql_first
         return _Template(sql_first, columns, tuple(slots), f"cq_{digest}", compiler, converters)
 
     @staticmethod
@@ -236,4 +236,7 @@ def ids_args(ids: Sequence[int] = (), fixed: tuple = (), **values) -> Args:
 def expanded(sql: str) -> str:
     """A captured statement with an `EXECUTE cq_…` replaced by the SQL it runs (for tests that read the SQL)."""
     found = re.match(r"EXECUTE (cq_[0-9a-f]+)", sql)
-    return STATEMENTS[found.group(1)] if found else sql
+    if not found:
+        return sql
+    templates = [t for query in _QUERIES for t in list(query._templates.values())]
+    return next(t.sql for t in templates if t.name == found.group(1))

@@ -120,3 +120,24 @@ def zip_unpacked(data: bytes) -> Unpacked | None:
         return None
     ratios = [i.file_size / max(i.compress_size, 1) for i in infos if i.file_size >= _RATIO_CHECKED_FROM]
     return Unpacked(total=sum(i.file_size for i in infos), worst_ratio=max(ratios, default=0.0))
+
+
+def swelling_problem(data: bytes, what: str, keep_only: str) -> str | None:
+    """The Russian refusal for an Office file that would unpack beyond reason, or None if it is fine.
+
+    `what` names the file («Файл XLSX»), `keep_only` what it should hold («только лист со списком работников»).
+    Called before openpyxl or python-docx unpack anything; a file that is not a ZIP is left to the reader.
+    """
+    unpacked = zip_unpacked(data)
+    if unpacked is None or not unpacked.beyond_reason:
+        return None
+    if unpacked.too_large:
+        return (
+            f"{what} при открытии занимает {megabytes(unpacked.total)} МБ, а можно не больше "
+            f"{OFFICE_MAX_UNPACKED // 2**20} МБ. Оставьте в нём {keep_only}, без картинок и оформления, сохраните "
+            "и загрузите снова."
+        )
+    return (
+        f"{what} устроен необычно: данные в нём сжаты в сотни раз сильнее, чем в обычной таблице или документе, — "
+        f"такой файл может переполнить память сервера. Скопируйте в новый файл {keep_only} и загрузите его."
+    )

@@ -193,23 +193,6 @@ def _score(header: list[str]) -> int:
     return sum(1 for v in mapping.values() if v is not None)
 
 
-def _refuse_swelling(content: bytes, what: str) -> None:
-    """Before openpyxl or python-docx unpacks anything: a file that would unpack to far more than a roadmap."""
-    unpacked = uploads.zip_unpacked(content)
-    if unpacked is None or not unpacked.beyond_reason:
-        return  # not a ZIP at all: the reader says the file does not open
-    if unpacked.too_large:
-        raise ImportFileError(
-            f"{what} при открытии занимает {uploads.megabytes(unpacked.total)} МБ, а можно не больше "
-            f"{uploads.OFFICE_MAX_UNPACKED // 2**20} МБ. Оставьте в файле только таблицу дорожной карты, "
-            "без картинок, сохраните и загрузите снова."
-        )
-    raise ImportFileError(
-        "Файл устроен необычно: данные в нём сжаты в сотни раз сильнее, чем в обычной таблице или документе, — "
-        "такой файл может переполнить память сервера. Скопируйте таблицу дорожной карты в новый файл и загрузите его."
-    )
-
-
 def read_table(content: bytes, name: str) -> Table:
     """The table of the file with its header row found; ImportFileError with a Russian message otherwise."""
     suffix = Path(name or "").suffix.lower()
@@ -220,7 +203,10 @@ def read_table(content: bytes, name: str) -> Table:
     if len(content) > MAX_BYTES:
         raise ImportFileError("Файл больше 5 МБ. Оставьте в нём только таблицу дорожной карты и загрузите снова.")
     if suffix in (".xlsx", ".docx"):
-        _refuse_swelling(content, "Таблица Excel" if suffix == ".xlsx" else "Документ Word")
+        what = "Файл таблицы Excel" if suffix == ".xlsx" else "Файл документа Word"
+        problem = uploads.swelling_problem(content, what, "только таблицу дорожной карты")
+        if problem:
+            raise ImportFileError(problem)
     grids = {".xlsx": _grid_xlsx, ".csv": _grid_csv, ".docx": _grid_docx}[suffix](content)
     best = None
     for where, grid in grids:

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 
-from django.db.models import BooleanField, Case, Exists, F, Func, IntegerField, OuterRef, Q, Subquery, When
+from django.db.models import Case, Exists, F, Func, IntegerField, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -55,19 +54,9 @@ def org_figures(org: Organization) -> dict[str, int | bool]:
     rows = FIGURES.rows(ids_args([org.pk], fixed=(today,)))
     if not rows:
         raise Organization.DoesNotExist
-    figures = rows[0]
+    figures = rows[0]  # EXISTS comes back as bool on SQLite too: the compiled query keeps the ORM's converters
     del figures["figures_org"]
-    for name in _booleans(today):  # SQLite answers EXISTS with 0/1
-        figures[name] = bool(figures[name])
     return figures
-
-
-@lru_cache(maxsize=2)
-def _booleans(today: date) -> frozenset[str]:
-    qs = _figures_queryset(today)
-    return frozenset(
-        name for name, expr in qs.query.annotation_select.items() if isinstance(expr.output_field, BooleanField)
-    )
 
 
 def _figures_for(args: Args):

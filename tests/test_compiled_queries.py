@@ -78,6 +78,7 @@ def test_the_figures_query_gives_what_its_queryset_gives(two_worlds):
         (row,) = FIGURES.rows(ids_args([org.pk], fixed=(today,)))
         assert row.keys() == expected.keys()
         assert {k: bool(v) if isinstance(expected[k], bool) else v for k, v in row.items()} == expected
+        assert row == expected and all(type(row[k]) is type(v) for k, v in expected.items())  # bools as bools
         assert org_figures(org)["mentees"] == expected["mentees"]
 
 

@@ -155,7 +155,9 @@ def _read_xlsx(data: bytes) -> Table:
 
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ImportFileError("Файл не открывается как XLSX: возможно, он повреждён или это файл другого формата.")
-    _refuse_swelling(data)
+    problem = uploads.swelling_problem(data, "Файл XLSX", "только лист со списком работников")
+    if problem:
+        raise ImportFileError(problem)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:
@@ -172,23 +174,6 @@ def _read_xlsx(data: bytes) -> Table:
         raise ImportFileError("Не удалось прочитать файл. Откройте его в Excel и сохраните заново.") from None
     finally:
         workbook.close()
-
-
-def _refuse_swelling(data: bytes) -> None:
-    """Before openpyxl unpacks anything: a workbook that would unpack to more than a staff list ever needs."""
-    unpacked = uploads.zip_unpacked(data)
-    if unpacked is None or not unpacked.beyond_reason:
-        return
-    if unpacked.too_large:
-        raise ImportFileError(
-            f"Файл XLSX при открытии занимает {uploads.megabytes(unpacked.total)} МБ, а можно не больше "
-            f"{uploads.OFFICE_MAX_UNPACKED // 2**20} МБ. Оставьте в нём только лист со списком работников, "
-            "без картинок и оформления, сохраните и загрузите снова."
-        )
-    raise ImportFileError(
-        "Файл XLSX устроен необычно: данные в нём сжаты в сотни раз сильнее, чем в обычной таблице, — такой файл "
-        "может переполнить память сервера. Скопируйте список работников в новую книгу Excel и загрузите её."
-    )
 
 
 def _sheet_rows(sheet) -> list[tuple[int, list]]:
