@@ -7,10 +7,15 @@ fixtures: `persona.user.username` with `tests.factories.PASSWORD` logs in throug
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
 
@@ -37,6 +42,24 @@ def make_persona(org: Organization, *kinds: str, **person_fields) -> Persona:
     # force_login: django-axes needs a request to authenticate, which client.login() does not give it.
     client.force_login(person.user)
     return Persona(client=client, person=person, user=person.user)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _today_from_environment() -> Iterator[None]:
+    """`TEST_TODAY=2027-06-01 make test` runs the whole suite as if it were that day (10:00, the clock ticking).
+
+    This is how the suite shows it passes on any day of the year. A test that needs a particular day pins its
+    own clock (`@pytest.mark.time_machine(...)`), which takes precedence while it runs.
+    """
+    day = os.environ.get("TEST_TODAY")
+    if not day:
+        yield
+        return
+    from django.conf import settings
+
+    moment = datetime.combine(date.fromisoformat(day), time(10), tzinfo=ZoneInfo(settings.TIME_ZONE))
+    with time_machine.travel(moment, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)
