@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run serve migrate seed test test-fast e2e lint format lock check clean bench load backup restore
+.PHONY: install run serve migrate seed test test-fast test-dates e2e lint format lock check clean bench load backup restore
 
 install: $(STAMP)
 
@@ -28,13 +28,20 @@ run: seed
 
 serve: install
 	$(PY) manage.py collectstatic --noinput
-	$(VENV)/bin/gunicorn mentoring.wsgi --bind 127.0.0.1:8000 --workers 3
+	$(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:8000 --workers 3
 
 test: install
 	$(VENV)/bin/pytest -n auto --dist loadgroup
 
 test-fast: install
 	$(VENV)/bin/pytest -n auto -m "not e2e"
+
+# The suite passes on any day of the year: run it (without the browser) as if it were the first day of the
+# academic year, the last day of the calendar year and a day in summer (tests/conftest.py reads TEST_TODAY).
+test-dates: install
+	for day in 2027-09-01 2027-12-31 2028-06-01; do \
+		echo "== TEST_TODAY=$$day"; TEST_TODAY=$$day $(VENV)/bin/pytest -n auto --dist loadgroup -q -m "not e2e" || exit 1; \
+	done
 
 e2e: install
 	$(VENV)/bin/pytest -m e2e
@@ -64,6 +71,7 @@ restore: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff format .

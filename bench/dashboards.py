@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentoring.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 import django
 
@@ -53,8 +53,8 @@ def run(args) -> None:
     from django.urls import reverse
 
     from people.models import Person, Role
+    from tests.config.test_dashboard_queries import grow
     from tests.factories import OrganizationFactory, PersonFactory
-    from tests.test_dashboard_queries import grow
 
     org = OrganizationFactory(slug="bench", reference_lists=True)
     kinds = [Role.Kind.HEAD, Role.Kind.CURATOR, Role.Kind.ADMIN, Role.Kind.MENTOR, Role.Kind.MENTEE]

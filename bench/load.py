@@ -218,7 +218,7 @@ def print_table(figures: list[dict]) -> None:
 def setup_django(database_url: str, media_root: str) -> None:
     os.environ["DATABASE_URL"] = database_url
     os.environ["MEDIA_ROOT"] = media_root
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentoring.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -227,7 +227,7 @@ def setup_django(database_url: str, media_root: str) -> None:
 
 def open_public_pages() -> list[str]:
     """Every 10th scale organisation shows its public page (seed_scale does it; older databases get it here)."""
-    from mentoring.models import PublicPage
+    from monitoring.models import PublicPage
     from people.models import Organization
 
     for org in Organization.objects.filter(slug__startswith="scale-"):
@@ -273,7 +273,7 @@ def build_plan(password: str) -> dict:
                 ("банк наставляемых", "people:mentee_bank", [slug]),
                 ("банк наставников", "people:mentor_bank", [slug]),
                 ("книга приказов", "roadmap:orders", [slug]),
-                ("отчёты", "mentoring:reports", [slug]),
+                ("отчёты", "monitoring:reports", [slug]),
             ]
             + ([("карточка пары", "mentoring:mentorship_detail", [slug, pair])] if pair else [])
             + ([("программа", "mentoring:programme", [slug, pair])] if pair else []),
@@ -281,7 +281,7 @@ def build_plan(password: str) -> dict:
                 ("главная руководителя", "role_home", [slug, "head"]),
                 ("приказы на утверждении", "roadmap:inbox", [slug]),
                 ("книга приказов", "roadmap:orders", [slug]),
-                ("отчёты", "mentoring:reports", [slug]),
+                ("отчёты", "monitoring:reports", [slug]),
             ],
             "admin": [
                 ("главная администратора", "role_home", [slug, "admin"]),
@@ -374,7 +374,7 @@ def server_env(database_url: str, static_root: Path, media_root: str, axes: bool
     """Production settings, except what plain http on loopback needs."""
     return {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "mentoring.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -449,7 +449,7 @@ def run(args: argparse.Namespace) -> list[dict]:
         base = f"http://127.0.0.1:{port}"
         with open(var / "load-gunicorn.log", "w", encoding="utf-8") as log:
             server = subprocess.Popen(
-                [str(BIN / "gunicorn"), "mentoring.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
+                [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
                  "--log-level", "warning", "--timeout", "60", "--access-logfile", str(var / "load-access.log"),
                  "--access-logformat", "%(t)s %(m)s %(U)s %(D)s"],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,

@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentoring.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 import django
 
@@ -54,9 +54,9 @@ def build(args):
     """The municipality, its coordinator and `orgs` organisations filled in bulk."""
     from django.contrib.auth import get_user_model
 
-    from mentoring.models import Mentorship
+    from config.setup import set_up_organization
+    from mentoring.models import Mentorship, recount_places
     from people.models import MenteeCategory, MenteeEntry, MentoringForm, Municipality, Organization, Person, Role
-    from people.setup import set_up_organization
 
     user = get_user_model().objects.create_user("coordinator")  # force_login below: no password needed
     municipality = Municipality.objects.create(slug="bench", name="Городской округ", coordinator=user)
@@ -116,6 +116,7 @@ def build(args):
     pairs = Mentorship.objects.bulk_create(pairs)
     through = Mentorship.mentees.through
     through.objects.bulk_create(through(mentorship=m, person=p) for m, p in zip(pairs, mentees, strict=True))
+    recount_places(mentor_ids={m.mentor_id for m in pairs})
     MenteeEntry.objects.bulk_create(entries)
     return user, municipality
 

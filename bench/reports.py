@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentoring.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 import django
 
@@ -54,7 +54,7 @@ def answer_everything(org, pairs) -> int:
     """Satisfaction answers of every participant, growth answers at the start and at the end; returns the count."""
     from django.utils import timezone
 
-    from mentoring.models import Answer, Invitation, Question, QuestionSet, Response, SurveyRound
+    from monitoring.models import Answer, Invitation, Question, QuestionSet, Response, SurveyRound
 
     tz = timezone.get_current_timezone()
     today = timezone.localdate()
@@ -127,8 +127,8 @@ def run(args) -> None:
 
     client = Client()
     client.force_login(curator.user)
-    page = reverse("mentoring:reports", args=[org.slug])
-    pdf = reverse("mentoring:report_final_pdf", args=[org.slug])
+    page = reverse("monitoring:reports", args=[org.slug])
+    pdf = reverse("monitoring:report_final_pdf", args=[org.slug])
     client.get(page)  # warm up
     with CaptureQueriesContext(connection) as captured:
         response = client.get(page)

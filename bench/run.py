@@ -34,7 +34,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentoring.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/mentoring_bench")
 os.environ.setdefault("MEDIA_ROOT", str(ROOT / "var" / "bench-media"))
 
@@ -75,6 +75,9 @@ class Page:
     query: dict = field(default_factory=dict)
     # Computed anew on every request: the cache emptied first (the municipal report is kept 10 minutes).
     uncached: bool = False
+    # The organisation's data changes before every request (people.changes.touch): the figures its pages keep
+    # under the data version are computed anew, as on the first view after any write.
+    after_change: bool = False
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -204,10 +207,26 @@ def pages(n: int) -> list[Page]:
             "книга приказов", "roadmap:orders", [slug], f"s{n}-curator",
             first(orders, "heading", "reg_number", "date"),
         ),
-        Page("отчёты", "mentoring:reports", [slug], f"s{n}-curator", first(pairs, "state", "form__name", count=30)),
+        Page("отчёты", "monitoring:reports", [slug], f"s{n}-curator", first(pairs, "state", "form__name", count=30)),
         Page(
             "публичная страница", "public_page", [slug], None,
             first(pairs.filter(state="completed"), "state", count=10),
+        ),
+        Page(
+            "главная руководителя после изменения", "role_home", [slug, "head"], f"s{n}-head",
+            first(orders, "heading", "status"), after_change=True,
+        ),
+        Page(
+            "главная куратора после изменения", "role_home", [slug, "curator"], f"s{n}-curator",
+            first(pairs, "mentor__surname", "state"), after_change=True,
+        ),
+        Page(
+            "отчёты после изменения", "monitoring:reports", [slug], f"s{n}-curator",
+            first(pairs, "state", "form__name", count=30), after_change=True,
+        ),
+        Page(
+            "публичная страница после изменения", "public_page", [slug], None,
+            first(pairs.filter(state="completed"), "state", count=10), after_change=True,
         ),
         Page(
             "сводный отчёт муниципалитета", "municipal_home", ["scale-okrug"], "scale-municipal",
@@ -224,7 +243,7 @@ def pages(n: int) -> list[Page]:
 def measure_pages(n: int, repeat: int) -> list[Figure]:
     from django.contrib.auth import get_user_model
 
-    from mentoring.models import PublicPage
+    from monitoring.models import PublicPage
     from people.models import Organization
 
     org = Organization.objects.get(slug=f"scale-{n}")
@@ -258,6 +277,13 @@ def measure_pages(n: int, repeat: int) -> list[Figure]:
                 cache.clear()
                 return s.get(u)
 
+        if page.after_change:
+            from people.changes import touch
+
+            def get(u, s=server):
+                touch(org)
+                return s.get(u)
+
         with CaptureQueriesContext(connection) as captured:
             get(url)
         queries = len(captured)  # now: the context reads the connection's log lazily
@@ -275,6 +301,8 @@ def measure_pages(n: int, repeat: int) -> list[Figure]:
             target = f"< {PAGE_TARGET_MS} мс и ≤ {PAGE_TARGET_RATIO:g}× пола"
             ok = median < PAGE_TARGET_MS and ratio <= PAGE_TARGET_RATIO
             note = f"{len(response.content) // 1024} КБ HTML"
+            if page.after_change:
+                note += "; первый показ после записи (показатели заново; запись версии — в числе запросов)"
         figures.append(
             Figure(
                 name=f"страница: {page.name}",
@@ -332,10 +360,10 @@ class HtmlRecorder:
     """Wraps WeasyPrint's HTML to keep the last document's HTML and base URL for the floor."""
 
     def __init__(self):
-        import mentoring.pdf
+        import core.pdf
 
-        self.module = mentoring.pdf
-        self.original = mentoring.pdf.HTML
+        self.module = core.pdf
+        self.original = core.pdf.HTML
         self.last: dict = {}
 
     def __enter__(self):
@@ -352,7 +380,7 @@ class HtmlRecorder:
         self.module.HTML = self.original
 
     def floor(self) -> Callable[[], bytes]:
-        from mentoring.pdf import StaticFilesFetcher
+        from core.pdf import StaticFilesFetcher
 
         html, base = self.last["string"], self.last.get("base_url")
         return lambda: self.original(string=html, base_url=base, url_fetcher=StaticFilesFetcher()).write_pdf()
@@ -426,7 +454,7 @@ def _documents(n: int, repeat: int) -> list[Figure]:
 
     scale_org = Organization.objects.get(slug=f"scale-{n}")
     try:
-        final_url = reverse("mentoring:report_final_pdf", args=[scale_org.slug])
+        final_url = reverse("monitoring:report_final_pdf", args=[scale_org.slug])
     except NoReverseMatch:
         final_url = None
     if final_url:
@@ -437,7 +465,7 @@ def _documents(n: int, repeat: int) -> list[Figure]:
         )
         print_figure(figures[-1])
     else:
-        print("  итоговый отчёт: адреса mentoring:report_final_pdf нет — пропускаю")
+        print("  итоговый отчёт: адреса monitoring:report_final_pdf нет — пропускаю")
     return figures
 
 
@@ -447,8 +475,8 @@ def measure_import(rows: int) -> Figure:
     from openpyxl import load_workbook
 
     from bench.import_staff import import_through_pages, staff_file
+    from core.text import name_key
     from people.models import Organization, Person, Role, StaffImport
-    from people.text import name_key
 
     data = staff_file(rows)
     result: dict = {}

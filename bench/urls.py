@@ -3,6 +3,6 @@
 from django.urls import path
 
 from bench.floor import floor_view
-from mentoring.urls import urlpatterns as project_urlpatterns
+from config.urls import urlpatterns as project_urlpatterns
 
 urlpatterns = [*project_urlpatterns, path("bench-floor/<int:number>/", floor_view, name="bench_floor")]

@@ -11,6 +11,7 @@ from mentoring.models import (
     ProgrammeTemplate,
     SupportRecord,
     TemplateActivity,
+    recount_places,
 )
 
 
@@ -34,6 +35,16 @@ class MentorshipAdmin(admin.ModelAdmin):
     readonly_fields = ["state", "state_changed_at", "started_on", "ended_on", "end_reason", "match_score"]
     raw_id_fields = ["mentor", "mentees"]
     inlines = [MentorshipEventInline]
+
+    # The mentors' places follow the pairs here too: a change of mentor or mentees, a deletion.
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        recount_places(mentor_ids={form.initial.get("mentor"), form.instance.mentor_id})
+
+    def delete_queryset(self, request, queryset) -> None:
+        mentors = set(queryset.values_list("mentor_id", flat=True))
+        super().delete_queryset(request, queryset)
+        recount_places(mentor_ids=mentors)
 
 
 class PlanActivityInline(admin.TabularInline):

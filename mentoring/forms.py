@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
-from mentoring.models import Mentorship, SupportRecord
-from people.models import MenteeEntry, MentorEntry, MentoringForm, MentoringKind, Organization, Person
+from core.forms import ModelMultipleChoiceField
+from core.widgets import DATE_WIDGET
+from mentoring.models import (
+    Mentorship,
+    PlanActivity,
+    Programme,
+    ProgrammeTemplate,
+    SupportRecord,
+    check_programme_length,
+    recount_places,
+)
+from mentoring.programmes import check_extension
+from people.models import Direction, MenteeEntry, MentorEntry, MentoringForm, MentoringKind, Organization, Person
 
 # --- pairs and groups, change requests, support of mentees without a pair ------------------------------------
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class _PersonChoice(forms.ModelChoiceField):
@@ -19,7 +29,7 @@ class _PersonChoice(forms.ModelChoiceField):
         return f"{obj.full_name}, {obj.position.lower()}" + (f" ({extra})" if extra else "")
 
 
-class _PeopleChoice(forms.ModelMultipleChoiceField):
+class _PeopleChoice(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Person) -> str:
         extra = getattr(obj, "choice_note", "")
         return f"{obj.full_name}, {obj.position.lower()}" + (f" ({extra})" if extra else "")
@@ -65,6 +75,7 @@ class MentorshipForm(forms.ModelForm):
     class Meta:
         model = Mentorship
         fields = ["mentor", "mentees", "form", "kinds", "planned_start", "planned_end"]
+        field_classes = {"kinds": ModelMultipleChoiceField}
         widgets = {
             "kinds": forms.CheckboxSelectMultiple,
             "planned_start": DATE_WIDGET,
@@ -124,6 +135,22 @@ class MentorshipForm(forms.ModelForm):
         if start and end and end <= start:
             self.add_error("planned_end", "Окончание должно быть позже начала.")
         return data
+
+    def save(self, commit: bool = True) -> Mentorship:
+        """Save the pair and its mentees, then recount the places of its mentor and of the one it had before."""
+        m = super().save(commit=commit)
+        mentors = {self.initial.get("mentor"), m.mentor_id}
+        if commit:
+            recount_places(mentor_ids=mentors)
+        else:
+            save_m2m = self.save_m2m
+
+            def save_m2m_and_recount() -> None:
+                save_m2m()
+                recount_places(mentor_ids=mentors)
+
+            self.save_m2m = save_m2m_and_recount
+        return m
 
 
 class TransitionNoteForm(forms.Form):
@@ -216,10 +243,6 @@ class SupportRecordForm(forms.ModelForm):
 # --- personalised programme: note, plan rows, reflections, extension and correction ---------------------------
 # (mentoring/views/programmes.py; the dates of a programme are checked by mentoring.models.check_programme_length)
 
-from django.db.models import Q  # noqa: E402
-
-from mentoring.models import PlanActivity, Programme, ProgrammeTemplate, check_programme_length  # noqa: E402
-from people.models import Direction  # noqa: E402
 
 PROGRAMME_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -409,7 +432,6 @@ class ExtensionForm(forms.Form):
         )
 
     def clean_new_end(self):
-        from mentoring.programmes import check_extension
 
         new_end = self.cleaned_data["new_end"]
         try:
@@ -460,48 +482,3 @@ class MentorChoiceForm(forms.Form):
 
 
 # --- end of matching block -------------------------------------------------------------------------------------
-
-
-# --- publication on the organisation's site (mentoring/views/publishing.py) -----------------------------------
-
-from mentoring.models import NewsItem, PublicPage  # noqa: E402  (kept with its block)
-
-
-class PublicPageForm(forms.ModelForm):
-    class Meta:
-        model = PublicPage
-        fields = ["is_enabled", "intro", "show_regulation", "show_roadmap", "show_figures"]
-        widgets = {"intro": forms.Textarea(attrs={"rows": 5})}
-        help_texts = {
-            "is_enabled": "Пока страница закрыта, по её адресу открывается «Страница не найдена».",
-            "intro": "Несколько предложений о системе наставничества в организации: для родителей и коллег.",
-            "show_figures": "Число наставников, наставляемых, действующих пар и групп, завершённых программ.",
-        }
-
-
-class NewsItemForm(forms.ModelForm):
-    class Meta:
-        model = NewsItem
-        fields = ["title", "date", "body", "is_published"]
-        widgets = {"date": DATE_WIDGET, "body": forms.Textarea(attrs={"rows": 8})}
-        help_texts = {"is_published": "Без отметки новость остаётся черновиком и на сайте не видна."}
-
-
-class ProgrammeResultForm(forms.Form):
-    summary = forms.CharField(
-        label="Итоги программы для публикации",
-        widget=forms.Textarea(attrs={"rows": 8}),
-        required=False,
-        help_text="Что получилось: чему научился наставляемый, какие открытые занятия, материалы, достижения. "
-        "Не пишите имён: имена участников с согласием на публикацию страница покажет сама.",
-    )
-    publish = forms.BooleanField(label="Опубликовать на странице организации", required=False)
-
-    def clean(self) -> dict:
-        data = super().clean()
-        if data.get("publish") and not (data.get("summary") or "").strip():
-            self.add_error("summary", "Напишите итоги: пустые итоги не публикуются.")
-        return data
-
-
-# --- end of publication block ----------------------------------------------------------------------------------

@@ -29,14 +29,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Prefetch
+from django.utils import timezone
 from scipy.optimize import linear_sum_assignment
 
-from people.templatetags.ru import plural_form
-from people.text import name_key
+from core.templatetags.ru import plural_form
+from core.text import initials_name, name_key
+from mentoring.models import Mentorship, MentorshipEvent, recount_places
+from people.models import Consent, Direction, MenteeEntry, MentorEntry, MentoringForm, MentoringKind, Purpose
 
 W_DIRECTIONS = 45.0
 W_SELECTED = 15.0
@@ -490,11 +495,6 @@ WAITING_STATUSES = ("waiting", "supported")
 
 def load_bank(org) -> Bank:
     """The organisation's waiting mentees, its mentors and the history of earlier pairs, in six queries."""
-    from django.db.models import Exists, OuterRef, Prefetch
-
-    from mentoring.models import Mentorship
-    from people.models import Consent, Direction, MenteeEntry, MentorEntry, MentoringKind, Purpose
-    from people.text import initials_name
 
     def consent(purpose: str) -> Exists:
         return Exists(Consent.objects.active().filter(person_id=OuterRef("person_id"), purpose=purpose))
@@ -570,7 +570,6 @@ def load_bank(org) -> Bank:
 
 
 def load_history(org) -> History:
-    from mentoring.models import Mentorship
 
     State, Reason = Mentorship.State, Mentorship.EndReason
     rows = Mentorship.mentees.through.objects.filter(
@@ -616,13 +615,6 @@ def accept(org, picks: Sequence[tuple[int, Sequence[int]]], *, by, note: str = "
     mentee placed elsewhere. What no longer holds is skipped with the reason; the rest is created in one
     transaction, with the chosen bank rows locked so two curators cannot fill the same place twice.
     """
-    from dataclasses import replace
-
-    from django.db import transaction
-    from django.utils import timezone
-
-    from mentoring.models import Mentorship, MentorshipEvent
-    from people.models import MenteeEntry, MentorEntry, MentoringForm, MentoringKind
 
     result = Accepted()
     with transaction.atomic():
@@ -696,4 +688,5 @@ def accept(org, picks: Sequence[tuple[int, Sequence[int]]], *, by, note: str = "
                 mentorship=pair, actor=by, from_state="", to_state=Mentorship.State.DRAFT, note=note
             )
             result.created.append(pair)
+        recount_places(mentor_ids={m.mentor_id for m in result.created})
     return result

@@ -61,7 +61,7 @@ def ensure_programme_templates(org: Organization) -> int:
     """Install the model templates of fixtures/programme_templates.json the organisation does not have yet.
 
     Templates are matched by code: one the organisation already has (perhaps edited) is left as it is. Rows
-    take the organisation's directions by code, so the reference lists go in first (people.setup does).
+    take the organisation's directions by code, so the reference lists go in first (config.setup does).
     Returns how many templates were installed.
     """
     existing = set(ProgrammeTemplate.objects.filter(organization=org).values_list("code", flat=True))

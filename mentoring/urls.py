@@ -1,30 +1,65 @@
-from django.contrib import admin
-from django.contrib.auth import views as auth_views
-from django.urls import include, path
+"""URLs of the mentoring app: its pages under /o/<org>/ (namespace «mentoring») and the calendar feeds (included at
+the root by config/urls.py)."""
 
-from mentoring.views import calendar, home, municipal, publishing
-from people.forms import LoginForm
+from django.urls import path
 
-admin.site.site_header = "Наставничество — администрирование"
-admin.site.site_title = "Наставничество"
-admin.site.index_title = "Данные системы"
+from mentoring.views import calendar, matching, pair_requests, pairs, programmes
 
-# The database going away gives its own 503 page (mentoring.faults); anything else, templates/500.html.
-handler500 = "mentoring.faults.server_error"
+app_name = "mentoring"
+
+# A pair's programme pages.
+P = "pairs/<int:pk>/programme/"
 
 urlpatterns = [
-    path("", home.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
-    path("accounts/", include("django.contrib.auth.urls")),
-    path("admin/", admin.site.urls),
-    path("o/<slug:org>/", home.org_home, name="org_home"),
-    path("o/<slug:org>/home/<slug:role>/", home.role_home, name="role_home"),
-    path("o/<slug:org>/", include("people.urls")),
-    path("o/<slug:org>/", include("mentoring.org_urls")),
-    path("o/<slug:org>/", include("roadmap.urls")),
-    *calendar.public_urlpatterns,
-    *publishing.public_urlpatterns,
-    *municipal.urlpatterns,
+    # matching.py
+    path("matching/", matching.matching, name="matching"),
+    path("matching/accept/", matching.matching_accept, name="matching_accept"),
+    path("matching/mentee/<int:pk>/", matching.mentee_matches, name="mentee_matches"),
+    path("matching/mentee/<int:pk>/choose/", matching.match_choose, name="match_choose"),
+    # pairs.py
+    path("pairs/", pairs.pair_list, name="pairs"),
+    path("pairs/new/", pairs.mentorship_create, name="mentorship_create"),
+    path("pairs/<int:pk>/", pairs.mentorship_detail, name="mentorship_detail"),
+    path("pairs/<int:pk>/edit/", pairs.mentorship_edit, name="mentorship_edit"),
+    path("pairs/<int:pk>/delete/", pairs.mentorship_delete, name="mentorship_delete"),
+    *[
+        path(
+            f"pairs/<int:pk>/{action.replace('_', '-')}/",
+            pairs.mentorship_transition,
+            {"action": action},
+            name=f"mentorship_{action}",
+        )
+        for action in ("propose", "withdraw", "complete", "end_early")
+    ],
+    # pair_requests.py
+    path("pairs/<int:pk>/ask/", pair_requests.mentorship_ask, name="mentorship_ask"),
+    path("pairs/requests/", pair_requests.request_list, name="change_requests"),
+    path("pairs/requests/<int:pk>/decide/", pair_requests.request_decide, name="change_request_decide"),
+    path("pairs/support/<int:pk>/", pair_requests.support_page, name="support"),
+    # programmes.py
+    path(P, programmes.programme_page, name="programme"),
+    path(P + "create/", programmes.programme_create, name="programme_create"),
+    path(P + "note/", programmes.programme_note, name="programme_note"),
+    path(P + "rows/new/", programmes.row_new, name="programme_row_new"),
+    path(P + "rows/summary/", programmes.plan_summary_fragment, name="programme_plan_summary"),
+    path(P + "rows/<int:row>/", programmes.row_detail, name="programme_row"),
+    path(P + "rows/<int:row>/edit/", programmes.row_edit, name="programme_row_edit"),
+    path(P + "rows/<int:row>/delete/", programmes.row_delete, name="programme_row_delete"),
+    path(P + "rows/<int:row>/reflection/", programmes.row_reflection, name="programme_row_reflection"),
+    path(P + "acknowledge/", programmes.programme_acknowledge, name="programme_acknowledge"),
+    path(P + "approve/", programmes.programme_approve, name="programme_approve"),
+    path(P + "extend/", programmes.programme_extend, name="programme_extend"),
+    path(P + "correction/", programmes.programme_correction, name="programme_correction"),
+    path(P + "correction/finish/", programmes.programme_correction_finish, name="programme_correction_finish"),
+    path(P + "pdf/", programmes.programme_pdf, name="programme_pdf"),
+    # calendar.py
+    path("calendar/", calendar.calendar_page, name="calendar"),
+    path("calendar/new-address/", calendar.calendar_regenerate, name="calendar_regenerate"),
 ]
-# Uploaded files (consent scans, imported lists) hold personal data: they are never served from MEDIA_URL,
-# only through views that check access to the record they belong to.
+
+
+# Calendar feeds: the secret token in the address is the only key (calendar applications do not sign in).
+public_urlpatterns = [
+    # calendar.py
+    path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
+]

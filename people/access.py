@@ -15,6 +15,7 @@ from functools import wraps
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
+from people.changes import touch
 from people.models import ROLE_PRIORITY, Municipality, Organization, Person, Role
 
 SESSION_ROLE_KEY = "active_role"
@@ -84,10 +85,15 @@ def get_access(request: HttpRequest, org_slug: str, allowed: Iterable[str] | Non
     return OrgAccess(org=person.organization, person=person, roles=kinds, role=role, all_roles=in_org)
 
 
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
 def org_view(*allowed: str) -> Callable:
     """Decorate a view taking (request, access, ...) and routed with an <org> slug.
 
-    With no arguments any role in the organisation may see the page.
+    With no arguments any role in the organisation may see the page. After a write that succeeded (no exception,
+    status below 400) the organisation's data version changes, so its cached figures are computed anew
+    (people.changes); a page view, a refused or a failed request keeps them.
     """
 
     def decorator(view: Callable) -> Callable:
@@ -95,7 +101,10 @@ def org_view(*allowed: str) -> Callable:
         def wrapper(request: HttpRequest, org: str, *args, **kwargs):
             access = get_access(request, org, allowed or None)
             request.access = access
-            return view(request, access, *args, **kwargs)
+            response = view(request, access, *args, **kwargs)
+            if request.method in WRITE_METHODS and response.status_code < 400:
+                touch(access.org)
+            return response
 
         return wrapper
 

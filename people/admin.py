@@ -9,30 +9,12 @@ from people.models import (
     MenteeEntry,
     MentorEntry,
     Municipality,
-    Organization,
     Person,
     PurgeRecord,
     Role,
     StaffImport,
     TrainingEvent,
 )
-from people.setup import describe, set_up_organization
-
-
-@admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ["short_name", "kind", "municipality", "slug"]
-    list_filter = ["kind", "municipality"]
-    search_fields = ["short_name", "full_name", "slug"]
-    prepopulated_fields = {}
-
-    def save_model(self, request, obj, form, change) -> None:
-        super().save_model(request, obj, form, change)
-        if not change:
-            # The admin's add view runs in one transaction: the organisation and its defaults appear together.
-            installed = describe(set_up_organization(obj))
-            if installed:
-                self.message_user(request, f"Организация подготовлена к работе: {installed}.")
 
 
 @admin.register(Municipality)

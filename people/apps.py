@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class PeopleConfig(AppConfig):
@@ -7,35 +8,13 @@ class PeopleConfig(AppConfig):
     verbose_name = "Организации и работники"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_migrate
-
-        from people import audit
-        from people.setup import set_up_after_migrate
+        from people import audit  # models are ready only now
 
         audit.connect()
-        # Sent for every app: with sender=self the organisations are set up once per migrate.
-        post_migrate.connect(set_up_after_migrate, sender=self, dispatch_uid="people.set_up_after_migrate")
-        _refuse_out_of_range_ids()
 
 
-def _refuse_out_of_range_ids() -> None:
-    """A forged id too large for the database is an invalid choice, not a server error.
+class SiteAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with our admin site (people.admin_site): a write there renews the figures."""
 
-    Django's multiple-choice model field catches ValueError and TypeError for a bad id but not the
-    OverflowError SQLite raises for an integer past 64 bits (PostgreSQL already answers «invalid choice»);
-    the security suite's form fuzzing found it. The single-choice field is not affected.
-    """
-    from django import forms
-    from django.core.exceptions import ValidationError
-
-    check_values = forms.ModelMultipleChoiceField._check_values
-
-    def _check_values(self, value):
-        try:
-            return check_values(self, value)
-        except OverflowError:
-            raise ValidationError(
-                self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": "…"}
-            ) from None
-
-    forms.ModelMultipleChoiceField._check_values = _check_values
+    default = False  # people's own default is PeopleConfig; settings name this one explicitly
+    default_site = "people.admin_site.AdminSite"

@@ -21,10 +21,9 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from people.models import Consent, ConsentText, Organization, Person, Purpose
-from people.templatetags.ru import ru_plural
-from people.text import initials_first
-from people.uploads import (
+from core.templatetags.ru import ru_plural
+from core.text import initials_first
+from core.uploads import (
     EXECUTABLE_MAGIC,
     JPEG_MAGIC,
     OTHER_ARCHIVE_MAGIC,
@@ -35,6 +34,8 @@ from people.uploads import (
     megabytes,
     pdf_has_active_content,
 )
+from people.changes import organization_changed
+from people.models import Consent, ConsentText, Organization, Person, Purpose
 
 CONSENT_TEXTS_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "consent_texts.json"
 
@@ -323,6 +324,7 @@ def register_consent(
         if consent.scan:
             consent.scan.delete(save=False)
         raise ValidationError(ALREADY_ACTIVE.format(purpose=Purpose(purpose).label), code="consent_active") from None
+    organization_changed(person.organization)
     return consent
 
 

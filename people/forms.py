@@ -2,8 +2,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 
+from core.forms import ModelMultipleChoiceField
+from core.text import clean_spaces
 from people.models import Organization, Person, ReferenceItem, Role
-from people.text import clean_spaces
 
 User = get_user_model()
 
@@ -244,6 +245,7 @@ class MenteeEntryForm(_BankPersonMixin, forms.ModelForm):
     class Meta:
         model = MenteeEntry
         fields = ["person", "category", "directions", "difficulties", "request_date", "collected_by"]
+        field_classes = {"directions": ModelMultipleChoiceField}
         widgets = {
             "directions": forms.CheckboxSelectMultiple,
             "difficulties": forms.Textarea(attrs={"rows": 5}),
@@ -281,6 +283,7 @@ class MenteeRequestForm(forms.ModelForm):
     class Meta:
         model = MenteeEntry
         fields = ["category", "directions", "difficulties"]
+        field_classes = {"directions": ModelMultipleChoiceField}
         widgets = {
             "directions": forms.CheckboxSelectMultiple,
             "difficulties": forms.Textarea(attrs={"rows": 6}),
@@ -367,6 +370,7 @@ class MentorEntryForm(_BankPersonMixin, forms.ModelForm):
             "capacity",
             "interview_date",
         ]
+        field_classes = dict.fromkeys(["competencies", "preferred_forms", "preferred_kinds"], ModelMultipleChoiceField)
         widgets = {
             "competencies": forms.CheckboxSelectMultiple,
             "preferred_forms": forms.CheckboxSelectMultiple,
@@ -440,6 +444,7 @@ class TrainingEventForm(forms.ModelForm):
     class Meta:
         model = TrainingEvent
         fields = ["date", "topic", "form", "description", "attendees"]
+        field_classes = {"attendees": ModelMultipleChoiceField}
         widgets = {
             "date": _date_input(),
             "description": forms.Textarea(attrs={"rows": 4}),
@@ -617,7 +622,8 @@ class OnlineConsentForm(forms.Form):
 
 # --- Staff import ------------------------------------------------------------------------------------------------
 
-from people.importing import MAX_FILE_SIZE, ImportFileError, Table, read_staff_file  # noqa: E402
+from core.tables import Table, TableError  # noqa: E402
+from people.importing import MAX_FILE_SIZE, read_staff_file  # noqa: E402
 
 
 class StaffImportForm(forms.Form):
@@ -644,7 +650,7 @@ class StaffImportForm(forms.Form):
         data = upload.read()
         try:
             self.table = read_staff_file(data, upload.name)
-        except ImportFileError as exc:
+        except TableError as exc:
             raise forms.ValidationError(str(exc)) from None
         self.content = data
         return upload

@@ -6,11 +6,15 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from people.changes import organization_changed
 from people.models import (
     REFERENCE_LISTS,
     AuditEvent,
@@ -73,6 +77,7 @@ def withdraw_consent(consent: Consent, *, by=None, on: date | None = None) -> No
     """
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     consent.withdraw(by=by, on=on)
+    organization_changed(consent.organization)
     if consent.purpose != Purpose.PERSONAL_DATA:
         return
     note = "Отозвано согласие на обработку персональных данных."
@@ -147,6 +152,7 @@ def purge_person(person: Person, *, by: str) -> PurgeRecord:
         username=by[:150],
         detail=f"работник № {person.pk}: " + ", ".join(destroyed),
     )
+    organization_changed(person.organization)
     return PurgeRecord.objects.create(
         organization=person.organization,
         person=person,
@@ -159,8 +165,6 @@ def purge_person(person: Person, *, by: str) -> PurgeRecord:
 
 def _scrub_admin_log(model, pk: int, label: str) -> None:
     """The admin's change log keeps each object's str() — a name — as it was: replace it with the label."""
-    from django.contrib.admin.models import LogEntry
-    from django.contrib.contenttypes.models import ContentType
 
     LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(model), object_id=str(pk)).update(
         object_repr=label
@@ -169,7 +173,6 @@ def _scrub_admin_log(model, pk: int, label: str) -> None:
 
 def _scrub_login_records(username: str) -> None:
     """django-axes logs logins and failed attempts by username, which is often built from the surname."""
-    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username=username).delete()

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 
+from core.pdf import pdf_bytes
+from core.text import initials_first
 from mentoring.models import Mentorship
-from mentoring.pdf import pdf_bytes
 from people.models import Person, Role
-from people.text import initials_first
 from roadmap.models import Order, OrderKind
 
 BLANK_DATE = "__.__.____"

@@ -84,7 +84,7 @@ def order_templates_for(org: Organization) -> dict[str, OrderTemplate]:
 
     A kind the organisation has no row for (one set up before the kind existed, or created outside the admin)
     gets the fixture's text, unsaved: a draft made from it is the same as from an installed copy, and saving an
-    edit of it creates the row. Setting up an organisation (people.setup) installs the rows.
+    edit of it creates the row. Setting up an organisation (config.setup) installs the rows.
     """
     templates = {t.kind: t for t in OrderTemplate.objects.filter(organization=org)}
     missing = [kind for kind in OrderKind.values if kind not in templates]

@@ -12,6 +12,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
+from people.models import Person
 from roadmap.models import Order
 
 log = logging.getLogger(__name__)
@@ -50,9 +51,7 @@ def _author_email(order: Order) -> str:
 
 
 def order_submitted(order: Order) -> None:
-    from roadmap.services import heads_of
-
-    heads = list(heads_of(order.organization).select_related("user"))
+    heads = list(Person.objects.heads_of(order.organization).select_related("user"))
     context = {"order": order, "org": order.organization, "link": order_link(order)}
     subject = f"{order.organization.short_name}: приказ на утверждение — «{order.heading}»"
     _send("submitted", subject, [_email(p) for p in heads], context)

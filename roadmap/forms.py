@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
+from django.db.models import Prefetch
 from django.utils import timezone
 
+from core.forms import ModelMultipleChoiceField
+from core.tables import TableError
+from mentoring.models import Mentorship
 from people.models import Organization, Person
+from roadmap.drafting import rewardable_mentors
+from roadmap.importing import FIELDS, MAX_BYTES, read_table
+from roadmap.models import ActivityStatus, OrderKind, Roadmap, RoadmapActivity
 
 # --- order pages: editing a draft, returning it for revision (pages of the orders issue) ---------------------
 
 
-class _StaffChoice(forms.ModelMultipleChoiceField):
+class _StaffChoice(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Person) -> str:
         return f"{obj.full_name}, {obj.position.lower()}" if obj.position else obj.full_name
 
@@ -92,7 +101,7 @@ class _PairChoice(forms.ModelChoiceField):
         return f"{obj.mentor.short_name} — {mentees or 'без наставляемых'}"
 
 
-class _PairsChoice(forms.ModelMultipleChoiceField):
+class _PairsChoice(ModelMultipleChoiceField):
     label_from_instance = _PairChoice.label_from_instance
 
 
@@ -136,11 +145,6 @@ class NewOrderForm(forms.Form):
     }
 
     def __init__(self, *args, organization: Organization, kind: str = "", **kwargs) -> None:
-        from django.db.models import Prefetch
-
-        from mentoring.models import Mentorship
-        from roadmap.drafting import rewardable_mentors
-        from roadmap.models import OrderKind
 
         super().__init__(*args, **kwargs)
         self.kind_value = kind if kind in OrderKind.values else ""
@@ -244,7 +248,6 @@ class RoadmapCreateForm(forms.Form):
     period_end = forms.DateField(label="Окончание периода", widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, organization: Organization, **kwargs) -> None:
-        from roadmap.models import Roadmap
 
         super().__init__(*args, **kwargs)
         qs = Roadmap.objects.for_org(organization).order_by("-period_start", "-id")
@@ -267,8 +270,6 @@ class RoadmapActivityForm(forms.ModelForm):
     """An activity; the date for tracking is read from the deadline text and shown to the curator to confirm."""
 
     class Meta:
-        from roadmap.models import RoadmapActivity
-
         model = RoadmapActivity
         fields = [
             "stage",
@@ -318,7 +319,6 @@ class RoadmapActivityForm(forms.ModelForm):
         return evidence
 
     def clean(self):
-        from roadmap.models import ActivityStatus
 
         data = super().clean()
         if data.get("status") == ActivityStatus.DONE and not data.get("done_on"):
@@ -335,9 +335,6 @@ class RoadmapActivityForm(forms.ModelForm):
 
 
 def _next_academic_year():
-    from datetime import date
-
-    from django.utils import timezone
 
     today = timezone.localdate()
     start = today.year if today.month >= 6 else today.year - 1
@@ -371,7 +368,6 @@ class RoadmapImportForm(forms.Form):
         self.table = None
 
     def clean_file(self):
-        from roadmap.importing import MAX_BYTES, ImportFileError, read_table
 
         upload = self.cleaned_data["file"]
         if upload.size > MAX_BYTES:
@@ -379,7 +375,7 @@ class RoadmapImportForm(forms.Form):
         self.content = upload.read()
         try:
             self.table = read_table(self.content, upload.name)
-        except ImportFileError as exc:
+        except TableError as exc:
             raise forms.ValidationError(str(exc)) from exc
         return upload
 
@@ -396,8 +392,6 @@ class RoadmapColumnsForm(forms.Form):
 
     def __init__(self, *args, header: list[str], **kwargs) -> None:
         from openpyxl.utils import get_column_letter
-
-        from roadmap.importing import FIELDS
 
         super().__init__(*args, **kwargs)
         choices = [("", "— нет в файле —")] + [

@@ -1,20 +1,17 @@
 """Import of an existing roadmap from a table: XLSX, CSV or a table in a Word document.
 
-The file is read into a grid of cells, the curator maps its columns to ours, and the rows are parsed into
-stages and activities for the preview. Numbers decide the structure: one level («1», «2.», «I») starts a
-stage, two or more («1.1», «2.3.1») an activity; a row without a number either continues the activity above
-(a cell the editor split over several rows) or, in tables that do not number activities, starts the next one.
-Nothing is written until `write_roadmap`, which creates everything in one transaction.
+The file is read by core.tables (the reader every import shares), the curator maps its columns to ours, and
+the rows are parsed into stages and activities for the preview. Numbers decide the structure: one level («1»,
+«2.», «I») starts a stage, two or more («1.1», «2.3.1») an activity; a row without a number either continues
+the activity above (a cell the editor split over several rows) or, in tables that do not number activities,
+starts the next one. Nothing is written until `write_roadmap`, which creates everything in one transaction.
 """
 
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import re
 import uuid
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -22,13 +19,12 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from people import uploads
+from core import tables, uploads
 from people.models import Organization
 from roadmap.models import Roadmap, RoadmapActivity, RoadmapStage
+from roadmap.roadmaps import parse_deadline
 
 MAX_BYTES = 5 * 1024 * 1024
-EXTENSIONS = (".xlsx", ".csv", ".docx")
-HEADER_SCAN_ROWS = 20
 
 # Our columns, in the order the preview shows them.
 FIELDS = {
@@ -45,21 +41,13 @@ LIMITS = {"number": 20, "deadline": 300, "responsible": 300, "stage": 500}
 SHARED_WHEN_MERGED = ("deadline", "responsible")
 
 
-class ImportFileError(Exception):
-    """The file cannot be read as a table; the message says what to do, in Russian."""
-
-
-@dataclass
-class Cell:
-    text: str
-    merged: bool = False  # continues the cell above (a vertically merged cell)
-
-
-@dataclass
-class Table:
-    header: list[str]
-    rows: list[tuple[int, list[Cell]]]  # (line as the curator sees it in the file, cells)
-    where: str = ""  # «лист «…»», «таблица 2»
+ROADMAP_FILES = tables.Accepts(
+    kinds=("xlsx", "csv", "docx"),
+    max_bytes=MAX_BYTES,
+    holds="только таблицу дорожной карты",
+    merged=True,  # stage titles and deadlines are often merged over the rows of a stage
+    package_check=uploads.swelling_problem,
+)
 
 
 # --- reading ----------------------------------------------------------------------------------------------------
@@ -76,81 +64,6 @@ def _text(value) -> str:
         return str(int(value))
     text = str(value).replace("\xa0", " ").replace("\r\n", "\n").replace("\r", "\n")
     return "\n".join(re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")).strip()
-
-
-def _grid_xlsx(content: bytes) -> list[tuple[str, list[list[Cell]]]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ImportFileError(
-            "Файл не открывается как таблица Excel (.xlsx). Сохраните его заново и повторите."
-        ) from exc
-    grids = []
-    for sheet in book.worksheets:
-        grid = [[Cell(_text(v)) for v in row] for row in sheet.iter_rows(values_only=True)]
-        for merged in sheet.merged_cells.ranges:
-            top = _text(sheet.cell(merged.min_row, merged.min_col).value)
-            for r in range(merged.min_row, merged.max_row + 1):
-                for c in range(merged.min_col, merged.max_col + 1):
-                    if (r, c) == (merged.min_row, merged.min_col) or r - 1 >= len(grid) or c - 1 >= len(grid[r - 1]):
-                        continue
-                    # Only the first column of a merged block carries the value; the rows below continue it.
-                    below = r > merged.min_row and c == merged.min_col
-                    grid[r - 1][c - 1] = Cell(top if below else "", merged=below)
-        grids.append((f"лист «{sheet.title}»", grid))
-    return grids
-
-
-def _grid_csv(content: bytes) -> list[tuple[str, list[list[Cell]]]]:
-    for encoding in ("utf-8-sig", "cp1251"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ImportFileError("Не удалось прочитать текст файла CSV: сохраните его в кодировке UTF-8.")
-    if "\x00" in text:
-        raise ImportFileError("Файл не похож на таблицу CSV. Загрузите таблицу XLSX, CSV или документ Word (.docx).")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ";"
-    rows = csv.reader(io.StringIO(text), delimiter=delimiter)
-    return [("", [[Cell(_text(v)) for v in row] for row in rows])]
-
-
-def _grid_docx(content: bytes) -> list[tuple[str, list[list[Cell]]]]:
-    from docx import Document
-
-    try:
-        document = Document(io.BytesIO(content))
-    except Exception as exc:  # python-docx raises several unrelated types for a broken package
-        raise ImportFileError(
-            "Файл не открывается как документ Word (.docx). Сохраните его заново и повторите."
-        ) from exc
-    grids = []
-    for number, table in enumerate(document.tables, start=1):
-        grid: list[list[Cell]] = []
-        above: list = []
-        for row in table.rows:
-            cells, elements, previous = [], [], None
-            for column, cell in enumerate(row.cells):
-                element = cell._tc
-                if element is previous:  # a horizontally merged cell repeats in every column it spans
-                    cells.append(Cell(""))
-                else:
-                    merged = column < len(above) and above[column] is element
-                    cells.append(Cell(_text(cell.text), merged=merged))
-                elements.append(element)
-                previous = element
-            above = elements
-            grid.append(cells)
-        grids.append((f"таблица {number}", grid))
-    return grids
 
 
 def _norm(header: str) -> str:
@@ -193,52 +106,28 @@ def _score(header: list[str]) -> int:
     return sum(1 for v in mapping.values() if v is not None)
 
 
-def read_table(content: bytes, name: str) -> Table:
-    """The table of the file with its header row found; ImportFileError with a Russian message otherwise."""
-    suffix = Path(name or "").suffix.lower()
-    if suffix not in EXTENSIONS:
-        raise ImportFileError("Такой файл не подходит: загрузите таблицу Excel (.xlsx), CSV или документ Word (.docx).")
-    if not content:
-        raise ImportFileError("Файл пустой. Загрузите файл с таблицей дорожной карты.")
-    if len(content) > MAX_BYTES:
-        raise ImportFileError("Файл больше 5 МБ. Оставьте в нём только таблицу дорожной карты и загрузите снова.")
-    if suffix in (".xlsx", ".docx"):
-        what = "Файл таблицы Excel" if suffix == ".xlsx" else "Файл документа Word"
-        problem = uploads.swelling_problem(content, what, "только таблицу дорожной карты")
-        if problem:
-            raise ImportFileError(problem)
-    grids = {".xlsx": _grid_xlsx, ".csv": _grid_csv, ".docx": _grid_docx}[suffix](content)
-    best = None
-    for where, grid in grids:
-        for index, row in enumerate(grid[:HEADER_SCAN_ROWS]):
-            score = _score([c.text for c in row])
-            if score >= 2 and (best is None or score > best[0]):
-                best = (score, where, grid, index)
-    if best is None:
-        # Headers in words we do not know: take the first row of two or more filled cells; the curator maps it.
-        for where, grid in grids:
-            index = next(
-                (i for i, row in enumerate(grid[:HEADER_SCAN_ROWS]) if sum(1 for c in row if c.text) >= 2), None
-            )
-            if index is not None and index + 1 < len(grid):
-                best = (0, where, grid, index)
-                break
-    if best is None:
-        if not any(c.text for _, grid in grids for row in grid for c in row):
-            raise ImportFileError("В файле нет таблицы или она пустая. Загрузите файл с таблицей дорожной карты.")
-        raise ImportFileError(
+def _recognise(cells: list, line: int) -> tuple[list[str], int] | None:
+    """A header in words we know scores by the columns it names; in words we do not know, a row of two or more
+    filled cells may still be one (scored 0: any known header wins), and the curator maps its columns."""
+    header = [_text(value) for value in cells]
+    score = _score(header)
+    if score >= 2:
+        return header, score
+    return (header, 0) if sum(1 for text in header if text) >= 2 else None
+
+
+def read_table(content: bytes, name: str) -> tables.Table[list[str]]:
+    """The table of the file under its header row, its cells as text; TableError with a Russian message otherwise."""
+    table = tables.read_table(content, name, ROADMAP_FILES, _recognise)
+    if table is None:
+        raise tables.TableError(
             "Не найдена строка заголовков таблицы. В первой строке таблицы должны быть названия столбцов: "
             "«№», «Наименование этапа», «Содержание деятельности», «Сроки», «Ответственный»."
         )
-    _, where, grid, index = best
-    header = [c.text for c in grid[index]]
-    width = len(header)
-    rows = [
-        (line, (cells + [Cell("")] * width)[:width]) for line, cells in enumerate(grid, start=1) if line > index + 1
-    ]
-    if not any(c.text for _, cells in rows for c in cells):
-        raise ImportFileError("В таблице есть заголовки, но нет ни одной строки с мероприятиями.")
-    return Table(header=header, rows=rows, where=where if len(grids) > 1 else "")
+    table.rows = [(line, [_text(value) for value in cells]) for line, cells in table.rows]
+    if not any(text for _, cells in table.rows for text in cells):
+        raise tables.TableError("В таблице есть заголовки, но нет ни одной строки с мероприятиями.")
+    return table
 
 
 # --- parsing ----------------------------------------------------------------------------------------------------
@@ -329,7 +218,7 @@ def _is_column_numbers(texts: list[str]) -> bool:
     return len(filled) >= 3 and filled == [str(i) for i in range(1, len(filled) + 1)]
 
 
-def parse(table: Table, mapping: dict[str, int | None]) -> Preview:
+def parse(table: tables.Table, mapping: dict[str, int | None]) -> Preview:
     preview = Preview()
     used = {name: column for name, column in mapping.items() if column is not None}
     header_norm = [_norm(t) for t in table.header]
@@ -338,10 +227,10 @@ def parse(table: Table, mapping: dict[str, int | None]) -> Preview:
         row, merged = {}, {}
         for name in FIELDS:
             column = used.get(name)
-            cell = cells[column] if column is not None else Cell("")
-            shared = cell.merged and name in SHARED_WHEN_MERGED
-            row[name] = cell.text if (not cell.merged or shared) else ""
-            merged[name] = cell.merged
+            is_merged = column is not None and table.is_merged(line, column)
+            shared = is_merged and name in SHARED_WHEN_MERGED
+            row[name] = cells[column] if column is not None and (not is_merged or shared) else ""
+            merged[name] = is_merged
         values.append((line, cells, row, merged))
     preview.numbered_activities = any(
         (lv := _level(row["number"])) and lv[0] > 1 for _, _, row, _ in values if row["number"]
@@ -373,8 +262,7 @@ def parse(table: Table, mapping: dict[str, int | None]) -> Preview:
         stage.activities.append(new)
         return new
 
-    for line, cells, row, merged in values:
-        texts = [c.text for c in cells]
+    for line, texts, row, merged in values:
         if not any(row[name] for name in FIELDS) or _is_column_numbers(texts):
             continue
         if [_norm(t) for t in texts] == header_norm:  # Word repeats the header on every page
@@ -478,23 +366,11 @@ def _finish(preview: Preview) -> None:
 # --- writing ----------------------------------------------------------------------------------------------------
 
 
-def _deadline_parser():
-    try:
-        from roadmap.roadmaps import parse_deadline
-    except ImportError:
-        return None
-    return parse_deadline
-
-
 def deadline_date(text: str, start: date, end: date) -> date | None:
-    parser = _deadline_parser()
-    if parser is None or not text:
+    if not text:
         return None
     try:
-        try:
-            return parser(text, period_start=start, period_end=end)
-        except TypeError:
-            return parser(text)
+        return parse_deadline(text, period_start=start, period_end=end)
     except (ValueError, TypeError):
         return None
 

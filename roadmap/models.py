@@ -380,7 +380,7 @@ class RoadmapActivity(models.Model):
     done_on = models.DateField("выполнено", null=True, blank=True)
     note = models.TextField("отметка о выполнении", blank=True)
     evidence = models.FileField("подтверждающий файл", upload_to=evidence_path, blank=True)
-    # A check of roadmap.progress that completes this activity by itself when the data shows it done.
+    # A check of monitoring.progress that completes this activity by itself when the data shows it done.
     check_code = models.CharField("проверка по данным", max_length=60, blank=True)
 
     objects = RoadmapActivityQuerySet.as_manager()

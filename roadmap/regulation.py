@@ -1,5 +1,5 @@
 """The regulation (Положение) of the mentoring system: generated from the model text, versioned, adopted by the
-pedagogical council, approved by an order of the head (roadmap.services → ORDER_EFFECTS[REGULATION]).
+pedagogical council, approved by an order of the head (roadmap.services.apply_effects, case REGULATION).
 
 The text is plain with one piece of markup: a line starting with «## » is a section heading; every other
 non-empty line is a paragraph kept exactly as written (numbers included).
@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from people.models import MentoringForm, MentoringKind, Organization, Person, Role
+from roadmap.drafting import draft_order
 from roadmap.models import Order, OrderKind, Regulation, Roadmap
 
 MODEL_TEXT = Path(settings.BASE_DIR) / "fixtures" / "regulation_model.md"
@@ -187,7 +188,6 @@ def latest_roadmap(org: Organization) -> Roadmap | None:
 
 def draft_approval_order(regulation: Regulation, *, by) -> Order:
     """«Сформировать приказ об утверждении»: the adopted version and the latest roadmap, via draft_order."""
-    from roadmap.drafting import draft_order
 
     if regulation.status != Regulation.Status.ADOPTED:
         raise ValidationError("Приказ об утверждении формируется после принятия положения педагогическим советом.")

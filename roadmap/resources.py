@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from import_export.fields import Field
 
-from people.resources import SafeExportResource
-from people.text import initials_name
+from core.exports import SafeExportResource
+from core.text import initials_name
 from roadmap.models import Order
 
 

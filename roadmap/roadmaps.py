@@ -15,7 +15,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Prefetch
+from django.utils import timezone
 
 from people.models import Organization
 from roadmap.models import ActivityStatus, Roadmap, RoadmapActivity, RoadmapStage
@@ -250,8 +251,6 @@ def next_period(org: Organization) -> tuple[str, date, date]:
         start = _shift_years(last.period_start, 1)
         end = _shift_years(last.period_end, 1)
     else:
-        from django.utils import timezone
-
         today = timezone.localdate()
         year = today.year if today.month >= 9 else today.year - 1
         start, end = date(year, 9, 1), date(year + 1, 8, 31)
@@ -309,3 +308,37 @@ def mark_done(activity: RoadmapActivity, on: date, note: str = "") -> None:
     if note:
         activity.note = note
     activity.save(update_fields=["status", "done_on", "note"])
+
+
+def roadmap_stages(roadmap: Roadmap) -> list[RoadmapStage]:
+    """The stages with their activities (and responsible people) in three queries, whatever their number."""
+    activities = RoadmapActivity.objects.select_related("responsible_person").order_by("position", "id")
+    return list(roadmap.stages.order_by("position", "id").prefetch_related(Prefetch("activities", queryset=activities)))
+
+
+def roadmap_context(roadmap: Roadmap) -> dict:
+    today = timezone.localdate()
+    stages = roadmap_stages(roadmap)
+    open_statuses = (ActivityStatus.PLANNED, ActivityStatus.IN_PROGRESS)
+    total = done = overdue = 0
+    for stage in stages:
+        items = list(stage.activities.all())
+        for a in items:
+            a.is_overdue = a.status in open_statuses and a.deadline_date is not None and a.deadline_date < today
+            overdue += a.is_overdue
+        stage.done_count = sum(a.status == ActivityStatus.DONE for a in items)
+        stage.total_count = sum(a.status != ActivityStatus.CANCELLED for a in items)
+        total += stage.total_count
+        done += stage.done_count
+    order = roadmap.approved_by_order
+    stamp = f"приказом от {order.date:%d.%m.%Y} № {order.reg_number}" if order and order.date else ""
+    return {
+        "roadmap": roadmap,
+        "organization": roadmap.organization,
+        "stages": stages,
+        "total": total,
+        "done": done,
+        "overdue": overdue,
+        "stamp": stamp,
+        "title": roadmap.title,
+    }

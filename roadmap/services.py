@@ -2,16 +2,20 @@
 
 Approval is the legally significant step. In one transaction it locks the order, takes the next registration
 number of the organisation's year from a locked `OrderCounter` row (no gaps, no duplicates even when heads
-approve at the same moment), applies the order's effects (pairs start working, a curator is appointed, pairs
-end early), lists who must acknowledge it and renders the PDF once, storing its bytes and SHA-256. If any
-step fails, nothing of it stays — not even the PDF file.
+approve at the same moment), applies the order's effects (`apply_effects`: pairs start working, a curator is
+appointed, pairs end early), lists who must acknowledge it and renders the PDF once, storing its bytes and
+SHA-256. If any step fails, nothing of it stays — not even the PDF file.
+
+Each step takes what would otherwise be implicit as a parameter: `notify=False` sends no e-mail, and
+`approve_order(on=…, effects=False)` registers an order approved on an earlier day whose effects already
+happened (the demo's history is made this way).
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -19,11 +23,13 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.text import initials_first
 from mentoring.models import Mentorship
+from people.changes import organization_changed
 from people.models import AuditEvent, Organization, Person, Role
-from people.text import initials_first
 from roadmap import documents, emails
-from roadmap.models import Acknowledgement, Order, OrderCounter, OrderEvent, OrderKind
+from roadmap import regulation as regulation_service
+from roadmap.models import Acknowledgement, Order, OrderCounter, OrderEvent, OrderKind, Roadmap
 
 log = logging.getLogger(__name__)
 
@@ -31,14 +37,9 @@ log = logging.getLogger(__name__)
 # --- who is who ---------------------------------------------------------------------------------------------
 
 
-def heads_of(org: Organization):
-    """Working staff of `org` holding the head role."""
-    return Person.objects.for_org(org).working().filter(roles__kind=Role.Kind.HEAD).distinct()
-
-
 def _head_person(order: Order, user: AbstractBaseUser | None) -> Person:
     """The head of the order's organisation acting as `user`, or a refusal."""
-    person = heads_of(order.organization).filter(user=user).first() if user is not None else None
+    person = Person.objects.heads_of(order.organization).filter(user=user).first() if user is not None else None
     if person is None:
         raise ValidationError("Утвердить или вернуть приказ может только руководитель организации.")
     return person
@@ -105,8 +106,8 @@ def _sync(target: Order, source: Order) -> None:
 # --- sending and returning ----------------------------------------------------------------------------------
 
 
-def submit_order(order: Order, *, by: AbstractBaseUser | None) -> None:
-    """Draft or returned order → «На утверждении»; the head(s) get an e-mail."""
+def submit_order(order: Order, *, by: AbstractBaseUser | None, notify: bool = True) -> None:
+    """Draft or returned order → «На утверждении»; the head(s) get an e-mail (unless `notify` is False)."""
     with transaction.atomic():
         locked = _locked(order)
         if locked.status not in Order.EDITABLE_STATUSES:
@@ -119,11 +120,12 @@ def submit_order(order: Order, *, by: AbstractBaseUser | None) -> None:
         locked.save(update_fields=["status", "updated_at"])
         OrderEvent.objects.create(order=locked, actor=by, action=OrderEvent.Action.SUBMITTED)
     _sync(order, locked)
-    emails.order_submitted(locked)
+    if notify:
+        emails.order_submitted(locked)
 
 
-def return_order(order: Order, *, by: AbstractBaseUser | None, comment: str) -> None:
-    """Submitted order → back to its author for revision, with the head's comment."""
+def return_order(order: Order, *, by: AbstractBaseUser | None, comment: str, notify: bool = True) -> None:
+    """Submitted order → back to its author for revision, with the head's comment (e-mailed unless not `notify`)."""
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError("Напишите, что нужно исправить: комментарий увидит автор проекта.")
@@ -138,7 +140,8 @@ def return_order(order: Order, *, by: AbstractBaseUser | None, comment: str) -> 
         locked.save(update_fields=["status", "updated_at"])
         OrderEvent.objects.create(order=locked, actor=by, action=OrderEvent.Action.RETURNED, comment=comment)
     _sync(order, locked)
-    emails.order_returned(locked, comment)
+    if notify:
+        emails.order_returned(locked, comment)
 
 
 def cancel_order(order: Order, *, by: AbstractBaseUser | None, comment: str = "") -> None:
@@ -211,8 +214,6 @@ def _end_early(order: Order, by) -> None:
 
 def _approve_regulation(order: Order, by) -> None:
     """The order's regulation and roadmap (whichever it names) become approved by this order."""
-    from roadmap import regulation as regulation_service
-    from roadmap.models import Roadmap
 
     if order.regulation_id:
         regulation_service.approve(order.regulation, order)
@@ -227,21 +228,21 @@ def _approve_regulation(order: Order, by) -> None:
 # --- end of the REGULATION effect ---
 
 
-def _no_effect(order: Order, by) -> None:
-    """The order records a decision; nothing in the data changes state."""
-
-
-# kind → function(order, by) applying the order's effects inside the approval transaction.
-ORDER_EFFECTS: dict[str, Callable[[Order, AbstractBaseUser | None], None]] = {
-    OrderKind.REGULATION: _approve_regulation,
-    OrderKind.CURATOR: _appoint_curator,
-    OrderKind.PAIRS: _fix_pairs,
-    OrderKind.PROGRAMME_CHANGE: _no_effect,
-    OrderKind.EARLY_END: _end_early,
-    OrderKind.FINAL_EVENT: _no_effect,
-    OrderKind.REWARD: _no_effect,
-    OrderKind.FREE: _no_effect,
-}
+def apply_effects(order: Order, by: AbstractBaseUser | None) -> None:
+    """What the approved order changes in the data, inside the approval's transaction."""
+    match order.kind:
+        case OrderKind.REGULATION:
+            _approve_regulation(order, by)
+        case OrderKind.CURATOR:
+            _appoint_curator(order, by)
+        case OrderKind.PAIRS:
+            _fix_pairs(order, by)
+        case OrderKind.EARLY_END:
+            _end_early(order, by)
+        case OrderKind.PROGRAMME_CHANGE | OrderKind.FINAL_EVENT | OrderKind.REWARD | OrderKind.FREE:
+            pass  # the order records a decision; nothing in the data changes state
+        case _:
+            raise ValueError(f"Приказ неизвестного вида «{order.kind}»: его действие не определено.")
 
 
 # --- approval -----------------------------------------------------------------------------------------------
@@ -266,8 +267,23 @@ def registration_number(org: Organization, number: int) -> str:
     return (org.order_number_format or "{n}").replace("{n}", str(number))
 
 
-def approve_order(order: Order, *, by: AbstractBaseUser | None) -> Order:
-    """The head approves a submitted order: number, date, signer, effects, acknowledgement list, PDF, hash."""
+def approve_order(
+    order: Order,
+    *,
+    by: AbstractBaseUser | None,
+    on: date | None = None,
+    effects: bool = True,
+    notify: bool = True,
+) -> Order:
+    """The head approves a submitted order: number, date, signer, effects, acknowledgement list, PDF, hash.
+
+    `on` dates the approval on an earlier day (today by default); with `effects=False` the order is registered
+    without changing the data it names — its effects already happened. `notify=False` sends no e-mail.
+    """
+    today = timezone.localdate()
+    if on is not None and on > today:
+        raise ValidationError("Дата утверждения приказа не может быть позже сегодняшнего дня.")
+    day = on or today
     stored_name = ""
     try:
         with transaction.atomic():
@@ -278,15 +294,15 @@ def approve_order(order: Order, *, by: AbstractBaseUser | None) -> Order:
                 )
             signer = _head_person(locked, by)
             check_complete(locked)
-            today = timezone.localdate()
-            locked.number = next_number(locked.organization, today.year)
-            locked.year = today.year
+            locked.number = next_number(locked.organization, day.year)
+            locked.year = day.year
             locked.reg_number = registration_number(locked.organization, locked.number)
-            locked.date = today
+            locked.date = day
             locked.signer_position = signer.position
             locked.signer_name = initials_first(signer.surname, signer.name, signer.patronymic)
             locked.approved_by = by
-            ORDER_EFFECTS[locked.kind](locked, by)
+            if effects:
+                apply_effects(locked, by)
             if not locked.acknowledgements.exists():
                 Acknowledgement.objects.bulk_create(
                     [Acknowledgement(order=locked, person=p) for p in default_acknowledgers(locked)]
@@ -308,13 +324,15 @@ def approve_order(order: Order, *, by: AbstractBaseUser | None) -> Order:
                 organization=locked.organization,
                 detail=f"приказ № {locked.reg_number} от {locked.date:%d.%m.%Y} ({locked.get_kind_display()})",
             )
+            organization_changed(locked.organization)
     except BaseException:
         if stored_name:
             order.pdf.storage.delete(stored_name)
         raise
     del locked._registering
     _sync(order, locked)
-    emails.order_approved(locked)
+    if notify:
+        emails.order_approved(locked)
     return locked
 
 

@@ -105,7 +105,7 @@ def other_org(db) -> Organization:
 
 @pytest.fixture
 def bare_org(db) -> Organization:
-    """An organisation created outside the admin and never set up: none of the defaults (people.setup)."""
+    """An organisation created outside the admin and never set up: none of the defaults (config.setup)."""
     return OrganizationFactory(slug="bare-3", short_name="МБОУ «СОШ № 3»", full_name="Школа без типовых данных")
 
 

@@ -10,8 +10,8 @@ import factory
 from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
+from config.setup import set_up_organization
 from people.models import Organization, Person, Role
-from people.setup import set_up_organization
 
 # Every factory-made account has this password; the e2e journeys may log in with it through the form.
 PASSWORD = "Nastavnik-2026!"
@@ -23,7 +23,7 @@ POSITIONS = ["Учитель начальных классов", "Учитель
 
 
 class OrganizationFactory(DjangoModelFactory):
-    """``OrganizationFactory(set_up=True)`` sets the organisation up as the admin does (people.setup): reference
+    """``OrganizationFactory(set_up=True)`` sets the organisation up as the admin does (config.setup): reference
     lists, consent texts, programme templates, order texts, question sets. ``reference_lists=True``, its older
     name, means the same. Without either the organisation is bare, like one created from the shell.
     """

@@ -13,7 +13,7 @@ from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 
-from mentoring.views import home as mentoring_views
+from config import views as mentoring_views
 from people.models import Role
 from tests.factories import PASSWORD, UserFactory
 

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import mentoring.models.results
+import monitoring.models.results
 from django.conf import settings
 from django.db import migrations, models
 
@@ -102,7 +102,7 @@ class Migration(migrations.Migration):
             name='PracticeFile',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to=mentoring.models.results.practice_file_path, verbose_name='файл')),
+                ('file', models.FileField(upload_to=monitoring.models.results.practice_file_path, verbose_name='файл')),
                 ('original_name', models.CharField(max_length=255, verbose_name='имя файла')),
                 ('content_type', models.CharField(max_length=100, verbose_name='тип')),
                 ('size', models.PositiveIntegerField(verbose_name='размер, байт')),

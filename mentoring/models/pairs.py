@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from datetime import date
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from people.models import (
     Direction,
     MenteeEntry,
+    MentorEntry,
     MentoringForm,
     MentoringKind,
     Organization,
@@ -158,6 +160,13 @@ class Mentorship(models.Model):
     def __str__(self) -> str:
         return f"{self.kind_label}: {self.mentor.short_name}"
 
+    @transaction.atomic
+    def delete(self, *args, **kwargs):
+        """Delete the pair (only drafts are deleted) and give its places back to the mentor."""
+        deleted = super().delete(*args, **kwargs)
+        recount_places(mentor_ids=[self.mentor_id])
+        return deleted
+
     @property
     def kind_label(self) -> str:
         """«Пара» or «Группа», from the number of mentees (prefetch `mentees` in lists)."""
@@ -181,6 +190,8 @@ class Mentorship(models.Model):
         self.state = new
         self.state_changed_at = timezone.now()
         self.save(update_fields=["state", "state_changed_at", *extra_fields])
+        if (old in self.HOLDING_STATES) != (new in self.HOLDING_STATES):
+            recount_places(mentor_ids=[self.mentor_id])
         return MentorshipEvent.objects.create(mentorship=self, actor=by, from_state=old, to_state=new, note=note)
 
     def check_duties_consents(self) -> None:
@@ -252,6 +263,46 @@ class Mentorship(models.Model):
         if self.requests.open().filter(requested_by=person).exists():
             raise ValidationError("Ваша просьба уже передана куратору и ждёт решения.")
         return ChangeRequest.objects.create(mentorship=self, kind=kind, requested_by=person, reason=reason)
+
+
+def recount_places(*, organization: Organization | None = None, mentor_ids: Iterable[int] | None = None) -> None:
+    """Recount the places mentors hold (`MentorEntry.places_taken`) from their pairs and groups.
+
+    A place is held by every mentee of a draft, proposed or active pair or group (HOLDING_STATES). The banks read
+    the stored count and know nothing of pairs; mentoring keeps it true by calling this wherever that set changes:
+    a state leaving or entering HOLDING_STATES (`_move`), a pair deleted (`delete`), a pair created or its mentor
+    or mentees changed (MentorshipForm, the admin, matching's accept), and after bulk inserts (demo, seeds,
+    benches, test fixtures).
+
+    Recounts the questionnaires of `organization`, or of the mentors `mentor_ids` (person ids), or both filters
+    together. Every questionnaire of a person gets the person's count. Two queries whatever the number of mentors:
+    the questionnaires are locked first, so that a concurrent change of the same mentor's pairs is counted by
+    whichever recount comes second, then one UPDATE sets each count from a subquery.
+    """
+    if organization is None and mentor_ids is None:
+        raise TypeError("recount_places needs an organization or mentor ids")
+    entries = MentorEntry.objects.all()
+    if organization is not None:
+        entries = entries.filter(organization=organization)
+    if mentor_ids is not None:
+        ids = {pk for pk in mentor_ids if pk is not None}
+        if not ids:
+            return
+        entries = entries.filter(person_id__in=ids)
+    held = (
+        Mentorship.mentees.through.objects.filter(
+            mentorship__mentor_id=models.OuterRef("person_id"), mentorship__state__in=Mentorship.HOLDING_STATES
+        )
+        .order_by()
+        .values("mentorship__mentor_id")
+        .annotate(n=models.Count("pk"))
+        .values("n")
+    )
+    with transaction.atomic(savepoint=False):
+        list(entries.select_for_update().order_by("pk").values_list("pk", flat=True))
+        entries.update(
+            places_taken=models.functions.Coalesce(models.Subquery(held, output_field=models.IntegerField()), 0)
+        )
 
 
 class MentorshipEvent(models.Model):

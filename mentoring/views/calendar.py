@@ -1,79 +1,57 @@
 """Private iCalendar feeds: each user's plan deadlines and meetings, so the programme shows in a phone's calendar.
 
 The feed is public by URL (calendar apps cannot log in) and protected by its secret token; regenerating the
-token makes the old address stop working. The iCalendar text is written by hand (RFC 5545): it is short and
-needs only VEVENTs with dates, a weekly rule and escaped text.
+token makes the old address stop working. The document is built with the icalendar library, which does the
+escaping, line folding and value formats of RFC 5545.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
+from icalendar import TRANSP, Calendar, Event
 
 from mentoring.models import CalendarFeed, Mentorship, PlanActivity, Programme
 from people.access import OrgAccess, org_view
 from people.models import Person
 
 PRODID = "-//Наставничество//Календарь программы наставничества//RU"
+CALENDAR_NAME = "Программа наставничества"
 
-# --- iCalendar text ---
-
-
-def ics_escape(text: str) -> str:
-    """TEXT value escaping (RFC 5545, 3.3.11): backslash, semicolon, comma and line breaks."""
-    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    return text.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
+# --- iCalendar document ---
 
 
-def fold(line: str) -> str:
-    """Fold a content line to at most 75 octets per physical line (RFC 5545, 3.1), never inside a character."""
-    out, current, size = [], "", 0
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > 75:
-            out.append(current)
-            current, size = " ", 1  # a continuation line starts with one space, which counts
-        current += char
-        size += width
-    out.append(current)
-    return "\r\n".join(out)
+def ics_document(events: list[Event], uid: str) -> bytes:
+    """The feed as iCalendar bytes; the icalendar library escapes text, folds lines at 75 octets and ends them
+    with CRLF (RFC 5545)."""
+    calendar = Calendar.new(
+        prodid=PRODID, calscale="GREGORIAN", method="PUBLISH", name=CALENDAR_NAME, uid=uid, subcomponents=events
+    )
+    return calendar.to_ical()
 
 
-def ics_document(events: list[list[str]]) -> str:
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
-    lines.append("X-WR-CALNAME:" + ics_escape("Программа наставничества"))
-    for event in events:
-        lines += ["BEGIN:VEVENT", *event, "END:VEVENT"]
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines)
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def deadline_event(row: PlanActivity, stamp: str) -> list[str]:
+def deadline_event(row: PlanActivity, stamp: datetime) -> Event:
     description = f"Программа: {row.programme}"
     if row.expected_result:
         description += f"\nОжидаемый результат: {row.expected_result}"
-    return [
-        f"UID:plan-activity-{row.pk}@nastavnichestvo",
-        f"DTSTAMP:{stamp}",
-        f"DTSTART;VALUE=DATE:{row.deadline:%Y%m%d}",
-        f"DTEND;VALUE=DATE:{row.deadline + timedelta(days=1):%Y%m%d}",
-        "SUMMARY:" + ics_escape(f"Срок: {row.activity}"),
-        "DESCRIPTION:" + ics_escape(description),
-        "TRANSP:TRANSPARENT",
-    ]
+    return Event.new(
+        uid=f"plan-activity-{row.pk}@nastavnichestvo",
+        stamp=stamp,
+        start=row.deadline,
+        end=row.deadline + timedelta(days=1),
+        summary=f"Срок: {row.activity}",
+        description=description,
+        transparency=TRANSP.TRANSPARENT,
+    )
 
 
 # --- meetings from the free-text schedule ---
@@ -103,7 +81,7 @@ def parse_schedule(text: str) -> tuple[list[str], time, int] | None:
     return days, time(int(found[1]), int(found[2])), 2 if FORTNIGHTLY.search(lower) else 1
 
 
-def meeting_event(programme: Programme, stamp: str) -> list[str] | None:
+def meeting_event(programme: Programme, stamp: datetime) -> Event | None:
     parsed = parse_schedule(programme.meeting_schedule)
     if parsed is None:
         return None
@@ -111,20 +89,20 @@ def meeting_event(programme: Programme, stamp: str) -> list[str] | None:
     first = programme.start
     while first.weekday() not in {BYDAY_INDEX[d] for d in days}:
         first += timedelta(days=1)
-    start = datetime.combine(first, at)
-    rule = f"RRULE:FREQ=WEEKLY;INTERVAL={interval};BYDAY={','.join(days)};UNTIL={programme.end:%Y%m%d}T235959"
-    return [
-        f"UID:programme-meetings-{programme.pk}@nastavnichestvo",
-        f"DTSTAMP:{stamp}",
-        f"DTSTART:{start:%Y%m%dT%H%M%S}",  # floating local time: the meeting is at 15:00 wherever the phone is
-        "DURATION:PT1H",
-        rule,
-        "SUMMARY:" + ics_escape(f"Встреча наставника и наставляемого: {programme}"),
-        "DESCRIPTION:" + ics_escape(f"Расписание встреч: {programme.meeting_schedule}"),
-    ]
+    event = Event.new(
+        uid=f"programme-meetings-{programme.pk}@nastavnichestvo",
+        stamp=stamp,
+        start=datetime.combine(first, at),  # floating local time: the meeting is at 15:00 wherever the phone is
+        summary=f"Встреча наставника и наставляемого: {programme}",
+        description=f"Расписание встреч: {programme.meeting_schedule}",
+    )
+    event.add("duration", timedelta(hours=1))
+    until = datetime.combine(programme.end, time(23, 59, 59))
+    event.add("rrule", {"freq": "weekly", "interval": interval, "byday": days, "until": until})
+    return event
 
 
-def feed_events(user, today: date | None = None) -> list[list[str]]:
+def feed_events(user, today: date | None = None) -> list[Event]:
     """The user's deadlines and meetings, as mentor or mentee, in every pair that is formed or working."""
     people = Person.objects.filter(user=user)
     mine = Q(mentorship__mentor__in=people) | Q(mentorship__mentees__in=people)
@@ -133,7 +111,7 @@ def feed_events(user, today: date | None = None) -> list[list[str]]:
     )
     by_pk = {p.pk: p for p in programmes}
     rows = PlanActivity.objects.filter(programme__in=list(by_pk)).order_by("deadline", "pk")
-    stamp = _stamp(timezone.now())
+    stamp = timezone.now()
     events = []
     for row in rows:
         row.programme = by_pk[row.programme_id]
@@ -176,17 +154,8 @@ def calendar_regenerate(request: HttpRequest, access: OrgAccess) -> HttpResponse
 @require_GET
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token, user__is_active=True)
-    response = HttpResponse(ics_document(feed_events(feed.user)), content_type="text/calendar; charset=utf-8")
+    document = ics_document(feed_events(feed.user), uid=f"calendar-{feed.user_id}@nastavnichestvo")
+    response = HttpResponse(document, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="nastavnichestvo.ics"'
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-# Patterns relative to /o/<org>/ (managing one's feed) and public ones at the site root (the feed itself).
-urlpatterns = [
-    path("calendar/", calendar_page, name="calendar"),
-    path("calendar/new-address/", calendar_regenerate, name="calendar_regenerate"),
-]
-public_urlpatterns = [
-    path("calendar/<str:token>.ics", calendar_feed, name="calendar_feed"),
-]

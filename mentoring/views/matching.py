@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from mentoring import matching as m
@@ -145,11 +145,3 @@ def match_choose(request: HttpRequest, access: OrgAccess, pk: int) -> HttpRespon
         return redirect("mentoring:mentee_matches", access.org.slug, entry.pk)
     _report(request, result)
     return _after_created(access, result.created)
-
-
-urlpatterns = [
-    path("matching/", matching, name="matching"),
-    path("matching/accept/", matching_accept, name="matching_accept"),
-    path("matching/mentee/<int:pk>/", mentee_matches, name="mentee_matches"),
-    path("matching/mentee/<int:pk>/choose/", match_choose, name="match_choose"),
-]

@@ -7,15 +7,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.lists import page_of
+from mentoring.access import PAIR_EDITORS, PAIR_VIEWERS, get_mentorship_for_user
 from mentoring.forms import ChangeRequestForm, DecisionForm, SupportRecordForm
 from mentoring.models import ChangeRequest, Mentorship, SupportRecord
-from mentoring.views.pair_access import PAIR_EDITORS, PAIR_VIEWERS, get_mentorship_for_user
 from people.access import OrgAccess, org_view
+from people.changes import organization_changed
 from people.models import MenteeEntry, Role
-from people.views.bank_helpers import page_of
 
 SUPPORTABLE = [MenteeEntry.Status.WAITING, MenteeEntry.Status.SUPPORTED]
 
@@ -117,6 +118,7 @@ def support_page(request: HttpRequest, access: OrgAccess, pk: int) -> HttpRespon
         form = SupportRecordForm(request.POST or None, instance=record, organization=access.org)
         if request.method == "POST" and form.is_valid():
             form.save()
+            organization_changed(access.org)
             messages.success(request, "Запись о сопровождении добавлена.")
             return redirect("mentoring:support", access.org.slug, entry.pk)
     elif request.method == "POST":
@@ -130,11 +132,3 @@ def support_page(request: HttpRequest, access: OrgAccess, pk: int) -> HttpRespon
         "can_add": can_add,
     }
     return render(request, "mentoring/pairs/support.html", context)
-
-
-urlpatterns = [
-    path("pairs/<int:pk>/ask/", mentorship_ask, name="mentorship_ask"),
-    path("pairs/requests/", request_list, name="change_requests"),
-    path("pairs/requests/<int:pk>/decide/", request_decide, name="change_request_decide"),
-    path("pairs/support/<int:pk>/", support_page, name="support"),
-]

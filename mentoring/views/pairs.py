@@ -1,7 +1,6 @@
 """Pairs and groups (stage 5): the curator's list, forming a pair by hand, its page, history and state changes.
 
-Change requests and the support of mentees without a pair live in pair_requests.py; their patterns are listed
-here too, so the app's URLconf needs one module per concept.
+Change requests and the support of mentees without a pair live in pair_requests.py.
 """
 
 from __future__ import annotations
@@ -12,17 +11,17 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.lists import int_param, page_of
+from mentoring.access import PAIR_EDITORS, PAIR_VIEWERS, get_mentorship_for_user
+from mentoring.filters import PairFilter
 from mentoring.forms import CompleteForm, EndEarlyForm, MentorshipForm
 from mentoring.models import ChangeRequest, Mentorship, MentorshipEvent
-from mentoring.views import pair_requests
-from mentoring.views.pair_access import PAIR_EDITORS, PAIR_VIEWERS, get_mentorship_for_user
 from people.access import OrgAccess, org_view
+from people.changes import organization_changed
 from people.models import Consent, MenteeEntry, MentoringForm, MentoringKind, Person, Purpose
-from people.views.bank_helpers import int_param, page_of
 
 State = Mentorship.State
 EDITABLE_STATES = (State.DRAFT, State.PROPOSED)
@@ -35,26 +34,9 @@ PROGRAMME_STATUSES = {
 WAITING_SHOWN = 30
 
 
-def _filtered(request: HttpRequest, access: OrgAccess):
-    qs = Mentorship.objects.for_org(access.org).for_list()
-    state = request.GET.get("state", "")
-    if state in State.values:
-        qs = qs.filter(state=state)
-    else:
-        state = ""
-    form, kind = int_param(request, "form"), int_param(request, "kind")
-    if form:
-        qs = qs.filter(form_id=form)
-    if kind:
-        qs = qs.filter(kinds__id=kind).distinct()
-    overdue = request.GET.get("overdue") == "1"
-    if overdue:
-        qs = qs.filter(overdue_count__gt=0)
-    q = request.GET.get("q", "").strip()
-    for word in q.lower().replace("ё", "е").split():
-        qs = qs.filter(mentor__name_key__contains=word)
-    filters = {"state": state, "form": form, "kind": kind, "overdue": overdue, "q": q}
-    return qs.order_by("-created_at", "-id"), filters
+def _filtered(request: HttpRequest, access: OrgAccess) -> PairFilter:
+    qs = Mentorship.objects.for_org(access.org).for_list().order_by("-created_at", "-id")
+    return PairFilter(request.GET, queryset=qs)
 
 
 def _waiting(access: OrgAccess):
@@ -72,16 +54,16 @@ def _waiting(access: OrgAccess):
 
 @org_view(*PAIR_VIEWERS)
 def pair_list(request: HttpRequest, access: OrgAccess) -> HttpResponse:
-    qs, filters = _filtered(request, access)
+    filters = _filtered(request, access)
     waiting = _waiting(access)
     context = {
         "access": access,
-        "page": page_of(request, qs),
-        **filters,
+        "page": page_of(request, filters.qs),
+        **filters.values,
         "states": State.choices,
         "forms": MentoringForm.objects.filter(organization=access.org),
         "kinds": MentoringKind.objects.filter(organization=access.org),
-        "filtered": any(request.GET.get(k) for k in ("state", "form", "kind", "overdue", "q")),
+        "filtered": filters.filtered,
         "programme_statuses": PROGRAMME_STATUSES,
         "waiting": list(waiting[:WAITING_SHOWN]),
         "waiting_total": waiting.count(),
@@ -225,25 +207,7 @@ def mentorship_transition(request: HttpRequest, access: OrgAccess, pk: int, acti
                 messages.success(request, f"{m.kind_label} завершена досрочно.")
             else:
                 raise Http404
+            organization_changed(access.org)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("mentoring:mentorship_detail", access.org.slug, m.pk)
-
-
-urlpatterns = [
-    path("pairs/", pair_list, name="pairs"),
-    path("pairs/new/", mentorship_create, name="mentorship_create"),
-    path("pairs/<int:pk>/", mentorship_detail, name="mentorship_detail"),
-    path("pairs/<int:pk>/edit/", mentorship_edit, name="mentorship_edit"),
-    path("pairs/<int:pk>/delete/", mentorship_delete, name="mentorship_delete"),
-    *[
-        path(
-            f"pairs/<int:pk>/{action.replace('_', '-')}/",
-            mentorship_transition,
-            {"action": action},
-            name=f"mentorship_{action}",
-        )
-        for action in ("propose", "withdraw", "complete", "end_early")
-    ],
-    *pair_requests.urlpatterns,
-]

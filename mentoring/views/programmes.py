@@ -10,10 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.pdf import render_pdf
 from mentoring.forms import (
     CorrectionForm,
     ExtensionForm,
@@ -24,7 +24,6 @@ from mentoring.forms import (
     ReflectionForm,
 )
 from mentoring.models import Mentorship, PlanActivity, Programme, ProgrammeRevision
-from mentoring.pdf import render_pdf
 from mentoring.programmes import (
     completed_programmes,
     create_programme,
@@ -33,6 +32,7 @@ from mentoring.programmes import (
     start_correction,
 )
 from people.access import OrgAccess, org_view
+from people.changes import organization_changed
 from people.models import Person, Role
 
 PROGRAMME_READERS = (Role.Kind.CURATOR, Role.Kind.HEAD, Role.Kind.MENTOR, Role.Kind.MENTEE)
@@ -375,7 +375,12 @@ def programme_acknowledge(request: HttpRequest, access: OrgAccess, pk: int) -> H
 def programme_approve(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
     pa = get_programme_access(access, pk)
     programme = _programme_or_404(pa)
-    _state_change(request, lambda: programme.approve(request.user), "Программа утверждена.")
+
+    def approve() -> None:
+        programme.approve(request.user)
+        organization_changed(access.org)  # the pair works by an approved programme now
+
+    _state_change(request, approve, "Программа утверждена.")
     return _back(access, pa)
 
 
@@ -446,23 +451,3 @@ def _curator(access: OrgAccess, programme: Programme) -> Person | None:
         if found:
             return found
     return people.filter(roles__kind=Role.Kind.CURATOR).order_by("surname", "name").first()
-
-
-P = "pairs/<int:pk>/programme/"
-urlpatterns = [
-    path(P, programme_page, name="programme"),
-    path(P + "create/", programme_create, name="programme_create"),
-    path(P + "note/", programme_note, name="programme_note"),
-    path(P + "rows/new/", row_new, name="programme_row_new"),
-    path(P + "rows/summary/", plan_summary_fragment, name="programme_plan_summary"),
-    path(P + "rows/<int:row>/", row_detail, name="programme_row"),
-    path(P + "rows/<int:row>/edit/", row_edit, name="programme_row_edit"),
-    path(P + "rows/<int:row>/delete/", row_delete, name="programme_row_delete"),
-    path(P + "rows/<int:row>/reflection/", row_reflection, name="programme_row_reflection"),
-    path(P + "acknowledge/", programme_acknowledge, name="programme_acknowledge"),
-    path(P + "approve/", programme_approve, name="programme_approve"),
-    path(P + "extend/", programme_extend, name="programme_extend"),
-    path(P + "correction/", programme_correction, name="programme_correction"),
-    path(P + "correction/finish/", programme_correction_finish, name="programme_correction_finish"),
-    path(P + "pdf/", programme_pdf, name="programme_pdf"),
-]

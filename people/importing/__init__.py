@@ -1,10 +1,11 @@
 """Staff import from XLSX or CSV: reading the file, cleaning messy cells, matching people, the preview.
 
-The import itself runs through django-import-export (``people.resources.PersonResource``); this package does
+The import itself runs through django-import-export (``people.importing.resource.PersonResource``); this package does
 what comes before and after it, by concept:
 
 - ``cells``: one cell at a time — names in capitals, «12 лет 3 мес.», «б/к», phones, e-mails;
-- ``reading``: the file — XLSX or CSV, the header row wherever it stands and however it is worded;
+- ``reading``: the file — XLSX or CSV (through core.tables), the header row wherever it stands and however it is
+  worded;
 - ``workflow``: the dataset for the resource, matching people, the preview, confirming and cancelling;
 - ``template``: the empty list offered for download.
 """
@@ -27,32 +28,27 @@ from people.importing.cells import (
     split_fio,
 )
 from people.importing.reading import (
-    HEADER_SEARCH_ROWS,
     MAX_DATA_ROWS,
     MAX_FILE_SIZE,
     Header,
-    ImportFileError,
-    Table,
     header_key,
     map_header,
     read_staff_file,
     recognise_header,
 )
+from people.importing.resource import LINE_COLUMN, PROBLEMS_COLUMN, PersonLoader, PersonResource
 from people.importing.template import template_workbook
 from people.importing.workflow import (
     APPLIED,
     CLOSED,
     FAILED,
-    LINE_COLUMN,
     MISSING,
-    PROBLEMS_COLUMN,
     STATUS_ERROR,
     STATUS_NEW,
     STATUS_SKIPPED,
     STATUS_UNCHANGED,
     STATUS_UPDATE,
     STATUSES,
-    PersonLoader,
     can_apply,
     cancel_import,
     confirm_import,
@@ -70,7 +66,6 @@ __all__ = [
     "FIO",
     "FIO_LABEL",
     "FORMULA_STARTS",
-    "HEADER_SEARCH_ROWS",
     "LINE_COLUMN",
     "MAX_DATA_ROWS",
     "MAX_FILE_SIZE",
@@ -84,8 +79,8 @@ __all__ = [
     "STATUS_UNCHANGED",
     "STATUS_UPDATE",
     "Header",
-    "ImportFileError",
     "PersonLoader",
+    "PersonResource",
     "Table",
     "can_apply",
     "cancel_import",

@@ -14,8 +14,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from core.text import clean_spaces
 from people.models import Person
-from people.text import clean_spaces
 
 # Canonical columns: the template, the export and the dataset given to the resource use exactly these headers.
 COLUMNS: dict[str, str] = {

@@ -1,6 +1,6 @@
 """From a read file to the preview and back: the dataset for PersonResource, matching people, the workflow.
 
-The import runs through django-import-export (``people.resources.PersonResource``). This module turns a read
+The import runs through django-import-export (``people.importing.resource.PersonResource``). This module turns a read
 file into the tidy dataset the resource expects (one canonical column per field, names split and capitalised,
 empty and total rows set aside, repeated people flagged), and the resource's row results into the preview the
 curator reads before anything is written; then it confirms or cancels the stored upload.
@@ -8,17 +8,19 @@ curator reads before anything is written; then it confirms or cancels the stored
 
 from __future__ import annotations
 
-import copy
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
-from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import RowResult
 from tablib import Dataset
 
+from core.tables import Table, TableError
+from core.templatetags.ru import plural_form
+from core.text import name_key
+from people.changes import organization_changed
 from people.importing.cells import (
     COLUMNS,
     FIO,
@@ -29,15 +31,9 @@ from people.importing.cells import (
     is_blank,
     split_fio,
 )
-from people.importing.reading import Header, ImportFileError, Table, read_staff_file
+from people.importing.reading import Header, read_staff_file
+from people.importing.resource import LINE_COLUMN, PROBLEMS_COLUMN, PersonResource
 from people.models import Organization, Person, StaffImport
-from people.templatetags.ru import plural_form
-from people.text import name_key
-
-# Service columns of the dataset: the spreadsheet row a dataset row came from, and problems found before import.
-LINE_COLUMN = "__line"
-PROBLEMS_COLUMN = "__problems"
-
 
 # --- from table to dataset --------------------------------------------------------------------------------------
 
@@ -119,58 +115,6 @@ def _first_text(cells: list) -> str:
     return next((cell_text(value) for value in cells if not is_blank(value)), "")
 
 
-# --- matching people --------------------------------------------------------------------------------------------
-
-
-class PersonLoader(BaseInstanceLoader):
-    """Finds the staff member a row speaks of, from one query made before the first row.
-
-    People are matched by full name ignoring case and ё/е (``Person.name_key``). The e-mail tells namesakes
-    apart: when the organisation has several people with the row's name, or the file has several rows with it,
-    the row goes to the person with the same e-mail. Each lookup returns a copy, so that a rejected row cannot
-    change the object an earlier row is about to save.
-    """
-
-    def __init__(self, resource, dataset=None) -> None:
-        super().__init__(resource, dataset)
-        self.by_key: dict[str, list[Person]] = defaultdict(list)
-        for person in resource.get_queryset().order_by("pk"):
-            self.by_key[person.name_key].append(person)
-        # Names the file itself holds more than once (namesakes with different e-mails).
-        in_file: dict[str, int] = defaultdict(int)
-        for values in dataset or []:
-            in_file[name_key(" ".join(str(part or "") for part in values[:3]))] += 1
-        self.repeated_in_file = {key for key, count in in_file.items() if count > 1}
-
-    def get_instance(self, row) -> Person | None:
-        fields = self.resource.fields
-        try:
-            key = name_key(" ".join(fields[n].clean(row) or "" for n in NAME_FIELDS))
-        except ValueError:
-            return None  # the name itself is wrong; the row is reported for that
-        candidates = self.by_key.get(key, [])
-        if len(candidates) > 1 or (candidates and key in self.repeated_in_file):
-            email = self._email(row)
-            matching = [p for p in candidates if email and p.email.lower() == email]
-            if len(matching) != 1 and len(candidates) > 1:
-                raise ValidationError(
-                    {
-                        "surname": "В организации несколько работников с таким ФИО. Укажите в строке e-mail — "
-                        "тот же, что в карточке нужного работника."
-                    }
-                )
-            candidates = matching
-        return copy.copy(candidates[0]) if candidates else None
-
-    def _email(self, row) -> str:
-        if COLUMNS["email"] not in row:
-            return ""
-        try:
-            return (self.resource.fields["email"].clean(row) or "").lower()
-        except ValueError:
-            return ""
-
-
 # --- preview ----------------------------------------------------------------------------------------------------
 
 STATUS_NEW = "new"
@@ -195,10 +139,7 @@ REQUIRED_MESSAGES = {
 }
 
 
-def _resource(organization: Organization):
-    # Imported here: people.resources imports this package for its cleaning functions.
-    from people.resources import PersonResource
-
+def _resource(organization: Organization) -> PersonResource:
     return PersonResource(organization=organization)
 
 
@@ -306,7 +247,6 @@ def start_import(organization: Organization, user, data: bytes, filename: str, t
 
     The uploader's earlier unconfirmed imports in the organisation are cancelled: a new file replaces them.
     """
-    from django.core.files.base import ContentFile
 
     summary, _ok = run(organization, table, dry_run=True)
     stale = StaffImport.objects.filter(organization=organization, uploaded_by=user, status=StaffImport.Status.PREVIEW)
@@ -339,13 +279,14 @@ def confirm_import(staff_import: StaffImport) -> str:
             with locked.file.open("rb") as fh:
                 data = fh.read()
             table = read_staff_file(data, locked.original_name)
-        except (OSError, ValueError, ImportFileError):
+        except (OSError, ValueError, TableError):
             locked.cancel()
             outcome = MISSING
         else:
             summary, ok = run(locked.organization, table, dry_run=False)
             if ok:
                 locked.mark_applied(summary)
+                organization_changed(locked.organization)
                 outcome = APPLIED
             else:
                 locked.summary = summary

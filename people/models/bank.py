@@ -162,25 +162,17 @@ class MentorEntryQuerySet(models.QuerySet):
     def with_capacity_left(self) -> MentorEntryQuerySet:
         """Annotate `taken` and `capacity_left`: how many more mentees the mentor can take.
 
-        The one place that knows what occupies a mentor: every mentee of their draft, proposed and active pairs
-        and groups. Every list, count and the matching follow it.
+        The one place that knows how much room a mentor has. What occupies a place — every mentee of the mentor's
+        draft, proposed and active pairs and groups — is mentoring's knowledge: it keeps `places_taken` up to
+        date (mentoring.models.recount_places), and the banks only read it. Every list, count and the matching
+        follow this.
         """
-        from django.apps import apps
-
-        mentorship = apps.get_model("mentoring", "Mentorship")
-        through = mentorship.mentees.through
-        taken = (
-            through.objects.filter(
-                mentorship__mentor_id=models.OuterRef("person_id"),
-                mentorship__state__in=mentorship.HOLDING_STATES,
-            )
-            .order_by()
-            .values("mentorship__mentor_id")
-            .annotate(n=models.Count("id"))
-            .values("n")
+        return self.annotate(
+            taken=models.F("places_taken"),
+            capacity_left=models.ExpressionWrapper(
+                models.F("capacity") - models.F("places_taken"), output_field=models.IntegerField()
+            ),
         )
-        taken = models.functions.Coalesce(models.Subquery(taken, output_field=models.IntegerField()), 0)
-        return self.annotate(taken=taken, capacity_left=models.F("capacity") - models.F("taken"))
 
     def available(self) -> MentorEntryQuerySet:
         """Selected mentors who can take at least one more mentee."""
@@ -241,13 +233,17 @@ class MentorEntry(models.Model):
         related_name="+",
     )
     reviewed_at = models.DateTimeField("проверена", null=True, blank=True)
+    # Mentees the person holds as a mentor in draft, proposed and active pairs and groups. Written only by
+    # mentoring (mentoring.models.recount_places), which knows what a pair is; read by `with_capacity_left`.
+    places_taken = models.PositiveIntegerField("занято мест", default=0, editable=False)
     status = models.CharField("статус", max_length=20, choices=Status.choices, default=Status.CANDIDATE)
     status_changed_at = models.DateTimeField("статус изменён", default=timezone.now)
     status_note = models.TextField("основание изменения статуса", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # The count of places is derived from the pairs, not a change of the questionnaire: the history leaves it out.
+    history = HistoricalRecords(excluded_fields=["updated_at", "places_taken"])
     objects = MentorEntryQuerySet.as_manager()
 
     class Meta:
@@ -277,7 +273,23 @@ class MentorEntry(models.Model):
     def save(self, *args, **kwargs) -> None:
         if self.status != self.Status.RELEASED:
             require_consent(self.person, Purpose.PERSONAL_DATA)
+        if self._state.adding:
+            # The places are the person's, whichever questionnaire is current: mentoring counts them on every
+            # questionnaire of the person, so a new one (after a release) starts from what the earlier ones hold.
+            earlier = MentorEntry.objects.filter(person_id=self.person_id).aggregate(n=models.Max("places_taken"))
+            self.places_taken = earlier["n"] or 0
+        elif kwargs.get("update_fields") is None:
+            # Only mentoring writes the count, by an update of the rows; saving a questionnaire loaded earlier must
+            # not put back the count it was loaded with.
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "places_taken"
+            ]
         super().save(*args, **kwargs)
+
+    @property
+    def is_open(self) -> bool:
+        """A questionnaire may still change: the mentor has not been released from the bank."""
+        return self.status != self.Status.RELEASED
 
     def change_status(self, new: str, *, by=None, note: str = "") -> None:
         if new not in self.TRANSITIONS[self.status]:

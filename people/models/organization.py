@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -9,7 +11,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from people.text import initials_name, name_key
+from core.text import initials_name, name_key
 
 
 class Municipality(models.Model):
@@ -80,6 +82,8 @@ class Organization(models.Model):
         help_text="{n} — порядковый номер приказа в году, например «{n}-од» даёт «15-од».",
     )
     created_at = models.DateTimeField("создана", auto_now_add=True)
+    # Replaced by every write in the organisation (people.changes.touch): cached figures are kept under it.
+    data_version = models.UUIDField("версия данных", default=uuid.uuid4, editable=False)
 
     class Meta:
         verbose_name = "организация"
@@ -96,6 +100,10 @@ class Organization(models.Model):
 class PersonQuerySet(models.QuerySet):
     def for_org(self, org: Organization) -> PersonQuerySet:
         return self.filter(organization=org)
+
+    def heads_of(self, org: Organization) -> PersonQuerySet:
+        """Working staff of `org` holding the head role."""
+        return self.for_org(org).working().filter(roles__kind=Role.Kind.HEAD).distinct()
 
     def working(self) -> PersonQuerySet:
         return self.filter(left_on__isnull=True)

@@ -1,1 +1,1 @@
-"""Views of the people app, one module per concept; each module lists its own URL patterns."""
+"""Views of the people app, one module per concept; the app's urls.py lists every address."""

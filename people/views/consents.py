@@ -15,12 +15,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from mentoring.pdf import render_pdf
+from core.pdf import render_pdf
+from core.text import initials_name
 from people.access import OrgAccess, org_view
 from people.consents import (
     PLACEHOLDERS,
@@ -38,7 +38,6 @@ from people.consents import (
 from people.forms import ConsentRegisterForm, ConsentTextForm, ConsentWithdrawForm, OnlineConsentForm
 from people.models import Consent, ConsentText, Organization, Person, PurgeRecord, Purpose, Role
 from people.services import withdraw_consent
-from people.text import initials_name
 
 CONSENT_VIEWERS = (Role.Kind.HEAD, Role.Kind.CURATOR, Role.Kind.ADMIN)
 CONSENT_EDITORS = (Role.Kind.CURATOR, Role.Kind.ADMIN)
@@ -430,22 +429,3 @@ def purge_log(request: HttpRequest, access: OrgAccess) -> HttpResponse:
         "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS,
     }
     return render(request, "people/consents/purge_log.html", context)
-
-
-urlpatterns = [
-    path("consents/texts/", consent_texts, name="consent_texts"),
-    path("consents/texts/<slug:purpose>/", consent_text, name="consent_text"),
-    path("consents/texts/<slug:purpose>/edit/", consent_text_edit, name="consent_text_edit"),
-    path("consents/texts/<slug:purpose>/v<int:version>/", consent_text, name="consent_text_version"),
-    path("consents/purge-log/", purge_log, name="purge_log"),
-    path("staff/<int:pk>/consents/", person_consents, name="person_consents"),
-    path("staff/<int:pk>/consents/new/", consent_register, name="consent_register"),
-    path("staff/<int:pk>/consents/<int:consent_pk>/withdraw/", consent_withdraw, name="consent_withdraw"),
-    path("staff/<int:pk>/consents/<int:consent_pk>/scan/", consent_scan, name="consent_scan"),
-    path("staff/<int:pk>/consents/<slug:purpose>/pdf/", consent_pdf, name="consent_pdf"),
-    path("my/consents/", my_consents, name="my_consents"),
-    path("my/consents/<slug:purpose>/give/", my_consent_give, name="my_consent_give"),
-    path("my/consents/<slug:purpose>/withdraw/", my_consent_withdraw, name="my_consent_withdraw"),
-    path("my/consents/<slug:purpose>/pdf/", my_consent_pdf, name="my_consent_pdf"),
-    path("my/consents/<int:consent_pk>/scan/", my_consent_scan, name="my_consent_scan"),
-]

@@ -5,16 +5,17 @@ from django.core.paginator import Paginator
 from django.db.models.fields.json import KT
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 from import_export.formats.base_formats import XLSX
 
+from core.exports import EXPORT_FORMATS
 from people import importing
 from people.access import STAFF_EDITORS, OrgAccess, org_view
 from people.forms import StaffImportForm
+from people.importing.resource import PersonResource
 from people.models import StaffImport
-from people.resources import EXPORT_FORMATS, PersonResource, export_response
+from people.resources import export_response
 
 PAGE_SIZE = 25
 RECENT_IMPORTS = 10
@@ -128,13 +129,3 @@ def staff_export(request: HttpRequest, access: OrgAccess, fmt: str) -> HttpRespo
         raise Http404
     resource = PersonResource(organization=access.org)
     return export_response(resource, resource.get_queryset(), fmt, "Работники", request=request, org=access.org)
-
-
-urlpatterns = [
-    path("staff/import/", staff_import, name="staff_import"),
-    path("staff/import/template/", staff_import_template, name="staff_import_template"),
-    path("staff/import/<int:pk>/", staff_import_preview, name="staff_import_preview"),
-    path("staff/import/<int:pk>/confirm/", staff_import_confirm, name="staff_import_confirm"),
-    path("staff/import/<int:pk>/cancel/", staff_import_cancel, name="staff_import_cancel"),
-    path("staff/export/<str:fmt>/", staff_export, name="staff_export"),
-]

@@ -1,4 +1,8 @@
-"""The bank of mentees (stage 2): the curator's list and entries, and a teacher's own professional request."""
+"""The bank of mentees (stage 2): the curator's list and entries, and a teacher's own professional request.
+
+The list, its export, an entry's page and its change of status are the views both banks share (bank_helpers),
+given MENTEES, this bank's description.
+"""
 
 from __future__ import annotations
 
@@ -8,34 +12,30 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
-from django.views.decorators.http import require_POST
 
+from core.lists import page_of
 from people.access import OrgAccess, org_view
+from people.changes import organization_changed
+from people.filters import MENTEE_STATUSES, MenteeBankFilter, PeopleSearchFilter
 from people.forms import MenteeEntryForm, MenteeRequestForm, StatusChangeForm
-from people.models import Consent, Direction, MenteeCategory, MenteeEntry, Person, Purpose, has_consent
+from people.models import (
+    Consent,
+    Direction,
+    MenteeCategory,
+    MenteeEntry,
+    Organization,
+    Person,
+    Purpose,
+    has_consent,
+)
 from people.resources import MenteeBankResource
 from people.views.bank_helpers import (
     BANK_EDITORS,
-    BANK_EXPORTERS,
     BANK_VIEWERS,
-    apply_sort,
-    export_list,
-    history_rows,
-    int_param,
-    page_of,
-    search_by_name,
-    sort_links,
+    Bank,
 )
 
 Status = MenteeEntry.Status
-SORTS = {
-    "name": ("person__name_key", "id"),
-    "date": ("request_date", "id"),
-    "status": ("status_order", "person__name_key", "id"),
-    "category": ("category__position", "category__name", "person__name_key", "id"),
-}
-DEFAULT_SORT = "-date"
 # Pairs and groups are formed by the pairs work and fixed by an order; the bank does not put anyone in a pair.
 MANUAL_TARGETS = [s for s in Status if s != Status.IN_PAIR]
 ACTIONS = {
@@ -46,13 +46,7 @@ ACTIONS = {
     Status.DECLINED: "Отклонить заявку",
 }
 NOTE_LABELS = {Status.LEFT: "Причина выбытия из банка", Status.DECLINED: "Причина отклонения заявки"}
-HISTORY_FIELDS = ["person_id", "category_id", "difficulties", "request_date", "collected_by_id"]
 NO_CONSENT = "Сначала дайте согласие на обработку персональных данных: без него запрос не принимается."
-STATUS_FILTERS = [
-    ("", "В банке"),
-    *[(s.value, s.label) for s in Status],
-    ("all", "Все записи"),
-]
 
 
 def get_mentee_entry(access: OrgAccess, pk: int) -> MenteeEntry:
@@ -61,61 +55,25 @@ def get_mentee_entry(access: OrgAccess, pk: int) -> MenteeEntry:
     return get_object_or_404(qs, pk=pk)
 
 
-def _filtered(request: HttpRequest, access: OrgAccess):
-    """The bank as the list's filters ask; returns the queryset and the values the form shows."""
-    status = request.GET.get("status", "")
-    qs = MenteeEntry.objects.for_org(access.org)
-    if status in Status.values:
-        qs = qs.filter(status=status)
-    elif status != "all":
-        status = ""
-        qs = qs.in_bank()
-    category, direction = int_param(request, "category"), int_param(request, "direction")
-    if category:
-        qs = qs.filter(category_id=category)
-    if direction:
-        qs = qs.filter(directions__id=direction)
-    q = request.GET.get("q", "").strip()
-    qs = search_by_name(qs, q)
-    qs, sort = apply_sort(qs.with_status_order(), request, SORTS, DEFAULT_SORT)
-    return qs, {"status": status, "category": category, "direction": direction, "q": q, "sort": sort}
-
-
-@org_view(*BANK_VIEWERS)
-def mentee_bank(request: HttpRequest, access: OrgAccess) -> HttpResponse:
-    qs, filters = _filtered(request, access)
-    counts = MenteeEntry.objects.for_org(access.org).aggregate(
+def _list_context(org: Organization) -> dict:
+    counts = MenteeEntry.objects.for_org(org).aggregate(
         in_bank=Count("id", filter=~Q(status__in=[*MenteeEntry.CLOSED_STATUSES, Status.REQUESTED])),
         requests=Count("id", filter=Q(status=Status.REQUESTED)),
     )
-    context = {
-        "access": access,
-        "page": page_of(request, qs.for_list()),
-        **filters,
+    return {
         "counts": counts,
-        "sorts": sort_links(filters["sort"], list(SORTS)),
-        "status_filters": STATUS_FILTERS,
-        "categories": MenteeCategory.objects.filter(organization=access.org),
-        "directions": Direction.objects.filter(organization=access.org),
-        "filtered": any(request.GET.get(k) for k in ("status", "category", "direction", "q")),
-        "can_edit": access.has(*BANK_EDITORS),
-        "can_export": access.has(*BANK_EXPORTERS),
+        "categories": MenteeCategory.objects.filter(organization=org),
+        "directions": Direction.objects.filter(organization=org),
     }
-    return render(request, "people/banks/mentee_list.html", context)
-
-
-@org_view(*BANK_EXPORTERS)
-def mentee_bank_export(request: HttpRequest, access: OrgAccess) -> HttpResponse:
-    qs, _ = _filtered(request, access)
-    back = reverse("people:mentee_bank", args=[access.org.slug])
-    return export_list(request, MenteeBankResource(), qs.for_list(), "Банк наставляемых", back)
 
 
 def _save_entry(form, request: HttpRequest) -> MenteeEntry | None:
     """Save the form's entry; the model's rules (consent, one open entry) come back as errors beside the form."""
     try:
         with transaction.atomic():
-            return form.save()
+            entry = form.save()
+            organization_changed(entry.organization)
+            return entry
     except ValidationError as exc:
         form.add_error(None, exc)
     except IntegrityError:
@@ -177,60 +135,42 @@ def _status_form(entry: MenteeEntry, data=None) -> StatusChangeForm:
     return StatusChangeForm(data, choices=choices, note_required=MenteeEntry.NOTE_REQUIRED)
 
 
-def _detail(request: HttpRequest, access: OrgAccess, entry: MenteeEntry, posted=None) -> HttpResponse:
-    context = {
-        "access": access,
-        "entry": entry,
-        "directions": list(entry.directions.all()),
-        "history": history_rows(entry, HISTORY_FIELDS),
-        "transitions": _transitions(entry, posted) if access.has(*BANK_EDITORS) else [],
-        "posted": posted,
-        "can_edit": access.has(*BANK_EDITORS) and entry.is_open,
-    }
-    return render(request, "people/banks/mentee_detail.html", context)
+def _change_status(entry: MenteeEntry, data: dict, by) -> None:
+    entry.change_status(data["status"], by=by, note=data["note"], support=data["support"])
 
 
-@org_view(*BANK_VIEWERS)
-def mentee_detail(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
-    return _detail(request, access, get_mentee_entry(access, pk))
-
-
-@org_view(*BANK_EDITORS)
-@require_POST
-def mentee_status(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
-    entry = get_mentee_entry(access, pk)
-    form = _status_form(entry, request.POST)
-    if form.is_valid():
-        new = form.cleaned_data["status"]
-        try:
-            with transaction.atomic():
-                locked = MenteeEntry.objects.select_for_update().get(pk=entry.pk)
-                locked.change_status(
-                    new, by=request.user, note=form.cleaned_data["note"], support=form.cleaned_data["support"]
-                )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, f"Статус изменён: «{Status(new).label}».")
-            return redirect("people:mentee_detail", access.org.slug, entry.pk)
-    return _detail(request, access, entry, posted=form)
+MENTEES = Bank(
+    name="mentee",
+    title="Банк наставляемых",
+    filters=MenteeBankFilter,
+    statuses=MENTEE_STATUSES,
+    resource=MenteeBankResource,
+    history_fields=["person_id", "category_id", "difficulties", "request_date", "collected_by_id"],
+    entries=lambda org: MenteeEntry.objects.for_org(org).with_status_order(),
+    for_list=lambda qs: qs.for_list(),
+    list_context=_list_context,
+    get_entry=get_mentee_entry,
+    entry_context=lambda access, entry: {"directions": list(entry.directions.all())},
+    transitions=_transitions,
+    status_form=_status_form,
+    change_status=_change_status,
+)
 
 
 @org_view(*BANK_VIEWERS)
 def without_consent(request: HttpRequest, access: OrgAccess) -> HttpResponse:
     """Working staff who have not given consent to process personal data: they cannot enter either bank."""
-    q = request.GET.get("q", "").strip()
     withdrawn = Consent.objects.filter(person=OuterRef("pk"), purpose=Purpose.PERSONAL_DATA, withdrawn_on__isnull=False)
     people = (
         Person.objects.for_org(access.org)
         .working()
         .exclude(has_consent(Purpose.PERSONAL_DATA))
         .annotate(withdrawn_on=Subquery(withdrawn.order_by("-withdrawn_on").values("withdrawn_on")[:1]))
-        .search(q)
         .select_related("organization")
         .order_by("name_key", "id")
     )
-    context = {"access": access, "page": page_of(request, people), "q": q}
+    found = PeopleSearchFilter(request.GET, queryset=people)
+    context = {"access": access, "page": page_of(request, found.qs), **found.values}
     return render(request, "people/banks/without_consent.html", context)
 
 
@@ -271,15 +211,3 @@ def my_request(request: HttpRequest, access: OrgAccess) -> HttpResponse:
         "form": form,
     }
     return render(request, "people/banks/my_request.html", context)
-
-
-urlpatterns = [
-    path("bank/mentees/", mentee_bank, name="mentee_bank"),
-    path("bank/mentees/export/", mentee_bank_export, name="mentee_bank_export"),
-    path("bank/mentees/new/", mentee_create, name="mentee_create"),
-    path("bank/mentees/<int:pk>/", mentee_detail, name="mentee_detail"),
-    path("bank/mentees/<int:pk>/edit/", mentee_edit, name="mentee_edit"),
-    path("bank/mentees/<int:pk>/status/", mentee_status, name="mentee_status"),
-    path("bank/without-consent/", without_consent, name="bank_without_consent"),
-    path("my/request/", my_request, name="my_request"),
-]

@@ -1,4 +1,8 @@
-"""The bank of mentors (stage 3): questionnaires filled by the curator or by teachers, their review and status."""
+"""The bank of mentors (stage 3): questionnaires filled by the curator or by teachers, their review and status.
+
+The list, its export, a questionnaire's page and its change of status are the views both banks share
+(bank_helpers), given MENTORS, this bank's description.
+"""
 
 from __future__ import annotations
 
@@ -8,44 +12,37 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from people.access import OrgAccess, org_view
+from people.changes import organization_changed
+from people.filters import MENTOR_STATUSES, MentorBankFilter
 from people.forms import MentorEntryForm, StatusChangeForm
-from people.models import Consent, Direction, MentorEntry, MentoringForm, MentoringKind, Purpose, TrainingEvent
+from people.models import (
+    Consent,
+    Direction,
+    MentorEntry,
+    MentoringForm,
+    MentoringKind,
+    Organization,
+    Purpose,
+    TrainingEvent,
+)
 from people.resources import MentorBankResource
 from people.views.bank_helpers import (
     BANK_EDITORS,
-    BANK_EXPORTERS,
-    BANK_VIEWERS,
-    apply_sort,
-    export_list,
-    history_rows,
-    int_param,
-    page_of,
-    search_by_name,
-    sort_links,
+    Bank,
 )
 
 Status = MentorEntry.Status
 Review = MentorEntry.Review
-SORTS = {
-    "name": ("person__name_key", "id"),
-    "status": ("status_order", "person__name_key", "id"),
-    "capacity": ("capacity_left", "person__name_key", "id"),
-    "interview": ("interview_date", "person__name_key", "id"),
-}
-DEFAULT_SORT = "name"
 ACTIONS = {
     Status.SELECTED: "Отобрать в наставники",
     Status.CANDIDATE: "Вернуть в кандидаты",
     Status.RELEASED: "Вывести из банка",
 }
 NOTE_REQUIRED = {Status.RELEASED: "Укажите причину, по которой наставник выводится из банка."}
-HISTORY_FIELDS = ["person_id", "subjects", "motivation", "capacity", "interview_date"]
-STATUS_FILTERS = [("", "В банке"), *[(s.value, s.label) for s in Status], ("all", "Все")]
 NO_CONSENT = "Сначала дайте согласие на обработку персональных данных: без него анкета не принимается."
 
 
@@ -55,82 +52,25 @@ def get_mentor_entry(access: OrgAccess, pk: int) -> MentorEntry:
     return get_object_or_404(qs.select_related("person", "reviewed_by"), pk=pk)
 
 
-def _filtered(request: HttpRequest, access: OrgAccess):
-    status = request.GET.get("status", "")
-    qs = MentorEntry.objects.for_org(access.org).with_training().with_capacity_left()
-    if status in Status.values:
-        qs = qs.filter(status=status)
-    elif status != "all":
-        status = ""
-        qs = qs.in_bank()
-    review = request.GET.get("review", "")
-    if review in Review.values:
-        qs = qs.filter(review=review)
-    else:
-        review = ""
-    competency = int_param(request, "competency")
-    if competency:
-        qs = qs.filter(competencies__id=competency)
-    trained = request.GET.get("trained", "")
-    if trained in ("yes", "no"):
-        qs = qs.filter(trained=trained == "yes")
-    else:
-        trained = ""
-    capacity = int_param(request, "capacity")
-    if capacity:
-        qs = qs.filter(capacity_left__gte=capacity)
-    q = request.GET.get("q", "").strip()
-    qs = search_by_name(qs, q)
-    qs, sort = apply_sort(qs.with_status_order(), request, SORTS, DEFAULT_SORT)
-    filters = {
-        "status": status,
-        "review": review,
-        "competency": competency,
-        "trained": trained,
-        "capacity": capacity,
-        "q": q,
-        "sort": sort,
-    }
-    return qs, filters
-
-
 def _for_list(qs):
     return qs.select_related("person").prefetch_related(
         Prefetch("competencies", queryset=Direction.objects.order_by("position", "name"))
     )
 
 
-@org_view(*BANK_VIEWERS)
-def mentor_bank(request: HttpRequest, access: OrgAccess) -> HttpResponse:
-    qs, filters = _filtered(request, access)
-    counts = MentorEntry.objects.for_org(access.org).aggregate(
-        in_bank=Count("id", filter=~Q(status=Status.RELEASED)),
-        on_review=Count("id", filter=Q(review=Review.ON_REVIEW) & ~Q(status=Status.RELEASED)),
-    )
-    context = {
-        "access": access,
-        "page": page_of(request, _for_list(qs)),
-        **filters,
-        "counts": counts,
-        "sorts": sort_links(filters["sort"], list(SORTS)),
-        "status_filters": STATUS_FILTERS,
-        "competencies": Direction.objects.filter(organization=access.org),
-        "filtered": any(request.GET.get(k) for k in ("status", "review", "competency", "trained", "capacity", "q")),
-        "can_edit": access.has(*BANK_EDITORS),
-        "can_export": access.has(*BANK_EXPORTERS),
-    }
-    return render(request, "people/banks/mentor_list.html", context)
-
-
-@org_view(*BANK_EXPORTERS)
-def mentor_bank_export(request: HttpRequest, access: OrgAccess) -> HttpResponse:
-    qs, _ = _filtered(request, access)
-    qs = _for_list(qs).prefetch_related(
+def _for_export(qs):
+    return qs.prefetch_related(
         Prefetch("preferred_forms", queryset=MentoringForm.objects.order_by("position", "name")),
         Prefetch("preferred_kinds", queryset=MentoringKind.objects.order_by("position", "name")),
     )
-    back = reverse("people:mentor_bank", args=[access.org.slug])
-    return export_list(request, MentorBankResource(), qs, "Банк наставников", back)
+
+
+def _list_context(org: Organization) -> dict:
+    counts = MentorEntry.objects.for_org(org).aggregate(
+        in_bank=Count("id", filter=~Q(status=Status.RELEASED)),
+        on_review=Count("id", filter=Q(review=Review.ON_REVIEW) & ~Q(status=Status.RELEASED)),
+    )
+    return {"counts": counts, "competencies": Direction.objects.filter(organization=org)}
 
 
 def _save_questionnaire(form: MentorEntryForm) -> MentorEntry | None:
@@ -145,6 +85,7 @@ def _save_questionnaire(form: MentorEntryForm) -> MentorEntry | None:
                 entry.person.save(update_fields=[*changed, "updated_at"])
             entry.save()
             form.save_m2m()
+            organization_changed(entry.organization)
             return entry
     except ValidationError as exc:
         form.add_error(None, exc)
@@ -177,7 +118,7 @@ def mentor_create(request: HttpRequest, access: OrgAccess) -> HttpResponse:
 @org_view(*BANK_EDITORS)
 def mentor_edit(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
     entry = get_mentor_entry(access, pk)
-    if entry.status == Status.RELEASED:
+    if not entry.is_open:
         messages.error(request, "Наставник выведен из банка: его анкету изменить нельзя.")
         return redirect("people:mentor_detail", access.org.slug, entry.pk)
     form = MentorEntryForm(request.POST or None, instance=entry, organization=access.org)
@@ -207,45 +148,41 @@ def _transitions(entry: MentorEntry, posted: StatusChangeForm | None = None) -> 
     return items
 
 
-def _detail(request: HttpRequest, access: OrgAccess, entry: MentorEntry, posted=None) -> HttpResponse:
-    context = {
-        "access": access,
-        "entry": entry,
+def _status_form(entry: MentorEntry, data=None) -> StatusChangeForm:
+    choices = [(s.value, s.label) for s in MentorEntry.TRANSITIONS[entry.status]]
+    return StatusChangeForm(data, choices=choices, note_required=NOTE_REQUIRED)
+
+
+def _change_status(entry: MentorEntry, data: dict, by) -> None:
+    entry.change_status(data["status"], by=by, note=data["note"])
+
+
+def _entry_context(access: OrgAccess, entry: MentorEntry) -> dict:
+    return {
         "competencies": list(entry.competencies.all()),
         "forms": list(entry.preferred_forms.all()),
         "kinds": list(entry.preferred_kinds.all()),
         "trainings": list(TrainingEvent.objects.filter(organization=access.org, attendees=entry.person)),
-        "history": history_rows(entry, HISTORY_FIELDS),
-        "transitions": _transitions(entry, posted) if access.has(*BANK_EDITORS) else [],
-        "posted": posted,
-        "can_edit": access.has(*BANK_EDITORS) and entry.status != Status.RELEASED,
     }
-    return render(request, "people/banks/mentor_detail.html", context)
 
 
-@org_view(*BANK_VIEWERS)
-def mentor_detail(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
-    return _detail(request, access, get_mentor_entry(access, pk))
-
-
-@org_view(*BANK_EDITORS)
-@require_POST
-def mentor_status(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
-    entry = get_mentor_entry(access, pk)
-    choices = [(s.value, s.label) for s in MentorEntry.TRANSITIONS[entry.status]]
-    form = StatusChangeForm(request.POST, choices=choices, note_required=NOTE_REQUIRED)
-    if form.is_valid():
-        new = form.cleaned_data["status"]
-        try:
-            with transaction.atomic():
-                locked = MentorEntry.objects.select_for_update().get(pk=entry.pk)
-                locked.change_status(new, by=request.user, note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, f"Статус изменён: «{Status(new).label}».")
-            return redirect("people:mentor_detail", access.org.slug, entry.pk)
-    return _detail(request, access, entry, posted=form)
+MENTORS = Bank(
+    name="mentor",
+    title="Банк наставников",
+    filters=MentorBankFilter,
+    statuses=MENTOR_STATUSES,
+    resource=MentorBankResource,
+    history_fields=["person_id", "subjects", "motivation", "capacity", "interview_date"],
+    entries=lambda org: MentorEntry.objects.for_org(org).with_training().with_capacity_left().with_status_order(),
+    for_list=_for_list,
+    for_export=_for_export,
+    list_context=_list_context,
+    get_entry=get_mentor_entry,
+    entry_context=_entry_context,
+    transitions=_transitions,
+    status_form=_status_form,
+    change_status=_change_status,
+)
 
 
 @org_view(*BANK_EDITORS)
@@ -255,6 +192,7 @@ def mentor_review(request: HttpRequest, access: OrgAccess, pk: int) -> HttpRespo
     try:
         with transaction.atomic():
             MentorEntry.objects.select_for_update().get(pk=entry.pk).accept_review(by=request.user)
+            organization_changed(access.org)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -306,15 +244,3 @@ def my_questionnaire(request: HttpRequest, access: OrgAccess) -> HttpResponse:
         "trainings": list(TrainingEvent.objects.filter(organization=access.org, attendees=access.person)),
     }
     return render(request, "people/banks/my_questionnaire.html", context)
-
-
-urlpatterns = [
-    path("bank/mentors/", mentor_bank, name="mentor_bank"),
-    path("bank/mentors/export/", mentor_bank_export, name="mentor_bank_export"),
-    path("bank/mentors/new/", mentor_create, name="mentor_create"),
-    path("bank/mentors/<int:pk>/", mentor_detail, name="mentor_detail"),
-    path("bank/mentors/<int:pk>/edit/", mentor_edit, name="mentor_edit"),
-    path("bank/mentors/<int:pk>/status/", mentor_status, name="mentor_status"),
-    path("bank/mentors/<int:pk>/review/", mentor_review, name="mentor_review"),
-    path("my/questionnaire/", my_questionnaire, name="my_questionnaire"),
-]

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 
 from people.access import STAFF_EDITORS, STAFF_VIEWERS, OrgAccess, get_person_for_user, org_view
 from people.audit import record
+from people.changes import organization_changed
+from people.filters import StaffFilter
 from people.forms import AccountForm, OrganizationForm, PersonForm, RolesForm, reference_form_class
 from people.models import REFERENCE_LISTS, AuditEvent, Person, Role
 
@@ -28,21 +30,13 @@ def _page(request: HttpRequest, qs, size: int = PAGE_SIZE):
 
 @org_view(*STAFF_VIEWERS)
 def staff_list(request: HttpRequest, access: OrgAccess) -> HttpResponse:
-    q = request.GET.get("q", "").strip()
-    role = request.GET.get("role", "")
-    show = request.GET.get("show", "working")
-    qs = Person.objects.for_org(access.org).search(q).select_related("user", "organization")
+    qs = Person.objects.for_org(access.org).select_related("user", "organization")
     qs = qs.prefetch_related(Prefetch("roles", queryset=Role.objects.order_by("kind")))
-    if role in Role.Kind.values:
-        qs = qs.filter(roles__kind=role)
-    if show != "all":
-        qs = qs.working()
+    filters = StaffFilter(request.GET, queryset=qs)
     context = {
         "access": access,
-        "page": _page(request, qs),
-        "q": q,
-        "role": role,
-        "show": show,
+        "page": _page(request, filters.qs),
+        **filters.values,
         "role_choices": Role.Kind.choices,
         "can_edit": access.has(*STAFF_EDITORS),
     }
@@ -83,6 +77,7 @@ def person_edit(request: HttpRequest, access: OrgAccess, pk: int) -> HttpRespons
     form = PersonForm(request.POST or None, instance=person, organization=access.org)
     if request.method == "POST" and form.is_valid():
         form.save()
+        organization_changed(access.org)  # one who left is no longer the curator the roadmap counts
         messages.success(request, "Изменения сохранены.")
         return redirect(person)
     return render(request, "people/person_form.html", {"access": access, "form": form, "person": person})
@@ -113,6 +108,7 @@ def person_roles(request: HttpRequest, access: OrgAccess, pk: int) -> HttpRespon
             with transaction.atomic():
                 person.roles.filter(kind__in=current - wanted).delete()
                 Role.objects.bulk_create([Role(person=person, kind=k) for k in wanted - current])
+                organization_changed(access.org)
                 record(
                     AuditEvent.Kind.ROLES_CHANGED,
                     request=request,

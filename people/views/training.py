@@ -7,12 +7,13 @@ from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 
+from core.lists import page_of
 from people.access import OrgAccess, org_view
+from people.changes import organization_changed
 from people.forms import TrainingEventForm
 from people.models import MentorEntry, TrainingEvent
-from people.views.bank_helpers import BANK_EDITORS, BANK_VIEWERS, page_of
+from people.views.bank_helpers import BANK_EDITORS, BANK_VIEWERS
 
 
 def get_training(access: OrgAccess, pk: int) -> TrainingEvent:
@@ -51,6 +52,7 @@ def _edit(request: HttpRequest, access: OrgAccess, event: TrainingEvent) -> Http
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             event = form.save()
+            organization_changed(access.org)  # who attended makes a mentor trained
         messages.success(request, "Мероприятие добавлено." if is_new else "Изменения сохранены.")
         return redirect("people:training_detail", access.org.slug, event.pk)
     context = {"access": access, "form": form, "event": None if is_new else event}
@@ -65,11 +67,3 @@ def training_create(request: HttpRequest, access: OrgAccess) -> HttpResponse:
 @org_view(*BANK_EDITORS)
 def training_edit(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
     return _edit(request, access, get_training(access, pk))
-
-
-urlpatterns = [
-    path("bank/trainings/", training_list, name="training_list"),
-    path("bank/trainings/new/", training_create, name="training_create"),
-    path("bank/trainings/<int:pk>/", training_detail, name="training_detail"),
-    path("bank/trainings/<int:pk>/edit/", training_edit, name="training_edit"),
-]

@@ -7,13 +7,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
+from core.text import as_id
+from mentoring.access import get_mentorship_for_user
 from mentoring.models import Mentorship
-from mentoring.views.pair_access import get_mentorship_for_user
 from people.access import OrgAccess, get_person_for_user, org_view
-from people.text import as_id
 from roadmap.access import ORDER_EDITORS, ORDER_VIEWERS
 from roadmap.drafting import PLACEHOLDERS, draft_order, order_templates_for
 from roadmap.forms import NewOrderForm, OrderTemplateForm
@@ -147,13 +147,3 @@ def order_from_pair(request: HttpRequest, access: OrgAccess, pk: int, kind: str)
         _refused(request, exc)
         return redirect("mentoring:mentorship_detail", access.org.slug, m.pk)
     return _created(request, access, order)
-
-
-urlpatterns = [
-    path("orders/templates/", order_templates, name="order_templates"),
-    path("orders/templates/<slug:kind>/", order_template_edit, name="order_template_edit"),
-    path("orders/new/", order_new, name="order_new"),
-    path("orders/new/from-pairs/", order_from_pairs, name="order_from_pairs"),
-    path("orders/new/curator/<int:pk>/", order_appoint_curator, name="order_appoint_curator"),
-    path("orders/new/pair/<int:pk>/<slug:kind>/", order_from_pair, name="order_from_pair"),
-]

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
-from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -19,6 +18,8 @@ from roadmap.drafting import draft_order
 from roadmap.forms import OrderReturnForm
 from roadmap.models import Order, OrderKind
 from roadmap.services import acknowledge_order, approve_order, cancel_order, return_order, submit_order
+from roadmap.views.order_page import render_order
+from roadmap.views.orders import inbox
 
 Status = Order.Status
 
@@ -52,9 +53,6 @@ def order_submit(request: HttpRequest, access: OrgAccess, pk: int) -> HttpRespon
 @org_view(*ORDER_APPROVERS)
 @require_POST
 def order_return(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
-    from roadmap.views.order_page import render_order
-    from roadmap.views.orders import inbox
-
     order = get_order_for_user(access, pk, approving=True)
     form = OrderReturnForm(request.POST)
     if not form.is_valid():
@@ -139,13 +137,3 @@ def order_correct(request: HttpRequest, access: OrgAccess, pk: int) -> HttpRespo
         return redirect("roadmap:order", access.org.slug, order.pk)
     messages.success(request, "Подготовлен проект изменяющего приказа: впишите изменения и отправьте на утверждение.")
     return redirect("roadmap:order_edit", access.org.slug, draft.pk)
-
-
-urlpatterns = [
-    path("orders/<int:pk>/submit/", order_submit, name="order_submit"),
-    path("orders/<int:pk>/return/", order_return, name="order_return"),
-    path("orders/<int:pk>/approve/", order_approve, name="order_approve"),
-    path("orders/<int:pk>/cancel/", order_cancel, name="order_cancel"),
-    path("orders/<int:pk>/acknowledge/", order_acknowledge, name="order_acknowledge"),
-    path("orders/<int:pk>/correct/", order_correct, name="order_correct"),
-]

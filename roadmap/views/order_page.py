@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.http import content_disposition_header
 
 from people.access import OrgAccess, org_view
@@ -120,10 +119,3 @@ def order_edit(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse
         messages.success(request, "Проект приказа сохранён.")
         return redirect("roadmap:order", access.org.slug, order.pk)
     return render(request, "roadmap/order_form.html", {"access": access, "order": order, "form": form})
-
-
-urlpatterns = [
-    path("orders/<int:pk>/", order_detail, name="order"),
-    path("orders/<int:pk>/pdf/", order_pdf, name="order_pdf"),
-    path("orders/<int:pk>/edit/", order_edit, name="order_edit"),
-]

@@ -1,7 +1,6 @@
 """Orders: the register (the organisation's order book) with its export, and the head's inbox.
 
 The order page, the editing of a draft and the PDF live in order_page.py; the state changes in order_actions.py.
-Their patterns are listed here, so roadmap/urls.py needs one module per concept.
 """
 
 from __future__ import annotations
@@ -10,17 +9,18 @@ from django.db.models import Count, F, Max, Prefetch, Q
 from django.db.models.functions import Coalesce, ExtractYear
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path, reverse
+from django.urls import reverse
 
+from core.lists import page_of
 from mentoring.models import Mentorship
 from people.access import OrgAccess, org_view
 from people.models import Person
-from people.views.bank_helpers import export_list, int_param, page_of
+from people.resources import export_list
 from roadmap.access import ORDER_APPROVERS, ORDER_EDITORS, ORDER_VIEWERS
+from roadmap.filters import OrderFilter
 from roadmap.forms import OrderReturnForm
 from roadmap.models import Order, OrderEvent, OrderKind
 from roadmap.resources import OrderBookResource
-from roadmap.views import order_actions, order_page
 
 Status = Order.Status
 
@@ -33,32 +33,16 @@ def with_acknowledgement_counts(qs):
     )
 
 
-def register_queryset(request: HttpRequest, access: OrgAccess):
-    """The filtered order book, drafts first, then approved orders from the newest; and the filters in force."""
+def register_queryset(request: HttpRequest, access: OrgAccess) -> OrderFilter:
+    """The filtered order book, drafts first, then approved orders from the newest."""
     qs = Order.objects.for_org(access.org).annotate(book_year=Coalesce("year", ExtractYear("created_at")))
-    kind = request.GET.get("kind", "")
-    if kind in OrderKind.values:
-        qs = qs.filter(kind=kind)
-    else:
-        kind = ""
-    status = request.GET.get("status", "")
-    if status in Status.values:
-        qs = qs.filter(status=status)
-    else:
-        status = ""
-    year = int_param(request, "year")
-    if year:
-        qs = qs.filter(book_year=year)
-    q = request.GET.get("q", "").strip()
-    if q:
-        qs = qs.filter(Q(heading__icontains=q) | Q(reg_number__icontains=q))
     qs = with_acknowledgement_counts(qs).order_by(F("date").desc(nulls_first=True), "-number", "-created_at", "-id")
-    return qs, {"kind": kind, "status": status, "year": year, "q": q}
+    return OrderFilter(request.GET, queryset=qs)
 
 
 @org_view(*ORDER_VIEWERS)
 def order_list(request: HttpRequest, access: OrgAccess) -> HttpResponse:
-    qs, filters = register_queryset(request, access)
+    filters = register_queryset(request, access)
     years = (
         Order.objects.for_org(access.org)
         .annotate(book_year=Coalesce("year", ExtractYear("created_at")))
@@ -68,12 +52,12 @@ def order_list(request: HttpRequest, access: OrgAccess) -> HttpResponse:
     )
     context = {
         "access": access,
-        "page": page_of(request, qs),
-        **filters,
+        "page": page_of(request, filters.qs),
+        **filters.values,
         "kinds": OrderKind.choices,
         "statuses": Status.choices,
         "years": list(years),
-        "filtered": any(filters.values()),
+        "filtered": filters.filtered,
         "can_edit": access.has(*ORDER_EDITORS),
     }
     return render(request, "roadmap/order_list.html", context)
@@ -81,8 +65,7 @@ def order_list(request: HttpRequest, access: OrgAccess) -> HttpResponse:
 
 @org_view(*ORDER_VIEWERS)
 def order_export(request: HttpRequest, access: OrgAccess) -> HttpResponse:
-    qs, _ = register_queryset(request, access)
-    qs = qs.select_related("created_by")
+    qs = register_queryset(request, access).qs.select_related("created_by")
     back = reverse("roadmap:orders", args=[access.org.slug])
     return export_list(request, OrderBookResource(), qs, "Книга приказов", back)
 
@@ -112,12 +95,3 @@ def inbox(request: HttpRequest, access: OrgAccess, *, failed: Order | None = Non
     for order in orders:
         order.return_form = form if failed is not None and failed.pk == order.pk else OrderReturnForm()
     return render(request, "roadmap/inbox.html", {"access": access, "orders": orders})
-
-
-urlpatterns = [
-    path("orders/", order_list, name="orders"),
-    path("orders/export/", order_export, name="orders_export"),
-    path("orders/inbox/", inbox, name="inbox"),
-    *order_page.urlpatterns,
-    *order_actions.urlpatterns,
-]

@@ -9,10 +9,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.views.decorators.http import require_POST
 
-from mentoring.pdf import render_pdf
+from core.pdf import render_pdf
 from people.access import OrgAccess, org_view
 from people.models import Role
 from roadmap import regulation as service
@@ -142,14 +141,3 @@ def regulation_pdf(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResp
     reg = get_regulation_for_user(access, pk)
     filename = f"Положение о наставничестве, версия {reg.version}.pdf"
     return render_pdf(request, "documents/regulation.html", service.document_context(reg), filename)
-
-
-urlpatterns = [
-    path("regulation/", regulation_home, name="regulation"),
-    path("regulation/generate/", regulation_generate, name="regulation_generate"),
-    path("regulation/new-version/", regulation_new_version, name="regulation_new_version"),
-    path("regulation/<int:pk>/", regulation_edit, name="regulation_edit"),
-    path("regulation/<int:pk>/adopt/", regulation_adopt, name="regulation_adopt"),
-    path("regulation/<int:pk>/order/", regulation_order, name="regulation_order"),
-    path("regulation/<int:pk>/pdf/", regulation_pdf, name="regulation_pdf"),
-]

@@ -9,13 +9,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
+from core.lists import int_param
+from core.tables import Table, TableError
 from people.access import OrgAccess, org_view
+from people.changes import organization_changed
 from people.models import Role
-from people.views.bank_helpers import int_param
 from roadmap import importing
 from roadmap.forms import RoadmapColumnsForm, RoadmapImportForm
 from roadmap.models import Roadmap
@@ -29,10 +31,10 @@ def _pending(request: HttpRequest, access: OrgAccess) -> dict | None:
     return pending if pending and pending.get("org") == access.org.slug else None
 
 
-def _read_pending(pending: dict) -> importing.Table | None:
+def _read_pending(pending: dict) -> Table | None:
     try:
         return importing.read_table(importing.load_upload(pending["token"]), pending["name"])
-    except (OSError, importing.ImportFileError):
+    except (OSError, TableError):
         return None
 
 
@@ -111,6 +113,7 @@ def roadmap_import_confirm(request: HttpRequest, access: OrgAccess) -> HttpRespo
         period_start=parse_date(pending["period_start"]),
         period_end=parse_date(pending["period_end"]),
     )
+    organization_changed(access.org)  # its activities whose check the data already shows done are done
     importing.drop_upload(pending["token"])
     del request.session[SESSION_KEY]
     messages.success(
@@ -121,10 +124,3 @@ def roadmap_import_confirm(request: HttpRequest, access: OrgAccess) -> HttpRespo
         return redirect(reverse("roadmap:roadmap", args=[access.org.slug, roadmap.pk]))
     except NoReverseMatch:
         return redirect(f"{reverse('roadmap:roadmap_import', args=[access.org.slug])}?imported={roadmap.pk}")
-
-
-urlpatterns = [
-    path("roadmap/import/", roadmap_import, name="roadmap_import"),
-    path("roadmap/import/preview/", roadmap_import_preview, name="roadmap_import_preview"),
-    path("roadmap/import/confirm/", roadmap_import_confirm, name="roadmap_import_confirm"),
-]

@@ -7,21 +7,22 @@ through an order (orders pages) and reads it here.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from mentoring.pdf import pdf_bytes
+from core.lists import int_param
+from core.pdf import pdf_bytes
 from people.access import OrgAccess, org_view
+from people.changes import organization_changed
 from people.models import Role
-from people.views.bank_helpers import int_param
 from roadmap import roadmaps as service
 from roadmap.forms import RoadmapActivityForm, RoadmapCreateForm
-from roadmap.models import ActivityStatus, Roadmap, RoadmapActivity, RoadmapStage
+from roadmap.models import ActivityStatus, Roadmap, RoadmapActivity
 
 ROADMAP_EDITORS = (Role.Kind.CURATOR, Role.Kind.ADMIN)
 
@@ -40,40 +41,6 @@ def get_roadmap_for_user(access: OrgAccess, pk: int, *, editing: bool = False) -
 
 def get_activity_for_user(access: OrgAccess, roadmap: Roadmap, pk: int) -> RoadmapActivity:
     return get_object_or_404(RoadmapActivity.objects.filter(roadmap=roadmap).select_related("stage"), pk=pk)
-
-
-def roadmap_stages(roadmap: Roadmap) -> list[RoadmapStage]:
-    """The stages with their activities (and responsible people) in three queries, whatever their number."""
-    activities = RoadmapActivity.objects.select_related("responsible_person").order_by("position", "id")
-    return list(roadmap.stages.order_by("position", "id").prefetch_related(Prefetch("activities", queryset=activities)))
-
-
-def roadmap_context(roadmap: Roadmap) -> dict:
-    today = timezone.localdate()
-    stages = roadmap_stages(roadmap)
-    open_statuses = (ActivityStatus.PLANNED, ActivityStatus.IN_PROGRESS)
-    total = done = overdue = 0
-    for stage in stages:
-        items = list(stage.activities.all())
-        for a in items:
-            a.is_overdue = a.status in open_statuses and a.deadline_date is not None and a.deadline_date < today
-            overdue += a.is_overdue
-        stage.done_count = sum(a.status == ActivityStatus.DONE for a in items)
-        stage.total_count = sum(a.status != ActivityStatus.CANCELLED for a in items)
-        total += stage.total_count
-        done += stage.done_count
-    order = roadmap.approved_by_order
-    stamp = f"приказом от {order.date:%d.%m.%Y} № {order.reg_number}" if order and order.date else ""
-    return {
-        "roadmap": roadmap,
-        "organization": roadmap.organization,
-        "stages": stages,
-        "total": total,
-        "done": done,
-        "overdue": overdue,
-        "stamp": stamp,
-        "title": roadmap.title,
-    }
 
 
 @org_view()
@@ -111,6 +78,7 @@ def roadmap_create(request: HttpRequest, access: OrgAccess) -> HttpResponse:
             roadmap = service.create_blank(access.org, *args, title=d["title"])
         else:
             roadmap = service.create_from_model(access.org, *args, title=d["title"])
+        organization_changed(access.org)  # its activities whose check the data already shows done are done
         messages.success(request, "Дорожная карта создана. Проверьте мероприятия, сроки и ответственных.")
         return redirect("roadmap:roadmap", access.org.slug, roadmap.pk)
     return render(request, "roadmap/roadmaps/create.html", {"access": access, "form": form})
@@ -119,14 +87,14 @@ def roadmap_create(request: HttpRequest, access: OrgAccess) -> HttpResponse:
 @org_view()
 def roadmap_detail(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
     roadmap = get_roadmap_for_user(access, pk)
-    context = {**roadmap_context(roadmap), "access": access, "can_edit": can_edit(access)}
+    context = {**service.roadmap_context(roadmap), "access": access, "can_edit": can_edit(access)}
     return render(request, "roadmap/roadmaps/detail.html", context)
 
 
 @org_view()
 def roadmap_pdf(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
     roadmap = get_roadmap_for_user(access, pk)
-    data = pdf_bytes("documents/roadmap.html", roadmap_context(roadmap), request=request)
+    data = pdf_bytes("documents/roadmap.html", service.roadmap_context(roadmap), request=request)
     response = HttpResponse(data, content_type="application/pdf")
     name = f"Дорожная карта {roadmap.period_label}.pdf".replace("/", "-")
     response["Content-Disposition"] = content_disposition_header(request.GET.get("download") == "1", name)
@@ -177,7 +145,6 @@ def _save_activity(request, access, roadmap, activity=None) -> HttpResponse:
 
 
 def roadmap_url(access: OrgAccess, roadmap: Roadmap) -> str:
-    from django.urls import reverse
 
     return reverse("roadmap:roadmap", args=[access.org.slug, roadmap.pk])
 
@@ -228,16 +195,3 @@ def activity_evidence(request: HttpRequest, access: OrgAccess, pk: int, item_pk:
     suffix = activity.evidence.name.rsplit(".", 1)[-1].lower()
     name = f"Подтверждение к мероприятию {activity.number or activity.pk}.{suffix}"
     return FileResponse(activity.evidence.open("rb"), as_attachment=True, filename=name)
-
-
-urlpatterns = [
-    path("roadmap/", roadmap_list, name="roadmaps"),
-    path("roadmap/new/", roadmap_create, name="roadmap_create"),
-    path("roadmap/<int:pk>/", roadmap_detail, name="roadmap"),
-    path("roadmap/<int:pk>/pdf/", roadmap_pdf, name="roadmap_pdf"),
-    path("roadmap/<int:pk>/renumber/", roadmap_renumber, name="roadmap_renumber"),
-    path("roadmap/<int:pk>/activities/new/", activity_new, name="roadmap_activity_new"),
-    path("roadmap/<int:pk>/activities/<int:item_pk>/", activity_edit, name="roadmap_activity_edit"),
-    path("roadmap/<int:pk>/activities/<int:item_pk>/move/", activity_move, name="roadmap_activity_move"),
-    path("roadmap/<int:pk>/activities/<int:item_pk>/evidence/", activity_evidence, name="roadmap_activity_evidence"),
-]

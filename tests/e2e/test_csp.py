@@ -12,7 +12,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from mentoring.models import Mentorship, SurveyRound
+from mentoring.models import Mentorship
+from monitoring.models import SurveyRound
 from people.models import Organization
 from roadmap.models import Order
 from tests.e2e.conftest import login
@@ -52,8 +53,8 @@ def test_key_pages_open_without_a_policy_violation(demo, live_server, page, shot
     login(page, live_server, "curator")
     pages = {
         "curator-home": reverse("role_home", args=[ORG, "curator"]),
-        "reports": reverse("mentoring:reports", args=[ORG]),
-        "questionnaire-round": reverse("mentoring:survey_round", args=[ORG, survey.pk]),
+        "reports": reverse("monitoring:reports", args=[ORG]),
+        "questionnaire-round": reverse("monitoring:survey_round", args=[ORG, survey.pk]),
         "pairs": reverse("mentoring:pairs", args=[ORG]),
         "pair": reverse("mentoring:mentorship_detail", args=[ORG, pair.pk]),
         "programme": reverse("mentoring:programme", args=[ORG, pair.pk]),

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from mentoring.models import FinalEvent, Mentorship, Practice
+from mentoring.models import Mentorship
+from monitoring.models import FinalEvent, Practice
 from roadmap.models import Order, OrderKind
 from tests.e2e.conftest import login
-from tests.mentoring.material_fixtures import EXE, pdf
+from tests.monitoring.material_fixtures import EXE, pdf
 
 ORG = "ds-solnyshko"
 TITLE = "Картотека подвижных игр для молодого воспитателя"

@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from mentoring.models import Mentorship, Programme
+from mentoring.models import Mentorship, Programme, recount_places
 from mentoring.programmes import add_months
 from people.models import Consent, MentoringForm, Person, Purpose
 from tests.e2e.conftest import login
@@ -32,6 +32,7 @@ def demo_pair() -> Mentorship:
         started_on=timezone.localdate(),
     )
     pair.mentees.set([mentee])
+    recount_places(mentor_ids=[mentor.pk])
     return pair
 
 

@@ -6,8 +6,8 @@ among the monitoring pages."""
 import pytest
 from playwright.sync_api import expect
 
-from mentoring.models import NewsItem, ProgrammeResult
-from mentoring.publishing import current_figures
+from monitoring.models import NewsItem, ProgrammeResult
+from monitoring.publishing import current_figures
 from people.models import Organization
 from tests.e2e.conftest import ARTIFACTS, login
 

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from mentoring.models import Answer, SurveyRound
+from monitoring.models import Answer, SurveyRound
 from tests.e2e.conftest import login
 
 ORG = "ds-solnyshko"

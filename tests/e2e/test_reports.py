@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from mentoring.reports import STAT_INDICATORS, Period, org_summary
-from mentoring.views.reports import cards
+from monitoring.reports import STAT_INDICATORS, Period, org_summary
+from monitoring.views.reports import cards
 from people.models import Organization
 from tests.e2e.conftest import login
 

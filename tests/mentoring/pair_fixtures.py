@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from mentoring.models import Mentorship, PlanActivity, Programme
+from mentoring.models import Mentorship, PlanActivity, Programme, recount_places
 from people.models import Consent, MentorEntry, MentoringForm, MentoringKind, Organization, Person, Purpose
 from tests.people.bank_fixtures import bulk_consents, bulk_people, give_consent, mentee_entry, mentor_entry
 
@@ -40,6 +40,7 @@ def make_pair(mentor: Person, *mentees: Person, state: str = Mentorship.State.DR
         planned_end=today + timedelta(days=270),
     )
     m.mentees.set(mentees)
+    recount_places(mentor_ids=[mentor.pk])
     m.kinds.set(MentoringKind.objects.filter(organization=org)[:2])
     if state == Mentorship.State.DRAFT:
         return m
@@ -99,6 +100,7 @@ def bulk_pairs(org: Organization, count: int, *, start: int = 1000, mentor: Pers
     Mentorship.mentees.through.objects.bulk_create(
         [Mentorship.mentees.through(mentorship=m, person=mentees[n]) for n, m in enumerate(pairs)]
     )
+    recount_places(mentor_ids={m.mentor_id for m in pairs})
     Mentorship.kinds.through.objects.bulk_create(
         [Mentorship.kinds.through(mentorship=m, mentoringkind=k) for m in pairs for k in kinds]
     )

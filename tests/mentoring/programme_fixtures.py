@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from mentoring.models import Mentorship, PlanActivity, Programme
+from mentoring.models import Mentorship, PlanActivity, Programme, recount_places
 from people.models import Direction, MentoringForm, MentoringKind, Person
 
 START = date(2025, 9, 1)
@@ -23,6 +23,7 @@ def active_pair(mentor: Person, *mentees: Person, state: str = Mentorship.State.
         started_on=START,
     )
     pair.mentees.set(mentees)
+    recount_places(mentor_ids=[mentor.pk])
     pair.kinds.set(MentoringKind.objects.filter(organization=org, code__in=["traditional", "short-term"]))
     return pair
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
+from icalendar import Calendar, Event
 
 from mentoring.models import CalendarFeed, PlanActivity
-from mentoring.views.calendar import fold, ics_document, ics_escape, parse_schedule
+from mentoring.views.calendar import ics_document, parse_schedule
 from tests.mentoring.programme_fixtures import active_pair, programme_with_rows
 
 
@@ -28,22 +29,26 @@ def programme(mentor, mentee):
 # --- the iCalendar text ---
 
 
+def document(summary: str) -> str:
+    return ics_document([Event.new(uid="x", summary=summary, start=date(2025, 9, 8))], uid="c").decode()
+
+
 def test_text_values_escape_commas_semicolons_backslashes_and_newlines():
-    assert ics_escape("a,b;c\\d\ne\r\nf") == "a\\,b\\;c\\\\d\\ne\\nf"
+    assert "SUMMARY:a\\,b\\;c\\\\d\\ne\\nf" in unfold(document("a,b;c\\d\ne\r\nf"))
 
 
 def test_long_lines_are_folded_at_75_octets_without_splitting_a_letter():
-    line = "SUMMARY:" + "Посещение урока наставника, разбор; " * 6
-    folded = fold(line)
-    parts = folded.split("\r\n")
-    assert len(parts) > 1
-    assert all(len(part.encode("utf-8")) <= 75 for part in parts)
-    assert all(part.startswith(" ") for part in parts[1:])
-    assert "".join([parts[0], *(p[1:] for p in parts[1:])]) == line  # every part decodes: no letter was split
+    line = "SUMMARY:" + "Посещение урока наставника " * 6
+    folded = document(line.removeprefix("SUMMARY:")).encode()
+    parts = folded.split(b"\r\n")
+    assert all(len(part) <= 75 for part in parts)
+    assert sum(part.startswith(b" ") for part in parts) > 1
+    parts = [part.decode() for part in parts]  # every part decodes: no letter was split
+    assert line in unfold("\r\n".join(parts))
 
 
 def test_a_document_uses_crlf_line_endings_only():
-    text = ics_document([["UID:x", "SUMMARY:" + "я" * 100]])
+    text = document("я" * 100)
     assert text.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")
     assert text.endswith("END:VCALENDAR\r\n")
     assert "\n" not in text.replace("\r\n", "")
@@ -78,10 +83,23 @@ def test_the_feed_lists_deadlines_and_weekly_meetings_of_the_mentee(programme, m
     assert lines.count("BEGIN:VEVENT") == 5  # four deadlines and the meetings
     assert "DTSTART;VALUE=DATE:20250908" in lines
     assert "SUMMARY:Срок: Урок\\, разбор\\; итоги\\\\выводы" in lines
-    assert "RRULE:FREQ=WEEKLY;INTERVAL=1;BYDAY=TU;UNTIL=20260531T235959" in lines
-    assert "DTSTART:20250902T150000" in lines  # the first Tuesday of the programme
-    assert sum(1 for line in lines if line.startswith("UID:")) == 5
+    assert "DTSTART:20250902T150000" in lines  # the first Tuesday of the programme, floating local time
+    assert sum(1 for line in lines if line.startswith("UID:")) == 6  # the calendar's and five events'
     assert all(line.endswith("Z") for line in lines if line.startswith("DTSTAMP:"))
+
+    # what a calendar application reads from it
+    events = Calendar.from_ical(response.content).events
+    assert len({event.uid for event in events}) == 5
+    deadlines = [event for event in events if "RRULE" not in event]
+    assert deadlines[0].start == date(2025, 9, 8)  # the earliest deadline comes first
+    assert all(event.end - event.start == timedelta(days=1) for event in deadlines)
+    assert "Срок: Урок, разбор; итоги\\выводы" in [event.summary for event in deadlines]
+    (meetings,) = [event for event in events if "RRULE" in event]
+    assert meetings.start == datetime(2025, 9, 2, 15, 0) and meetings.duration == timedelta(hours=1)
+    rule = meetings["RRULE"]
+    assert rule["FREQ"] == ["WEEKLY"] and rule["INTERVAL"] == [1] and rule["BYDAY"] == ["TU"]
+    assert rule["UNTIL"] == [datetime(2026, 5, 31, 23, 59, 59)]
+    assert all(event.stamp.utcoffset() == timedelta(0) for event in events)
 
 
 def test_without_a_readable_schedule_the_feed_has_deadlines_only(programme, mentor):

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from core.text import name_key
 from people.models import (
     Consent,
     ConsentText,
@@ -18,7 +19,6 @@ from people.models import (
     Purpose,
     TrainingEvent,
 )
-from people.text import name_key
 from tests.factories import NAMES, PATRONYMICS, POSITIONS, SURNAMES
 
 

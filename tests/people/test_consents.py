@@ -371,12 +371,19 @@ def test_curator_withdraws_a_consent_with_a_date(curator, mentee):
 
 @pytest.mark.parametrize(
     ("when", "message"),
-    [("2025-08-31", "раньше даты согласия"), ((date.today() + timedelta(days=3)).isoformat(), "позже сегодняшнего")],
+    [
+        # A function of today, called while the test runs: a date computed at collection would be read off the
+        # real clock, not the one the suite runs on (TEST_TODAY).
+        (lambda today: "2025-08-31", "раньше даты согласия"),
+        (lambda today: (today + timedelta(days=3)).isoformat(), "позже сегодняшнего"),
+    ],
+    ids=["before-the-consent", "in-three-days"],
 )
 def test_a_withdrawal_date_before_the_consent_or_in_the_future_is_refused(curator, mentee, when, message):
     consent = give(mentee.person, given_on=date(2025, 9, 1))
     response = curator.client.post(
-        url("consent_withdraw", curator.org, mentee.person.pk, consent.pk), {"withdrawn_on": when}
+        url("consent_withdraw", curator.org, mentee.person.pk, consent.pk),
+        {"withdrawn_on": when(timezone.localdate())},
     )
     assert response.status_code == 200
     assert message in field_error(response.text, "withdrawn_on")
@@ -693,7 +700,7 @@ def test_consents_of_a_person_outside_the_roles_do_not_leak_into_the_page(curato
 
 
 def test_documents_read_static_files_from_disk_and_fetch_nothing_else():
-    from mentoring.pdf import StaticFilesFetcher, static_file
+    from core.pdf import StaticFilesFetcher, static_file
 
     css = static_file("http://testserver/static/css/app.css")
     assert css is not None and css.name == "app.css" and css.is_file()

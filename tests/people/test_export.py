@@ -189,7 +189,7 @@ def test_export_costs_the_same_queries_for_5_and_500_staff(curator):
         return len(captured.captured_queries)
 
     PersonFactory.create_batch(4, organization=curator.org)
-    count()  # the session's first request records when it started (people.middleware): not the export's cost
+    count()  # the session's first request records when it started (config.middleware): not the export's cost
     small = count()
     Person.objects.bulk_create(
         Person(organization=curator.org, surname=f"Работник{n}", name="Анна", position="Учитель", name_key=f"р{n}")

@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from people import importing, uploads
+from core import uploads
+from people import importing
 from people.models import Person, Role, StaffImport
 from tests.factories import PersonFactory
 from tests.people.import_fixtures import (
@@ -271,8 +272,8 @@ def test_header_is_found_on_a_later_sheet():
     [
         ("staff.pdf", b"%PDF-1.4 something", "XLSX (Excel) или CSV"),
         ("staff.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "старого формата"),
-        ("staff.xlsx", b"this is not a spreadsheet at all", "не открывается как XLSX"),
-        ("staff.xlsx", b"PK\x03\x04broken zip", "не открывается как XLSX"),
+        ("staff.xlsx", b"this is not a spreadsheet at all", "не открывается как таблица Excel"),
+        ("staff.xlsx", b"PK\x03\x04broken zip", "не открывается как таблица Excel"),
         ("staff.csv", b"\x00\x01\x02binary", "двоичные данные"),
         ("staff.csv", b"\n;;\n\n", "Файл пустой"),
         ("staff.xlsx", xlsx_bytes([]), "Файл пустой"),

@@ -8,9 +8,9 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.template import Context, Template
 
+from core.templatetags.ru import plural_form, ru_plural
+from core.text import clean_spaces, initials_first, initials_name, name_key
 from people.models import Person, Role
-from people.templatetags.ru import plural_form, ru_plural
-from people.text import clean_spaces, initials_first, initials_name, name_key
 from tests.factories import OrganizationFactory, PersonFactory, RoleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

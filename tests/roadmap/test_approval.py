@@ -12,9 +12,19 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from mentoring.models import Mentorship
+from monitoring.progress import SYNC_NOTE
 from people.models import ConsentRequired, MenteeEntry, Purpose, Role
 from roadmap import services
-from roadmap.models import Acknowledgement, Order, OrderCounter, OrderEvent, OrderKind
+from roadmap.models import (
+    Acknowledgement,
+    ActivityStatus,
+    Order,
+    OrderCounter,
+    OrderEvent,
+    OrderKind,
+    RoadmapActivity,
+    RoadmapStage,
+)
 from roadmap.services import (
     acknowledge_order,
     approve_order,
@@ -23,6 +33,7 @@ from roadmap.services import (
     submit_order,
 )
 from tests.mentoring.pair_fixtures import make_pair
+from tests.monitoring.test_progress import roadmap
 from tests.roadmap.approval_fixtures import make_order, names, pairs_order
 
 pytestmark = pytest.mark.usefixtures("media")
@@ -192,6 +203,23 @@ def test_appointing_a_curator_gives_the_role_once(org, head, mentor):
     assert mentor.person.roles.filter(kind=Role.Kind.CURATOR).count() == 1
 
 
+def test_the_appointment_completes_the_roadmap_activity_once_committed(
+    org, head, mentor, django_capture_on_commit_callbacks
+):
+    rm = roadmap(org, approved=True)
+    stage = RoadmapStage.objects.create(roadmap=rm, number="1", model_stage=1, title="Подготовка")
+    activity = RoadmapActivity.objects.create(
+        roadmap=rm, stage=stage, content="Назначить куратора", check_code="curator_appointed"
+    )
+    with django_capture_on_commit_callbacks(execute=True) as run:
+        approve_order(make_order(org, OrderKind.CURATOR, appointee=mentor.person), by=head.user)
+        activity.refresh_from_db()
+        assert activity.status == ActivityStatus.PLANNED  # not before the commit
+    assert run  # the roadmap's handler (settings.ORGANIZATION_CHANGED)
+    activity.refresh_from_db()
+    assert (activity.status, activity.note) == (ActivityStatus.DONE, SYNC_NOTE)
+
+
 def test_ending_early_closes_the_active_pairs(org, head, mentor, mentee):
     pair = make_pair(mentor.person, mentee.person, state=Mentorship.State.ACTIVE)
     order = make_order(org, OrderKind.EARLY_END, mentorships=[pair], end_reason=Mentorship.EndReason.MUTUAL)
@@ -218,8 +246,57 @@ def test_orders_that_record_a_decision_change_no_pair(org, head, mentor, mentee,
     assert pair.state == Mentorship.State.ACTIVE and pair.events.count() == before
 
 
-def test_every_kind_has_its_effect():
-    assert set(services.ORDER_EFFECTS) == set(OrderKind.values)
+EFFECTS = {
+    OrderKind.REGULATION: "_approve_regulation",
+    OrderKind.CURATOR: "_appoint_curator",
+    OrderKind.PAIRS: "_fix_pairs",
+    OrderKind.EARLY_END: "_end_early",
+}
+
+
+@pytest.mark.parametrize("kind", OrderKind.values)
+def test_every_kind_has_its_effect(kind, monkeypatch):
+    reached = []
+    for name in EFFECTS.values():
+        monkeypatch.setattr(services, name, lambda order, by, name=name: reached.append(name))
+    services.apply_effects(Order(kind=kind), None)
+    assert reached == ([EFFECTS[kind]] if kind in EFFECTS else [])  # the others record a decision only
+
+
+def test_an_order_of_an_unknown_kind_is_refused():
+    with pytest.raises(ValueError, match="неизвестного вида"):
+        services.apply_effects(Order(kind="new-kind"), None)
+
+
+def test_an_order_approved_earlier_is_registered_on_its_day_without_effects_or_mail(org, head, mentor, mentee):
+    pair = make_pair(mentor.person, mentee.person, state=Mentorship.State.ACTIVE)
+    order = make_order(org, OrderKind.EARLY_END, mentorships=[pair], end_reason=Mentorship.EndReason.MENTEE)
+    day = timezone.localdate() - timedelta(days=400)
+    mail.outbox.clear()
+
+    order = approve_order(order, by=head.user, on=day, effects=False, notify=False)
+
+    assert (order.status, order.date, order.year) == (Order.Status.APPROVED, day, day.year)
+    assert OrderCounter.objects.get(organization=org).year == day.year
+    pair.refresh_from_db()
+    assert pair.state == Mentorship.State.ACTIVE  # its effects happened already (or are another story)
+    assert mail.outbox == []
+
+
+def test_an_approval_cannot_be_dated_tomorrow(org, head):
+    order = make_order(org)
+    with pytest.raises(ValidationError, match="не может быть позже"):
+        approve_order(order, by=head.user, on=timezone.localdate() + timedelta(days=1))
+    order.refresh_from_db()
+    assert order.status == Order.Status.SUBMITTED
+
+
+def test_submit_and_return_without_mail(org, head, curator):
+    order = make_order(org, status=Order.Status.DRAFT, author=curator.user)
+    mail.outbox.clear()
+    submit_order(order, by=curator.user, notify=False)
+    return_order(order, by=head.user, comment="Исправьте пункт 2.", notify=False)
+    assert order.status == Order.Status.RETURNED and mail.outbox == []
 
 
 def test_a_withdrawn_consent_rolls_the_whole_approval_back(org, head, curator, media):

@@ -14,7 +14,8 @@ from django.urls import reverse
 from docx import Document
 from openpyxl import Workbook
 
-from people import uploads
+from core import uploads
+from core.tables import TableError
 from roadmap import importing
 from roadmap.models import Roadmap, RoadmapActivity, RoadmapStage
 from tests.people.import_fixtures import mixed_whitespace, padded, spaces
@@ -232,7 +233,7 @@ def test_csv_in_windows_encoding_with_semicolons():
     ],
 )
 def test_bad_files_are_explained(content, name, message):
-    with pytest.raises(importing.ImportFileError, match=message):
+    with pytest.raises(TableError, match=message):
         importing.read_table(content, name)
 
 
@@ -241,7 +242,7 @@ def test_word_document_without_a_table():
     document.add_paragraph("Текст без таблицы")
     out = io.BytesIO()
     document.save(out)
-    with pytest.raises(importing.ImportFileError, match="нет таблицы"):
+    with pytest.raises(TableError, match="нет таблицы"):
         importing.read_table(out.getvalue(), "a.docx")
 
 
@@ -265,13 +266,12 @@ def test_write_is_all_or_nothing(org):
     assert not Roadmap.objects.exists() and not RoadmapStage.objects.exists()
 
 
-def test_deadline_date_uses_parse_deadline_when_present():
-    fake = mock.Mock()
-    fake.parse_deadline = lambda text, **kw: _d(2026, 10, 1)
-    with mock.patch.dict("sys.modules", {"roadmap.roadmaps": fake}):
-        assert importing.deadline_date("до 01.10.2026", _d(2026, 9, 1), _d(2027, 8, 31)) == _d(2026, 10, 1)
-    with mock.patch.dict("sys.modules", {"roadmap.roadmaps": None}):
-        assert importing.deadline_date("до 01.10.2026", _d(2026, 9, 1), _d(2027, 8, 31)) is None
+def test_deadline_date_reads_the_deadline_as_the_roadmap_does():
+    year = (_d(2026, 9, 1), _d(2027, 8, 31))
+    assert importing.deadline_date("до 01.10.2026", *year) == _d(2026, 10, 1)
+    assert importing.deadline_date("до 1 ноября", *year) == _d(2026, 11, 1)
+    assert importing.deadline_date("в течение года", *year) == _d(2027, 8, 31)  # the end of the period
+    assert importing.deadline_date("", *year) is None
 
 
 # --- pages ---------------------------------------------------------------------------------------------------
@@ -355,7 +355,7 @@ def test_a_real_file_unpacking_past_the_limit_is_refused_before_it_is_read(monke
 
     monkeypatch.setattr(uploads, "OFFICE_MAX_UNPACKED", 2 * 2**20)
     monkeypatch.setattr(reader, refuse_to_unpack)
-    with pytest.raises(importing.ImportFileError, match=r"при открытии занимает \d,\d МБ, а можно не больше 2 МБ"):
+    with pytest.raises(TableError, match=r"при открытии занимает \d,\d МБ, а можно не больше 2 МБ"):
         importing.read_table(swollen, name)
 
 

@@ -42,7 +42,8 @@ class World:
 
 def move_sequences(start: int) -> None:
     """Make the next id of every table of ours (and of the auth user table) `start`."""
-    models = [m for m in apps.get_models() if m._meta.app_label in {"people", "mentoring", "roadmap", "auth"}]
+    ours = {"people", "mentoring", "roadmap", "monitoring", "auth"}
+    models = [m for m in apps.get_models() if m._meta.app_label in ours]
     with connection.cursor() as cursor:
         for model in models:
             table = model._meta.db_table

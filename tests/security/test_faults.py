@@ -21,13 +21,14 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from mentoring.faults import DatabaseUnavailableMiddleware, database_unavailable, server_error
-from mentoring.models import Answer, Mentorship, Response
+from config.faults import DatabaseUnavailableMiddleware, database_unavailable, server_error
+from mentoring.models import Mentorship
+from monitoring.models import Answer, Response
 from people import importing
 from people.models import AuditEvent, Person, Role, StaffImport
 from roadmap.models import Order, OrderCounter, Roadmap, RoadmapActivity, RoadmapStage
 from tests.factories import PASSWORD, PersonFactory
-from tests.mentoring.questionnaire_fixtures import active_programme, launch, small_set, valid_answers
+from tests.monitoring.questionnaire_fixtures import active_programme, launch, small_set, valid_answers
 from tests.people.import_fixtures import upload, xlsx_bytes
 from tests.roadmap.approval_fixtures import make_order, pairs_order
 from tests.security.fault_fixtures import GONE, database_goes_away, tolerant
@@ -248,10 +249,10 @@ def test_an_answer_cut_off_stores_no_half_of_it(org, mentor, mentee):
     active_programme(mentor.person, mentee.person)
     survey = launch(org, small_set(org), anonymous=True)
     invitation = survey.invitations.get(person=mentee.person)
-    url = reverse("mentoring:my_questionnaire", args=[org.slug, invitation.pk])
+    url = reverse("monitoring:my_questionnaire", args=[org.slug, invitation.pk])
     answers = valid_answers(survey.question_set)
     # The answers are written, then the invitation is marked answered: the connection goes at that last step.
-    with database_goes_away(table="mentoring_invitation", verbs=("UPDATE",)):
+    with database_goes_away(table="monitoring_invitation", verbs=("UPDATE",)):
         response = tolerant(mentee.client).post(url, answers)
     assert_503_page(response)
     assert not Response.objects.exists() and not Answer.objects.exists()

@@ -24,7 +24,7 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
-from mentoring.templatetags.layout import pct_step
+from core.templatetags.layout import pct_step
 from tests.security.conftest import OWN_ID
 from tests.security.walk import request, routes, url_for
 
@@ -117,9 +117,9 @@ def test_key_pages_are_served_with_a_policy_that_allows_nothing_inline(world, vi
     url = {
         "login": reverse("login"),
         "home": reverse("role_home", args=[slug, "curator"]),
-        "reports": reverse("mentoring:reports", args=[slug]),
+        "reports": reverse("monitoring:reports", args=[slug]),
         "pairs": reverse("mentoring:pairs", args=[slug]),
-        "round": reverse("mentoring:survey_round", args=[slug, OWN_ID]),
+        "round": reverse("monitoring:survey_round", args=[slug, OWN_ID]),
         "programme": reverse("mentoring:programme", args=[slug, OWN_ID]),
         "order": reverse("roadmap:order", args=[slug, OWN_ID]),
         "municipal": reverse("municipal_home", args=[world.municipality.slug]),
@@ -186,7 +186,7 @@ def test_the_template_walk_would_catch_an_inline_style(tmp_path):
     page = TEMPLATES / "mentoring" / "pairs" / "list.html"
     assert not is_document(page, page.read_text(encoding="utf-8"))
     assert is_document(TEMPLATES / "documents" / "order.html", "")
-    assert is_document(TEMPLATES / "mentoring" / "practices" / "memo.html", '{% extends "documents/base.html" %}')
+    assert is_document(TEMPLATES / "monitoring" / "practices" / "memo.html", '{% extends "documents/base.html" %}')
     assert inline_code('<div class="a" style="width: 5%">') == ["<div style=…>"]
     assert inline_code("<form onsubmit=\"return confirm('?')\"><style>p{}</style>") == [
         "<form onsubmit=…>",
@@ -274,7 +274,7 @@ def production_settings(**env: str) -> dict:
     )
     clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECURE_COOKIES", "DATABASE_URL"}}
     clean.update(
-        DJANGO_SETTINGS_MODULE="mentoring.settings",
+        DJANGO_SETTINGS_MODULE="config.settings",
         DEBUG="0",
         SECRET_KEY="k" * 50,
         ALLOWED_HOSTS="nastavnik.example.ru",

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from tests.config.test_urls import ADMIN_PUBLIC, PUBLIC
 from tests.security.conftest import FOREIGN_ID, OWN_ID, VISITORS
 from tests.security.walk import ID_PARAMS, request, routes, url_for
-from tests.test_urls import ADMIN_PUBLIC, PUBLIC
 
 pytestmark = pytest.mark.xdist_group("security")
 

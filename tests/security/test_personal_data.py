@@ -23,10 +23,9 @@ from django.urls import reverse
 from people.models import Person
 from roadmap import emails
 from roadmap.models import Order
-from roadmap.services import heads_of
+from tests.config.test_urls import CONVERTER, all_routes
 from tests.security.conftest import ROLES
 from tests.security.fault_fixtures import database_goes_away, tolerant
-from tests.test_urls import CONVERTER, all_routes
 
 PERSONAL_PARAMETER = re.compile(
     r"(^|_)(name|surname|first_name|last_name|patronymic|fio|email|e_mail|mail|phone|tel|snils|inn|passport|"
@@ -173,7 +172,7 @@ def test_nothing_personal_reaches_the_logs_through_errors_refusals_and_failures(
         assert tolerant(admin).post(edit, valid).status_code == 503
     # A mail server refusing the addresses (smtplib names them in the error).
     order = Order.objects.filter(organization=own).order_by("pk").first()
-    heads = [p.email for p in heads_of(own) if p.email]
+    heads = [p.email for p in Person.objects.heads_of(own) if p.email]
     assert heads
     refused = smtplib.SMTPRecipientsRefused(dict.fromkeys(heads, (550, b"5.1.1 User unknown")))
     with mock.patch.object(emails, "send_mail", side_effect=refused):

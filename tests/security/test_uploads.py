@@ -23,14 +23,14 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from mentoring.models import Practice, PracticeFile
-from mentoring.practices import MATERIAL_MAX_BYTES
+from monitoring.models import Practice, PracticeFile
+from monitoring.practices import MATERIAL_MAX_BYTES
 from people.consents import SCAN_MAX_BYTES
 from people.importing import MAX_FILE_SIZE as STAFF_MAX_BYTES
 from people.models import Consent, Purpose, StaffImport
 from roadmap.importing import MAX_BYTES as ROADMAP_MAX_BYTES
 from roadmap.models import Roadmap
-from tests.mentoring.material_fixtures import pdf
+from tests.monitoring.material_fixtures import pdf
 from tests.people.consent_fixtures import exe_bytes, upload
 from tests.people.import_fixtures import padded, spaces, xlsx_bytes
 
@@ -58,7 +58,7 @@ class Point:
             url = reverse("people:consent_register", args=[org.slug, subject.pk])
             return persona.client.post(url, {"purpose": Purpose.PERSONAL_DATA, "given_on": "2026-01-15", "scan": file})
         if self.name == "practice-material":
-            url = reverse("mentoring:practice_create", args=[org.slug])
+            url = reverse("monitoring:practice_create", args=[org.slug])
             return persona.client.post(
                 url, {"title": "Школа молодого педагога", "description": "—", "materials": [file]}
             )

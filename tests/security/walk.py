@@ -11,7 +11,7 @@ from http.cookies import SimpleCookie
 import pytest
 from django.db import connection, transaction
 
-from tests.test_urls import CONVERTER, all_routes
+from tests.config.test_urls import CONVERTER, all_routes
 
 ID_PARAMS = {"pk", "item_pk", "consent_pk", "file_pk", "row"}
 WORDS = {
@@ -28,7 +28,7 @@ WORDS = {
 # Tables our data lives in: a GET must write to none of them. Sessions and login records are Django's own; the
 # audit log is written on purpose when a GET downloads personal data.
 OUR_TABLES = re.compile(
-    r'^\s*(INSERT INTO|UPDATE|DELETE FROM)\s+"?(?!people_auditevent)(people|mentoring|roadmap|auth)_', re.I
+    r'^\s*(INSERT INTO|UPDATE|DELETE FROM)\s+"?(?!people_auditevent)(people|mentoring|roadmap|monitoring|auth)_', re.I
 )
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from core.templatetags.ru import ru_plural
 from people.models import Organization, Person
 from people.services import purge_due, purge_person
-from people.templatetags.ru import ru_plural
 
 PURGED_BY = "Автоматически (команда purge_withdrawn)"
 

@@ -1,0 +1,1 @@
+"""Technical helpers shared by every app; knows no app."""

@@ -1,0 +1,31 @@
+from django import template
+from django.conf import settings
+
+register = template.Library()
+
+
+def plural_form(n: int, one: str, few: str, many: str) -> str:
+    """Russian plural: 1 год, 2 года, 5 лет, 11 лет, 21 год."""
+    n = abs(int(n))
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
+
+
+@register.filter
+def ru_plural(n, forms: str) -> str:
+    """{{ n|ru_plural:"год,года,лет" }} → «5 лет»."""
+    if n is None or n == "":
+        return ""
+    one, few, many = forms.split(",")
+    return f"{n} {plural_form(n, one, few, many)}"
+
+
+@register.simple_tag
+def login_cooloff_minutes() -> str:
+    """How long a throttled login waits, as the settings say: «15 минут»."""
+
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return ru_plural(minutes, "минуту,минуты,минут")

@@ -1,0 +1,20 @@
+"""The filters of the mentoring app's lists (pairs), read from the query string."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import QuerySet
+
+from core.filters import ListFilterSet, PositiveIntegerFilter, WordsFilter
+from mentoring.models import Mentorship
+
+
+class PairFilter(ListFilterSet):
+    q = WordsFilter(field_name="mentor__name_key")
+    state = django_filters.ChoiceFilter(choices=Mentorship.State.choices)
+    form = PositiveIntegerFilter(field_name="form_id")
+    kind = PositiveIntegerFilter(field_name="kinds__id", distinct=True)
+    overdue = django_filters.ChoiceFilter(choices=[("1", "Есть просроченные мероприятия")], method="only_overdue")
+
+    def only_overdue(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(overdue_count__gt=0)

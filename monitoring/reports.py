@@ -1,0 +1,411 @@
+"""Figures of the monitoring reports: the period, the statistics indicators and the headline summary.
+
+`org_summary` computes the headline figures of many organisations at once in a fixed number of queries (grouped by
+organisation), so the organisation's report page, the statistics form and the municipal view all show the same
+numbers. `org_report` (mentoring/report_figures.py) adds the breakdowns the report page shows.
+
+Definitions used everywhere (they are printed on the report page too):
+- a pair or group *worked in the period* when it was active on at least one day of it: started on or before the
+  period's end and not ended before its start;
+- *mentors* are the mentors of pairs and groups that worked in the period; *mentees* are the mentees of those
+  pairs and groups together with teachers in the bank of mentees during the period (accepted requests made by the
+  period's end, still open or closed within the period);
+- *programmes completed* and *ended early* are pairs and groups that ended within the period;
+- a programme is *overdue* when the end date of its programme (or the planned end of the pair) has passed — by
+  the period's end, or today if the period is not over — while the pair was still active;
+- *satisfaction* is the mean answer to rating questions of satisfaction questionnaires in rounds launched within
+  the period, on a 0–100 % scale (the lowest mark of the question's scale is 0 %, the highest 100 %);
+- *growth* is the change of the mean self-assessment (rating questions with a growth side) from the «start» round
+  to the «end» round, over the programmes and roles answered at both moments, whose «end» round was launched
+  within the period; in percentage points of the same 0–100 % scale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django import forms
+from django.db.models import (
+    Avg,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce
+from django.http import HttpRequest
+from django.utils import timezone
+
+from mentoring.models import Mentorship
+from monitoring.models import Answer, Invitation, Question, SurveyRound
+from people.changes import cached_for
+from people.models import MenteeEntry, Organization, Person
+
+YOUNG_SPECIALIST = "young-specialist"  # code of the mentee category in fixtures/reference_lists.json
+ENDED = (Mentorship.State.COMPLETED, Mentorship.State.ENDED_EARLY)
+WORKED = (Mentorship.State.ACTIVE, *ENDED)
+
+
+# --- The period ---------------------------------------------------------------------------------------------------
+
+
+def academic_year_start(day: date) -> int:
+    """The calendar year in which the academic year containing `day` began (1 September)."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
+@dataclass(frozen=True)
+class Period:
+    """A reporting period, both ends inclusive."""
+
+    start: date
+    end: date
+
+    @classmethod
+    def academic_year(cls, today: date | None = None) -> Period:
+        """1 September – 31 August of the academic year containing `today`."""
+        return cls.of_year(academic_year_start(today or timezone.localdate()))
+
+    @classmethod
+    def of_year(cls, year: int) -> Period:
+        return cls(date(year, 9, 1), date(year + 1, 8, 31))
+
+    @property
+    def is_academic_year(self) -> bool:
+        return self.start == date(self.start.year, 9, 1) and self.end == date(self.start.year + 1, 8, 31)
+
+    @property
+    def label(self) -> str:
+        if self.is_academic_year:
+            return f"{self.start.year}/{self.end.year} учебный год"
+        return f"{self.start:%d.%m.%Y} — {self.end:%d.%m.%Y}"
+
+    @property
+    def query(self) -> str:
+        """The period as GET parameters, for links that must keep it (exports, the PDF)."""
+        return f"start={self.start:%Y-%m-%d}&end={self.end:%Y-%m-%d}"
+
+    @property
+    def cutoff(self) -> date:
+        """The day up to which deadlines count as passed: the period's end, or today if it is not over."""
+        return min(self.end, timezone.localdate())
+
+    def previous_years(self, count: int) -> list[Period]:
+        """The `count` academic years before the one this period starts in, latest first."""
+        year = academic_year_start(self.start)
+        return [Period.of_year(year - n) for n in range(1, count + 1)]
+
+    @classmethod
+    def from_request(cls, request: HttpRequest, first_year: int | None = None) -> tuple[Period, PeriodForm]:
+        """The period chosen in the filter (GET), the current academic year by default, and the bound form."""
+        form = PeriodForm(request.GET or None, first_year=first_year)
+        if form.is_bound and form.is_valid():
+            return form.period, form
+        return cls.academic_year(), form
+
+    def aware(self) -> tuple[datetime, datetime]:
+        """Start of the first day and start of the day after the last one, in the site's time zone."""
+        tz = timezone.get_current_timezone()
+        return (
+            datetime.combine(self.start, time.min, tzinfo=tz),
+            datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=tz),
+        )
+
+
+class PeriodForm(forms.Form):
+    """The period filter: an academic year that has data, or one's own dates (these take precedence)."""
+
+    year = forms.TypedChoiceField(label="Учебный год", coerce=int, required=False, empty_value=None)
+    start = forms.DateField(label="с", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="по", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, first_year: int | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        current = academic_year_start(timezone.localdate())
+        first = min(first_year or current, current)
+        years = range(current, max(first, current - 15) - 1, -1)
+        self.fields["year"].choices = [(y, Period.of_year(y).label) for y in years]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end, year = data.get("start"), data.get("end"), data.get("year")
+        if start or end:
+            if not (start and end):
+                raise forms.ValidationError("Укажите обе даты периода — начало и окончание.")
+            if end < start:
+                self.add_error("end", "Окончание периода должно быть не раньше его начала.")
+                return data
+            self.period = Period(start, end)
+        elif year:
+            self.period = Period.of_year(year)
+        else:
+            self.period = Period.academic_year()
+        return data
+
+
+def first_academic_year(org_ids: Sequence[int]) -> int | None:
+    """The earliest academic year in which the organisations had a working pair (for the period choice)."""
+    first = (
+        Mentorship.objects.filter(organization_id__in=org_ids, started_on__isnull=False)
+        .order_by("started_on")
+        .values_list("started_on", flat=True)
+        .first()
+    )
+    return academic_year_start(first) if first else None
+
+
+# --- The statistics indicators and the summary ---------------------------------------------------------------------
+
+STAT_INDICATORS: list[tuple[str, str]] = [
+    ("mentors", "Наставники (в парах и группах периода), чел."),
+    ("mentees", "Наставляемые (в банке и в парах), чел."),
+    ("mentees_with_mentor", "Наставляемые, закреплённые за наставником, чел."),
+    ("mentees_with_mentor_share", "Доля наставляемых, закреплённых за наставником, %"),
+    ("pairs", "Наставнические пары, действовавшие в периоде"),
+    ("groups", "Наставнические группы, действовавшие в периоде"),
+    ("young", "Молодые (начинающие) специалисты среди наставляемых, чел."),
+    ("young_with_mentor", "Молодые специалисты, закреплённые за наставником, чел."),
+    ("young_share", "Охват молодых специалистов наставничеством, %"),
+    ("completed", "Программы, завершённые в периоде"),
+    ("ended_early", "Программы, завершённые досрочно в периоде"),
+    ("overdue", "Программы с истёкшим сроком, не завершённые вовремя"),
+    ("satisfaction_mentees", "Удовлетворённость наставляемых, % (средняя оценка)"),
+    ("satisfaction_mentors", "Удовлетворённость наставников, % (средняя оценка)"),
+    ("growth", "Рост по самооценке участников от начала к окончанию, п. п."),
+]
+PERCENT_KEYS = {"mentees_with_mentor_share", "young_share", "satisfaction_mentees", "satisfaction_mentors", "growth"}
+FORM_BREAKDOWN_LABEL = "Пары и группы по формам наставничества"
+NO_FORM = "Форма не указана"
+
+
+def worked_q(period: Period, prefix: str = "") -> Q:
+    """Pairs and groups active on at least one day of the period."""
+    return Q(
+        **{
+            f"{prefix}state__in": WORKED,
+            f"{prefix}started_on__lte": period.end,
+        }
+    ) & (Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": period.start}))
+
+
+def in_bank_q(period: Period, prefix: str = "") -> Q:
+    """Bank of mentees entries that were in the bank during the period."""
+    since, _ = period.aware()
+    return (
+        Q(**{f"{prefix}request_date__lte": period.end})
+        & ~Q(**{f"{prefix}status__in": [MenteeEntry.Status.REQUESTED, MenteeEntry.Status.DECLINED]})
+        & (~Q(**{f"{prefix}status__in": MenteeEntry.FINAL_STATUSES}) | Q(**{f"{prefix}status_changed_at__gte": since}))
+    )
+
+
+def mentee_count() -> Subquery:
+    through = Mentorship.mentees.through
+    counted = (
+        through.objects.filter(mentorship_id=OuterRef("pk"))
+        .order_by()
+        .values("mentorship_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def programme_end() -> Coalesce:
+    return Coalesce("programme__end", "planned_end")
+
+
+def overdue_q(period: Period) -> Q:
+    """Worked in the period, and its programme's end date passed (by the cutoff) while it was still active."""
+    return (
+        worked_q(period)
+        & Q(programme_end__lt=period.cutoff)
+        & (Q(state=Mentorship.State.ACTIVE) | Q(ended_on__gt=F("programme_end")))
+    )
+
+
+def percent_of_scale() -> ExpressionWrapper:
+    """An answer on its question's scale as 0–100 %."""
+    low = Cast("question__scale_min", FloatField())
+    high = Cast("question__scale_max", FloatField())
+    return ExpressionWrapper((F("number") - low) * Value(100.0) / (high - low), output_field=FloatField())
+
+
+def scale_answers() -> Q:
+    return Q(question__kind=Question.Kind.SCALE, number__isnull=False)
+
+
+def satisfaction_answers(org_ids: Sequence[int], period: Period):
+    since, until = period.aware()
+    return Answer.objects.filter(
+        scale_answers(),
+        response__invitation__round__organization_id__in=org_ids,
+        response__invitation__round__question_set__purpose="satisfaction",
+        response__invitation__round__launched_at__gte=since,
+        response__invitation__round__launched_at__lt=until,
+    )
+
+
+def growth_answers(org_ids: Sequence[int], period: Period):
+    """Growth answers (start and end) of the programmes and roles answered at both moments, ended in the period."""
+    since, until = period.aware()
+    # Plain IN subqueries (one per role and moment) rather than correlated EXISTS: each runs once.
+    answered = Invitation.objects.filter(round__organization_id__in=org_ids, response__isnull=False)
+    both = Q()
+    for role in Invitation.Role.values:
+        started = answered.filter(role=role, round__moment=SurveyRound.Moment.START).values("programme_id")
+        ended = answered.filter(
+            role=role, round__moment=SurveyRound.Moment.END, round__launched_at__gte=since, round__launched_at__lt=until
+        ).values("programme_id")
+        both |= Q(
+            response__invitation__role=role,
+            response__invitation__programme_id__in=started,
+        ) & Q(response__invitation__programme_id__in=ended)
+    return Answer.objects.filter(
+        scale_answers(),
+        both,
+        ~Q(question__domain=""),
+        response__invitation__round__organization_id__in=org_ids,
+        response__invitation__round__moment__in=[SurveyRound.Moment.START, SurveyRound.Moment.END],
+    )
+
+
+def share(part: int, whole: int) -> float | None:
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+def rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def org_summary(org_ids: Sequence[int], period: Period) -> dict[int, dict]:
+    """Headline figures of each organisation (STAT_INDICATORS keys, `by_form`, `answers`) in 5 queries.
+
+    `by_form` maps a form's name to {"pairs": n, "groups": n}. Averages are None when nothing was answered.
+    `answers` keeps, per average, the unrounded mean and the number of answers behind it, so that several
+    organisations' averages can be pooled (weighted by answers) without asking again: keys
+    `satisfaction_mentees`, `satisfaction_mentors`, `growth_start` and `growth_end`, values (mean, count).
+
+    One organisation's summary is kept in the cache until its data changes: `summary_of`.
+    """
+    org_ids = list(org_ids)
+    blank = {key: None if key in PERCENT_KEYS else 0 for key, _ in STAT_INDICATORS}
+    result: dict[int, dict] = {pk: {**blank, "by_form": {}, "answers": {}} for pk in org_ids}
+    if not org_ids:
+        return result
+    for row in _people_qs(org_ids, period):
+        result[row.pop("organization_id")].update(row)
+    for row in _pairs_qs(org_ids, period):
+        result[row.pop("organization_id")].update(row)
+    by_form = _by_form_qs(org_ids, period)
+    for row in sorted(by_form, key=lambda r: (r["form__name"] is None, r["form__name"] or "")):
+        result[row["organization_id"]]["by_form"][row["form__name"] or NO_FORM] = {
+            "pairs": row["pairs"],
+            "groups": row["groups"],
+        }
+    for row in _satisfaction_qs(org_ids, period):
+        key = f"satisfaction_{row['response__invitation__role']}s"
+        figures = result[row["response__invitation__round__organization_id"]]
+        figures[key] = rounded(row["avg"])
+        figures["answers"][key] = (row["avg"], row["n"])
+    for row in _growth_qs(org_ids, period):
+        figures = result[row["response__invitation__round__organization_id"]]
+        figures["answers"][f"growth_{row['response__invitation__round__moment']}"] = (row["avg"], row["n"])
+    for figures in result.values():
+        answers = figures["answers"]
+        if {"growth_start", "growth_end"} <= answers.keys():
+            figures["growth"] = rounded(answers["growth_end"][0] - answers["growth_start"][0])
+        figures["mentees_with_mentor_share"] = share(figures["mentees_with_mentor"], figures["mentees"])
+        figures["young_share"] = share(figures["young_with_mentor"], figures["young"])
+    return result
+
+
+def summary_of(org: Organization, period: Period) -> dict:
+    """`org_summary` of one organisation, kept in the cache until its data changes (people.changes)."""
+    return cached_for(org, "summary", lambda: org_summary([org.pk], period)[org.pk], period.start, period.end)
+
+
+def pooled_mean(parts: Sequence[tuple[float, int]]) -> float | None:
+    """The mean over every answer of several groups, each given as (its mean, its number of answers)."""
+    count = sum(n for _, n in parts)
+    return sum(mean * n for mean, n in parts) / count if count else None
+
+
+# --- The summary's queries, grouped by organisation ------------------------------------------------------------
+
+
+def _people_qs(org_ids: Sequence[int], period: Period):
+    # Who is who, as plain IN subqueries (each runs once), not as correlated EXISTS per staff member.
+    worked = Mentorship.objects.filter(worked_q(period), organization_id__in=org_ids)
+    pair_mentee = Q(pk__in=Mentorship.mentees.through.objects.filter(mentorship__in=worked).values("person_id"))
+    pair_mentor = Q(pk__in=worked.values("mentor_id"))
+    entries = MenteeEntry.objects.filter(organization_id__in=org_ids)
+    in_bank = Q(pk__in=entries.filter(in_bank_q(period)).values("person_id"))
+    not_refused = ~Q(status__in=[MenteeEntry.Status.REQUESTED, MenteeEntry.Status.DECLINED])
+    young = Q(pk__in=entries.filter(not_refused, category__code=YOUNG_SPECIALIST).values("person_id"))
+    return (
+        Person.objects.filter(organization_id__in=org_ids)
+        .filter(pair_mentee | pair_mentor | in_bank)
+        .order_by()
+        .values("organization_id")
+        .annotate(
+            mentors=Count("pk", filter=pair_mentor),
+            mentees=Count("pk", filter=pair_mentee | in_bank),
+            mentees_with_mentor=Count("pk", filter=pair_mentee),
+            young=Count("pk", filter=(pair_mentee | in_bank) & young),
+            young_with_mentor=Count("pk", filter=pair_mentee & young),
+        )
+    )
+
+
+def _pairs_qs(org_ids: Sequence[int], period: Period):
+    is_group = Q(n_mentees__gt=1)
+    ended_in = Q(ended_on__gte=period.start, ended_on__lte=period.end)
+    return (
+        Mentorship.objects.filter(organization_id__in=org_ids)
+        .annotate(n_mentees=mentee_count(), programme_end=programme_end())
+        .order_by()
+        .values("organization_id")
+        .annotate(
+            pairs=Count("pk", filter=worked_q(period) & ~is_group),
+            groups=Count("pk", filter=worked_q(period) & is_group),
+            completed=Count("pk", filter=Q(state=Mentorship.State.COMPLETED) & ended_in),
+            ended_early=Count("pk", filter=Q(state=Mentorship.State.ENDED_EARLY) & ended_in),
+            overdue=Count("pk", filter=overdue_q(period)),
+        )
+    )
+
+
+def _by_form_qs(org_ids: Sequence[int], period: Period):
+    is_group = Q(n_mentees__gt=1)
+    return (
+        Mentorship.objects.filter(worked_q(period), organization_id__in=org_ids)
+        .annotate(n_mentees=mentee_count())
+        .order_by()
+        .values("organization_id", "form__name")
+        .annotate(pairs=Count("pk", filter=~is_group), groups=Count("pk", filter=is_group))
+    )
+
+
+def _satisfaction_qs(org_ids: Sequence[int], period: Period):
+    return (
+        satisfaction_answers(org_ids, period)
+        .order_by()
+        .values("response__invitation__round__organization_id", "response__invitation__role")
+        .annotate(avg=Avg(percent_of_scale()), n=Count("pk"))
+    )
+
+
+def _growth_qs(org_ids: Sequence[int], period: Period):
+    return (
+        growth_answers(org_ids, period)
+        .order_by()
+        .values("response__invitation__round__organization_id", "response__invitation__round__moment")
+        .annotate(avg=Avg(percent_of_scale()), n=Count("pk"))
+    )

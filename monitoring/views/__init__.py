@@ -1,0 +1,1 @@
+"""Views of the monitoring app, one module per concept; the app's urls.py lists every address."""
