@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,6 +18,9 @@ from tests.factories import PersonFactory
 from tests.mentoring.pair_fixtures import bulk_pairs, make_pair, programme, selected_mentor
 from tests.people.bank_fixtures import give_consent, grow_mentee_bank, mentee_entry, mentor_entry, training
 from tests.roadmap.approval_fixtures import make_order
+
+# Roadmaps here span today, and a completion is dated today: one fixed moment, so no run straddles midnight.
+pytestmark = pytest.mark.time_machine("2026-11-20 10:00 +03:00")
 
 CODES = [
     "regulation_approved",

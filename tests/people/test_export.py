@@ -18,6 +18,9 @@ from people.models import Person, Role, StaffImport
 from tests.factories import PersonFactory
 from tests.people.import_fixtures import upload
 
+# Who still works is decided against today (left_on), and downloads are named by today's date: one fixed day.
+pytestmark = pytest.mark.time_machine("2026-11-20 10:00 +03:00")
+
 HEADER = list(importing.COLUMNS.values())
 HYPERLINK = '=HYPERLINK("http://evil.example/","Открыть")'
 
