@@ -6,15 +6,14 @@ organisation makes them computed anew, so a home never shows a stale figure.
 
 from datetime import timedelta
 
-from django.db.models import Case, Count, F, Func, IntegerField, OuterRef, Q, Subquery, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core.templatetags.ru import plural_form
-from mentoring.models import ChangeRequest, Mentorship, PlanActivity, Programme
+from mentoring.models import ChangeRequest, Mentorship, PlanActivity
 from monitoring.progress import cached_figures, current_roadmap_id, org_url, stage_progress
 from monitoring.questionnaires import pending_for
 from people.access import SESSION_ROLE_KEY, OrgAccess, active_role, get_access, remember_role
@@ -94,34 +93,6 @@ def _role_holders(access: OrgAccess, *kinds: str) -> list[Person]:
         .distinct()
         .order_by("surname", "name")
     )
-
-
-def _bank_figures(access: OrgAccess) -> dict:
-    return cached_for(access.org, "home_banks", lambda: _bank_counts(access.org))
-
-
-def _bank_counts(org: Organization) -> dict:
-    """The counts of both banks the managing homes show: two queries whatever the size of the banks."""
-    S, M = MenteeEntry.Status, MentorEntry.Status
-    mentees = MenteeEntry.objects.for_org(org).aggregate(
-        waiting=Count("id", filter=Q(status=S.WAITING)),
-        requests=Count("id", filter=Q(status=S.REQUESTED)),
-        supported=Count("id", filter=Q(status=S.SUPPORTED)),
-        in_bank=Count("id", filter=~Q(status__in=[*MenteeEntry.CLOSED_STATUSES, S.REQUESTED])),
-    )
-    in_bank = Q(status__in=[M.CANDIDATE, M.SELECTED])
-    mentors = (
-        MentorEntry.objects.for_org(org)
-        .with_training()
-        .with_capacity_left()
-        .aggregate(
-            available=Count("id", filter=Q(status=M.SELECTED, capacity_left__gt=0)),
-            untrained=Count("id", filter=in_bank & Q(trained=False)),
-            on_review=Count("id", filter=in_bank & Q(review=MentorEntry.Review.ON_REVIEW)),
-            in_bank=Count("id", filter=in_bank),
-        )
-    )
-    return {"mentees": mentees, "mentors": mentors}
 
 
 SHOWN_OVERDUE = 10
@@ -215,7 +186,7 @@ def _next_actions(access: OrgAccess, figures: dict) -> list[dict]:
 
 
 def _banks_from(figures: dict) -> dict:
-    """The same counts as `_bank_figures`, taken from the stage figures already read (no further query)."""
+    """The banks' counts the managing homes show, taken from the organisation's figures (one definition each)."""
     f = figures
     return {
         "mentees": {
@@ -233,6 +204,20 @@ def _banks_from(figures: dict) -> dict:
     }
 
 
+def _pairs_from(figures: dict) -> dict:
+    """Pairs by state, open requests and programmes with overdue activities, from the organisation's figures."""
+    f = figures
+    return {
+        "pairs": {
+            "drafts": f["pairs_draft"],
+            "proposed": f["pairs_proposed"],
+            "active": f["pairs_active"],
+            "open_requests": f["open_requests"],
+            "overdue_programmes": f["pairs_active_overdue"],
+        }
+    }
+
+
 def _home_head(access: OrgAccess) -> dict:
     state = _programme_state(access)
     return {
@@ -244,44 +229,12 @@ def _home_head(access: OrgAccess) -> dict:
     }
 
 
-def _count(qs) -> Subquery:
-    """A count over `qs` as a subquery of the organisation's row (`qs` filters on OuterRef("pk"))."""
-    return Coalesce(Subquery(qs.order_by().values(n=Func(F("pk"), function="COUNT")), output_field=IntegerField()), 0)
-
-
-def _pair_figures(access: OrgAccess) -> dict:
-    return cached_for(access.org, "home_pairs", lambda: _pair_counts(access.org))
-
-
-def _pair_counts(org: Organization) -> dict:
-    """Pairs by state, open requests and programmes with overdue activities, in one query whatever the size."""
-    S = Mentorship.State
-    pairs = Mentorship.objects.filter(organization=OuterRef("pk"))
-    overdue = Programme.objects.filter(
-        mentorship__organization=OuterRef("pk"),
-        mentorship__state=S.ACTIVE,
-        pk__in=PlanActivity.objects.overdue().values("programme"),
-    )
-    row = (
-        Organization.objects.filter(pk=org.pk)
-        .values(
-            drafts=_count(pairs.filter(state=S.DRAFT)),
-            proposed=_count(pairs.filter(state=S.PROPOSED)),
-            active=_count(pairs.filter(state=S.ACTIVE)),
-            open_requests=_count(ChangeRequest.objects.open().filter(mentorship__organization=OuterRef("pk"))),
-            overdue_programmes=_count(overdue),
-        )
-        .get()
-    )
-    return {"pairs": row}
-
-
 def _home_curator(access: OrgAccess) -> dict:
     state = _programme_state(access)
     return {
         **_staff_figures(access),
         **_banks_from(state["figures"]),
-        **_pair_figures(access),
+        **_pairs_from(state["figures"]),
         **state,
         "next_actions": _next_actions(access, state["figures"]),
         "stages": STAGES,
@@ -313,7 +266,7 @@ def _home_admin(access: OrgAccess) -> dict:
     imports = StaffImport.objects.filter(organization=access.org).select_related("uploaded_by")
     return {
         **_staff_figures(access),
-        **_bank_figures(access),
+        **_banks_from(cached_figures(access.org)),
         "reference_lists": lists,
         "staff_imports": list(imports.order_by("-created_at", "-id")[:SHOWN_IMPORTS]),
         "staff_without_login": _staff_without_login(access),

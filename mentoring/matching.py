@@ -490,9 +490,6 @@ def rank(mentee: MenteeData, bank: Bank) -> tuple[list[Match], list[tuple[Mentor
 
 # --- from and to the database ---------------------------------------------------------------------------------------
 
-WAITING_STATUSES = ("waiting", "supported")
-
-
 def load_bank(org) -> Bank:
     """The organisation's waiting mentees, its mentors and the history of earlier pairs, in six queries."""
 
@@ -504,7 +501,7 @@ def load_bank(org) -> Bank:
     )
     entries = (
         MenteeEntry.objects.for_org(org)
-        .filter(status__in=WAITING_STATUSES)
+        .without_mentor()
         .select_related("person", "category")
         .prefetch_related(Prefetch("directions", queryset=Direction.objects.order_by("position", "name")))
         .annotate(in_pair_draft=Exists(holding), duties=consent(Purpose.DUTIES))

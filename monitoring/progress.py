@@ -10,12 +10,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-from django.db.models import Case, Exists, F, Func, IntegerField, OuterRef, Q, Subquery, When
+from django.db.models import Case, Count, Exists, F, Func, IntegerField, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from mentoring.models import Mentorship, Programme, ProgrammeTemplate, SupportRecord
+from mentoring.models import ChangeRequest, Mentorship, PlanActivity, Programme, ProgrammeTemplate, SupportRecord
 from monitoring.models import FinalEvent, Invitation, Practice, PublicPage
 from monitoring.publishing import published_news, published_practices, published_results
 from people.changes import cached_for, touch
@@ -48,11 +48,40 @@ def current_roadmap_id(org, today: date | None = None) -> Subquery:
 
 
 def org_figures(org: Organization) -> dict[str, int | bool]:
-    """Every figure of the stage checks and the next actions, in one query, computed anew.
+    """Every figure of the stage checks, the dashboards and the next actions, computed anew in two queries.
 
-    The pages read them through `cached_figures`; what decides on them (the roadmap's completion) reads them here.
+    Each figure is defined once, here, from the models' named querysets and statuses (e.g. «без наставника» is
+    `MenteeEntry.WITHOUT_MENTOR_STATUSES`, as in `MenteeEntry.objects.without_mentor()`), and every page that
+    shows it reads it from here or from the same queryset: one number wherever it is shown. The pages read the
+    figures through `cached_figures`; what decides on them (the roadmap's completion) reads them here.
     """
-    return _figures_queryset(timezone.localdate()).get(pk=org.pk)
+    today = timezone.localdate()
+    figures = _figures_queryset(today).get(pk=org.pk)
+    figures.update(roadmap_stage_figures(org, today))
+    return figures
+
+
+def roadmap_stage_figures(org: Organization, today: date) -> dict[str, int]:
+    """Per stage of the model, the current roadmap's activities (cancelled ones aside), done and under way."""
+    rows = (
+        RoadmapActivity.objects.filter(roadmap_id=current_roadmap_id(org, today), stage__model_stage__isnull=False)
+        .exclude(status=ActivityStatus.CANCELLED)
+        .values("stage__model_stage")
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=Q(status=ActivityStatus.DONE)),
+            started=Count("pk", filter=Q(status__in=[ActivityStatus.DONE, ActivityStatus.IN_PROGRESS])),
+        )
+        .order_by()
+    )
+    tally = {row["stage__model_stage"]: row for row in rows}
+    figures = {}
+    for s in STAGES:
+        row = tally.get(s.number, {})
+        figures[f"stage{s.number}_activities"] = row.get("total", 0)
+        figures[f"stage{s.number}_activities_done"] = row.get("done", 0)
+        figures[f"stage{s.number}_activities_started"] = row.get("started", 0)
+    return figures
 
 
 def cached_figures(org: Organization) -> dict[str, int | bool]:
@@ -72,7 +101,7 @@ def _figures_queryset(today: date):
     org_ref = OuterRef("pk")
     S, M = MenteeEntry.Status, MentorEntry.Status
     active = Mentorship.State.ACTIVE
-    mentees = MenteeEntry.objects.filter(organization=org_ref, status__in=[S.WAITING, S.IN_PAIR, S.SUPPORTED]).annotate(
+    mentees = MenteeEntry.objects.filter(organization=org_ref, status__in=MenteeEntry.ACTIVE_STATUSES).annotate(
         has_directions=Exists(MenteeEntry.directions.through.objects.filter(menteeentry_id=OuterRef("pk"))),
         pd=_consent(Purpose.PERSONAL_DATA),
         supported=Exists(SupportRecord.objects.filter(entry_id=OuterRef("pk"))),
@@ -108,7 +137,7 @@ def _figures_queryset(today: date):
         mentees_with_request=_count(mentees.filter(~Q(difficulties="") | Q(has_directions=True))),
         mentees_with_consent=_count(mentees.filter(pd=True)),
         mentees_covered=_count(mentees.filter(Q(status=S.SUPPORTED) | Q(supported=True) | Q(in_approved_pair=True))),
-        mentees_waiting=_count(mentees.filter(status=S.WAITING)),
+        mentees_waiting=_count(mentees.filter(status__in=MenteeEntry.WITHOUT_MENTOR_STATUSES)),
         mentees_supported=_count(mentees.filter(status=S.SUPPORTED)),
         mentees_finished=_count(MenteeEntry.objects.filter(organization=org_ref, status=S.FINISHED)),
         mentee_requests=_count(MenteeEntry.objects.filter(organization=org_ref, status=S.REQUESTED)),
@@ -121,9 +150,15 @@ def _figures_queryset(today: date):
         mentors_without_duties=_count(mentors.filter(duties=False)),
         mentors_selected=_count(mentors.filter(status=M.SELECTED)),
         mentors_selected_trained=_count(mentors.filter(status=M.SELECTED, trained=True)),
+        pairs_draft=_count(pairs.filter(state=Mentorship.State.DRAFT)),
+        pairs_proposed=_count(pairs.filter(state=Mentorship.State.PROPOSED)),
         pairs_active=_count(pairs.filter(state=active)),
         pairs_active_approved=_count(pairs.filter(state=active, programme__approved_at__isnull=False)),
+        pairs_active_overdue=_count(
+            pairs.filter(state=active, programme__in=PlanActivity.objects.overdue(today).values("programme"))
+        ),
         pairs_completed=_count(pairs.filter(state=Mentorship.State.COMPLETED)),
+        open_requests=_count(ChangeRequest.objects.open().filter(mentorship__organization=org_ref)),
         programmes_to_approve=_count(
             Programme.objects.filter(
                 mentorship__organization=org_ref, acknowledged_at__isnull=False, approved_at__isnull=True
@@ -157,6 +192,7 @@ class Check:
     detail: str
     url_name: str = ""
     url: str | None = None  # the page where it is done, resolved for one organisation
+    started: bool = False  # work towards it has begun (a bank has entries, a pair works) though it is not done
 
 
 def org_url(url_name: str, org: Organization) -> str | None:
@@ -174,6 +210,10 @@ class StageProgress:
     number: int
     title: str
     checks: list[Check] = field(default_factory=list)
+    # The current roadmap's activities of this stage (cancelled aside): all, done, done or under way.
+    roadmap_total: int = 0
+    roadmap_done: int = 0
+    roadmap_started: int = 0
 
     @property
     def done_count(self) -> int:
@@ -181,9 +221,17 @@ class StageProgress:
 
     @property
     def state(self) -> str:
+        """The one definition of a stage's state, which every page shows.
+
+        Done when every check is done; under way when any check is done or begun, or any of the current roadmap's
+        activities of the stage is done or under way (so the dashboard never says «не начат» for a stage the
+        roadmap shows in progress); not started otherwise.
+        """
         if self.checks and self.done_count == len(self.checks):
             return "done"
-        return "in_progress" if self.done_count else "not_started"
+        if self.done_count or any(c.started for c in self.checks) or self.roadmap_started:
+            return "in_progress"
+        return "not_started"
 
     @property
     def state_label(self) -> str:
@@ -246,6 +294,7 @@ def stage_checks(f: dict) -> dict[int, list[Check]]:
                 _all(f["mentees_with_request"], f["mentees"]),
                 _of(f["mentees_with_request"], f["mentees"]),
                 "people:mentee_bank",
+                started=f["mentees_with_request"] > 0,
             ),
             Check(
                 "mentee_consents",
@@ -253,6 +302,7 @@ def stage_checks(f: dict) -> dict[int, list[Check]]:
                 _all(f["mentees_with_consent"], f["mentees"]),
                 _of(f["mentees_with_consent"], f["mentees"]),
                 "people:bank_without_consent",
+                started=f["mentees_with_consent"] > 0,
             ),
         ],
         3: [
@@ -262,6 +312,7 @@ def stage_checks(f: dict) -> dict[int, list[Check]]:
                 _all(f["mentors_accepted"], f["mentors"]),
                 _of(f["mentors_accepted"], f["mentors"]),
                 "people:mentor_bank",
+                started=f["mentors_accepted"] > 0,
             ),
             Check(
                 "mentor_consents",
@@ -269,6 +320,7 @@ def stage_checks(f: dict) -> dict[int, list[Check]]:
                 _all(f["mentors_consented"], f["mentors"]),
                 _of(f["mentors_consented"], f["mentors"]),
                 "people:mentor_bank",
+                started=f["mentors_consented"] > 0,
             ),
         ],
         4: [
@@ -285,6 +337,7 @@ def stage_checks(f: dict) -> dict[int, list[Check]]:
                 _all(f["mentors_selected_trained"], f["mentors_selected"]),
                 _of(f["mentors_selected_trained"], f["mentors_selected"]),
                 "people:training_list",
+                started=f["mentors_selected_trained"] > 0,
             ),
         ],
         5: [
@@ -294,6 +347,7 @@ def stage_checks(f: dict) -> dict[int, list[Check]]:
                 _all(f["pairs_active_approved"], f["pairs_active"]),
                 _of(f["pairs_active_approved"], f["pairs_active"]),
                 "mentoring:pairs",
+                started=f["pairs_active"] > 0 or f["pairs_proposed"] > 0,
             ),
             Check(
                 "waiting_supported",
@@ -301,6 +355,7 @@ def stage_checks(f: dict) -> dict[int, list[Check]]:
                 _all(f["mentees_covered"], f["mentees"]),
                 _of(f["mentees_covered"], f["mentees"]),
                 "mentoring:matching",
+                started=f["mentees_covered"] > 0,
             ),
         ],
         6: [
@@ -310,6 +365,7 @@ def stage_checks(f: dict) -> dict[int, list[Check]]:
                 f["pairs_completed"] > 0 and f["pairs_active"] == 0,
                 f"завершено: {f['pairs_completed']}, действует: {f['pairs_active']}",
                 "mentoring:pairs",
+                started=f["pairs_completed"] > 0,
             ),
             # Collected: in the last twelve months at least half of those invited answered (and someone did).
             Check(
@@ -320,6 +376,7 @@ def stage_checks(f: dict) -> dict[int, list[Check]]:
                 if f["survey_invited"]
                 else "анкетирование ещё не проводилось",
                 "monitoring:survey_rounds",
+                started=f["survey_invited"] > 0,
             ),
             # Held: the order on holding it is approved, or the event itself is recorded with a date already past.
             Check(
@@ -351,11 +408,20 @@ def stage_checks(f: dict) -> dict[int, list[Check]]:
 
 
 def stage_progress(org: Organization, figures: dict | None = None) -> list[StageProgress]:
-    """The seven stages with their checks, from `figures` (or from one query of `org_figures`)."""
-    checks = stage_checks(figures if figures is not None else org_figures(org))
+    """The seven stages with their checks and roadmap tally, from `figures` (or from `org_figures`)."""
+    f = figures if figures is not None else org_figures(org)
+    checks = stage_checks(f)
     urls = {c.url_name: org_url(c.url_name, org) for stage in checks.values() for c in stage}
     return [
-        StageProgress(s.number, s.title, [replace(c, url=urls[c.url_name]) for c in checks[s.number]]) for s in STAGES
+        StageProgress(
+            s.number,
+            s.title,
+            [replace(c, url=urls[c.url_name]) for c in checks[s.number]],
+            roadmap_total=f.get(f"stage{s.number}_activities", 0),
+            roadmap_done=f.get(f"stage{s.number}_activities_done", 0),
+            roadmap_started=f.get(f"stage{s.number}_activities_started", 0),
+        )
+        for s in STAGES
     ]
 
 

@@ -118,7 +118,7 @@ def _roles(org: Organization, period: Period, s: dict) -> Table:
             ["Наставники в банке наставников", in_bank],
             ["Наставляемые (в банке и в парах)", s["mentees"]],
             ["из них закреплены за наставником", s["mentees_with_mentor"]],
-            ["из них ожидают наставника", s["mentees"] - s["mentees_with_mentor"]],
+            ["из них не были закреплены за наставником", s["mentees"] - s["mentees_with_mentor"]],
         ],
         note=f"Доля наставляемых, закреплённых за наставником: {_pct(s['mentees_with_mentor_share'])}.",
     )

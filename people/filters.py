@@ -9,8 +9,14 @@ from core.filters import ListFilterSet, PositiveIntegerFilter, SearchFilter, Sor
 from people.models import MenteeEntry, MentorEntry, Role
 
 ALL = "all"
+WITHOUT_MENTOR = "without_mentor"
 # The status choices of each bank's list, as its form offers them: the bank itself first, everything last.
-MENTEE_STATUSES = [("", "В банке"), *MenteeEntry.Status.choices, (ALL, "Все записи")]
+MENTEE_STATUSES = [
+    ("", "В банке"),
+    (WITHOUT_MENTOR, "Без наставника (ожидают и сопровождаются)"),
+    *MenteeEntry.Status.choices,
+    (ALL, "Все записи"),
+]
 MENTOR_STATUSES = [("", "В банке"), *MentorEntry.Status.choices, (ALL, "Все")]
 
 
@@ -21,6 +27,8 @@ class BankStatusFilter(django_filters.ChoiceFilter):
     def filter(self, qs: QuerySet, value: str) -> QuerySet:
         if value == ALL:
             return qs
+        if value == WITHOUT_MENTOR:
+            return qs.without_mentor()
         return qs.filter(status=value) if value else qs.in_bank()
 
 

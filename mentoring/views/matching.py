@@ -28,7 +28,7 @@ def get_waiting_entry_for_user(access: OrgAccess, pk: int) -> MenteeEntry:
     """A mentee of the organisation's bank who waits for a mentor (or is supported without a pair)."""
     if not access.has(*MATCH_VIEWERS):
         raise Http404
-    qs = MenteeEntry.objects.for_org(access.org).filter(status__in=m.WAITING_STATUSES)
+    qs = MenteeEntry.objects.for_org(access.org).without_mentor()
     return get_object_or_404(qs, pk=pk)
 
 

@@ -44,7 +44,7 @@ def _waiting(access: OrgAccess):
     forming = Mentorship.objects.for_org(access.org).filter(state__in=EDITABLE_STATES).values("mentees")
     qs = (
         MenteeEntry.objects.for_org(access.org)
-        .filter(status__in=[MenteeEntry.Status.WAITING, MenteeEntry.Status.SUPPORTED])
+        .without_mentor()
         .select_related("person", "category")
         .annotate(support_count=Count("support"), in_forming=Count("person", filter=Q(person__in=forming)))
         .order_by("request_date", "id")

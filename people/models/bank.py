@@ -24,6 +24,11 @@ class MenteeEntryQuerySet(models.QuerySet):
     def waiting(self) -> MenteeEntryQuerySet:
         return self.filter(status=MenteeEntry.Status.WAITING)
 
+    def without_mentor(self) -> MenteeEntryQuerySet:
+        """Mentees without a mentor: waiting for one, supported meanwhile or not. The one definition of «без
+        наставника» that every page, count and the matching use."""
+        return self.filter(status__in=MenteeEntry.WITHOUT_MENTOR_STATUSES)
+
     def open(self) -> MenteeEntryQuerySet:
         return self.exclude(status__in=MenteeEntry.FINAL_STATUSES)
 
@@ -56,6 +61,9 @@ class MenteeEntry(models.Model):
         DECLINED = "declined", "Заявка отклонена"
 
     CLOSED_STATUSES = [Status.LEFT, Status.DECLINED]
+    # In the programme now: with a mentor, or waiting for one (supported meanwhile or not).
+    ACTIVE_STATUSES = [Status.WAITING, Status.IN_PAIR, Status.SUPPORTED]
+    WITHOUT_MENTOR_STATUSES = [Status.WAITING, Status.SUPPORTED]
     FINAL_STATUSES = [Status.LEFT, Status.DECLINED, Status.FINISHED]
     # Leaving the bank and declining a request are decisions that need a written reason.
     NOTE_REQUIRED = {

@@ -45,7 +45,7 @@ def test_report_tables(org):
     add_activities_and_leavers(org, world)
     report = org_report(org, YEAR)
     assert rows(report, "roles")["Наставники пар и групп, действовавших в периоде"] == [2]
-    assert rows(report, "roles")["из них ожидают наставника"] == [2]
+    assert rows(report, "roles")["из них не были закреплены за наставником"] == [2]
     assert rows(report, "kinds") == {"Традиционное наставничество («один на один»)": [3]}
     assert rows(report, "categories") == {
         "Молодой (начинающий) специалист": [3, 2, 66.7],

@@ -574,12 +574,13 @@ def banks_for_counts(org, curator):
 
 def test_curator_home_counts_the_banks_and_links_each_count_to_its_list(curator, banks_for_counts):
     response = curator.client.get(reverse("role_home", args=[curator.org.slug, "curator"]))
-    assert response.context["mentees"] == {"waiting": 2, "requests": 1, "supported": 1, "in_bank": 3}
+    # «Без наставника»: waiting for one, supported meanwhile or not (MenteeEntry.WITHOUT_MENTOR_STATUSES).
+    assert response.context["mentees"] == {"waiting": 3, "requests": 1, "supported": 1, "in_bank": 3}
     assert response.context["mentors"] == {"available": 2, "untrained": 2, "on_review": 1, "in_bank": 3}
     assert response.context["staff_without_consent"] == 2
     html = response.text
     for link in (
-        url("mentee_bank", curator.org) + "?status=waiting",
+        url("mentee_bank", curator.org) + "?status=without_mentor",
         url("mentee_bank", curator.org) + "?status=requested",
         url("mentor_bank", curator.org) + "?status=selected&amp;capacity=1",
         url("mentor_bank", curator.org) + "?trained=no",
@@ -588,7 +589,7 @@ def test_curator_home_counts_the_banks_and_links_each_count_to_its_list(curator,
     ):
         assert f'href="{link}"' in html, link
     # Each linked list shows as many rows as its count says.
-    assert len(listed(curator, "?status=waiting")) == 2
+    assert len(listed(curator, "?status=without_mentor")) == 3
     mentors_page = curator.client.get(url("mentor_bank", curator.org) + "?status=selected&capacity=1")
     assert mentors_page.context["page"].paginator.count == 2
     untrained = curator.client.get(url("mentor_bank", curator.org) + "?trained=no")
@@ -602,7 +603,7 @@ def test_head_and_admin_homes_show_the_compact_counts(request, who, banks_for_co
     actor = request.getfixturevalue(who)
     response = actor.client.get(reverse("role_home", args=[actor.org.slug, who]))
     assert 'data-testid="bank-summary"' in response.text
-    assert response.context["mentees"]["waiting"] == 2
+    assert response.context["mentees"]["waiting"] == 3
     assert response.context["mentors"]["available"] == 2
 
 
