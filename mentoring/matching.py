@@ -490,6 +490,7 @@ def rank(mentee: MenteeData, bank: Bank) -> tuple[list[Match], list[tuple[Mentor
 
 # --- from and to the database ---------------------------------------------------------------------------------------
 
+
 def load_bank(org) -> Bank:
     """The organisation's waiting mentees, its mentors and the history of earlier pairs, in six queries."""
 
