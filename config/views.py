@@ -25,6 +25,7 @@ from people.models import (
     MenteeEntry,
     MentorEntry,
     Municipality,
+    Notice,
     Organization,
     Person,
     Purpose,
@@ -44,7 +45,9 @@ def home(request: HttpRequest) -> HttpResponse:
         coordinated = Municipality.objects.filter(coordinator=request.user).first()
         if coordinated is not None:
             return redirect(coordinated)
-        return render(request, "home/no_roles.html")
+        # Someone whose last role was withdrawn still learns why.
+        notices = Notice.objects.shown().filter(person__user=request.user).select_related("organization")
+        return render(request, "home/no_roles.html", {"notices": list(notices[:SHOWN_NOTICES])})
     return redirect("role_home", role.person.organization.slug, role.kind)
 
 
@@ -270,10 +273,21 @@ def _pair_counts(org: Organization) -> dict:
             active=_count(pairs.filter(state=S.ACTIVE)),
             open_requests=_count(ChangeRequest.objects.open().filter(mentorship__organization=OuterRef("pk"))),
             overdue_programmes=_count(overdue),
+            without_account=_count(_participants_without_account()),
         )
         .get()
     )
     return {"pairs": row}
+
+
+def _participants_without_account():
+    """Working mentors and mentees of active pairs with no account (no address to invite them by): the curator
+    asks the administrator to create one."""
+    state = Mentorship.State.ACTIVE
+    return Person.objects.filter(organization=OuterRef("pk"), left_on__isnull=True, user__isnull=True).filter(
+        Q(pk__in=Mentorship.objects.filter(state=state).values("mentor"))
+        | Q(pk__in=Mentorship.mentees.through.objects.filter(mentorship__state=state).values("person"))
+    )
 
 
 def _home_curator(access: OrgAccess) -> dict:
@@ -456,6 +470,14 @@ def _order_lists(access: OrgAccess) -> dict:
     return context
 
 
+SHOWN_NOTICES = 10
+
+
+def _notices(access: OrgAccess) -> list[Notice]:
+    """What decisions taken elsewhere mean for this person (people.notices), newest first: one query."""
+    return list(Notice.objects.shown().filter(person=access.person, organization=access.org)[:SHOWN_NOTICES])
+
+
 HOME_CONTEXT = {
     Role.Kind.HEAD: _home_head,
     Role.Kind.CURATOR: _home_curator,
@@ -475,5 +497,5 @@ def role_home(request: HttpRequest, org: str, role: str) -> HttpResponse:
     chosen = next(r for r in access.all_roles if r.kind == role)
     if request.session.get(SESSION_ROLE_KEY) != {"org": access.org.slug, "kind": role}:
         remember_role(request, chosen)  # only a change is written: a steady visit costs no session write
-    context = {"access": access, **HOME_CONTEXT[role](access), **_order_lists(access)}
+    context = {"access": access, **HOME_CONTEXT[role](access), **_order_lists(access), "notices": _notices(access)}
     return render(request, f"home/home_{role}.html", context)
