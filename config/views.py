@@ -6,7 +6,7 @@ organisation makes them computed anew, so a home never shows a stale figure.
 
 from datetime import timedelta
 
-from django.db.models import Case, Count, F, Func, IntegerField, OuterRef, Q, Subquery, When
+from django.db.models import Case, Count, F, FilteredRelation, Func, IntegerField, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,7 +21,6 @@ from people.access import SESSION_ROLE_KEY, OrgAccess, active_role, get_access, 
 from people.changes import cached_for
 from people.models import (
     REFERENCE_LISTS,
-    Consent,
     MenteeEntry,
     MentorEntry,
     Municipality,
@@ -62,22 +61,21 @@ def _staff_figures(access: OrgAccess) -> dict:
 
 
 def _staff_counts(org: Organization) -> dict:
+    """Working staff, their accounts and consents, and the roles they hold: one query whatever the size.
+
+    The roles are joined (one row per role held), so the people are counted distinct.
+    """
     people = (
         Person.objects.for_org(org)
         .working()
         .aggregate(
-            total=Count("id"),
-            with_account=Count("id", filter=Q(user__isnull=False)),
-            without_consent=Count("id", filter=~has_consent(Purpose.PERSONAL_DATA)),
+            total=Count("id", distinct=True),
+            with_account=Count("id", filter=Q(user__isnull=False), distinct=True),
+            without_consent=Count("id", filter=~has_consent(Purpose.PERSONAL_DATA), distinct=True),
+            **{f"role_{kind}": Count("roles", filter=Q(roles__kind=kind)) for kind in Role.Kind.values},
         )
     )
-    by_role = dict(
-        Role.objects.for_org(org)
-        .filter(person__left_on__isnull=True)
-        .values_list("kind")
-        .annotate(n=Count("id"))
-        .values_list("kind", "n")
-    )
+    by_role = {kind: people[f"role_{kind}"] for kind in Role.Kind.values if people[f"role_{kind}"]}
     return {
         "staff_total": people["total"],
         "staff_with_account": people["with_account"],
@@ -354,10 +352,6 @@ def _home_council(access: OrgAccess) -> dict:
     return {**_staff_figures(access), "mentors": _role_holders(access, Role.Kind.MENTOR)}
 
 
-def _own_consent(access: OrgAccess) -> bool:
-    return Consent.objects.active().filter(person=access.person, purpose=Purpose.PERSONAL_DATA).exists()
-
-
 WEEK = timedelta(days=7)
 SHOWN_ACTIVITIES = 15
 
@@ -418,7 +412,6 @@ def _home_mentee(access: OrgAccess) -> dict:
         )
     return {
         "request": own.open().first(),
-        "has_consent": _own_consent(access),
         "stages": STAGES,
         "pairs": pairs,
         **deadlines,
@@ -435,7 +428,6 @@ def _home_mentor(access: OrgAccess) -> dict:
         **_plan_deadlines(access, pairs),
         "questionnaire": own.in_bank().with_capacity_left().first(),
         "trainings": list(TrainingEvent.objects.filter(organization=access.org, attendees=access.person)),
-        "has_consent": _own_consent(access),
         "stages": STAGES,
         "surveys_pending": pending_for(access.person, access.org),
     }
@@ -471,11 +463,30 @@ def _order_lists(access: OrgAccess) -> dict:
 
 
 SHOWN_NOTICES = 10
+NOTICE_FIELDS = ("id", "text", "link", "link_text", "created_at")
 
 
-def _notices(access: OrgAccess) -> list[Notice]:
-    """What decisions taken elsewhere mean for this person (people.notices), newest first: one query."""
-    return list(Notice.objects.shown().filter(person=access.person, organization=access.org)[:SHOWN_NOTICES])
+def _own_state(access: OrgAccess) -> dict:
+    """The person's shown notices (people.notices) and whether they gave the personal-data consent: one query.
+
+    The notices are joined to the person's own row, so the row is there even when there is no notice to show.
+    """
+    shown = FilteredRelation(
+        "notices", condition=Q(notices__dismissed_at__isnull=True, notices__organization=access.org)
+    )
+    rows = (
+        Person.objects.filter(pk=access.person.pk)
+        .annotate(shown=shown, has_consent=has_consent(Purpose.PERSONAL_DATA))
+        .values("has_consent", *(f"shown__{f}" for f in NOTICE_FIELDS))
+        .order_by(F("shown__created_at").desc(nulls_last=True), "-shown__id")[:SHOWN_NOTICES]
+    )
+    rows = list(rows)
+    notices = [
+        Notice(pk=row["shown__id"], **{f: row[f"shown__{f}"] for f in NOTICE_FIELDS[1:]})
+        for row in rows
+        if row["shown__id"] is not None
+    ]
+    return {"notices": notices, "has_consent": bool(rows and rows[0]["has_consent"])}
 
 
 HOME_CONTEXT = {
@@ -497,5 +508,6 @@ def role_home(request: HttpRequest, org: str, role: str) -> HttpResponse:
     chosen = next(r for r in access.all_roles if r.kind == role)
     if request.session.get(SESSION_ROLE_KEY) != {"org": access.org.slug, "kind": role}:
         remember_role(request, chosen)  # only a change is written: a steady visit costs no session write
-    context = {"access": access, **HOME_CONTEXT[role](access), **_order_lists(access), "notices": _notices(access)}
+    # `has_consent` is what the participants' homes ask first of someone who has not given the consent yet.
+    context = {"access": access, **HOME_CONTEXT[role](access), **_order_lists(access), **_own_state(access)}
     return render(request, f"home/home_{role}.html", context)

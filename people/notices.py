@@ -7,6 +7,9 @@ that fails is logged, never raised: the decision is already stored.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -16,6 +19,19 @@ from django.template.loader import render_to_string
 from people.models import Notice, Person
 
 log = logging.getLogger(__name__)
+
+# Set while history is replayed (the demo builds past pairs): nobody is told of what happened long ago.
+_silenced: ContextVar[bool] = ContextVar("notices_silenced", default=False)
+
+
+@contextmanager
+def silenced() -> Iterator[None]:
+    """Within the block, `tell` leaves no notice and sends no letter."""
+    token = _silenced.set(True)
+    try:
+        yield
+    finally:
+        _silenced.reset(token)
 
 
 def absolute(link: str) -> str:
@@ -37,8 +53,10 @@ def send_letter(address: str, subject: str, body: str) -> None:
         log.exception("Не удалось отправить письмо «%s»", subject)
 
 
-def tell(person: Person, text: str, *, subject: str, link: str = "", link_text: str = "", lines=()) -> Notice:
+def tell(person: Person, text: str, *, subject: str, link: str = "", link_text: str = "", lines=()) -> Notice | None:
     """Leave `text` on the person's home page and e-mail it (with `lines` of detail) once the transaction commits."""
+    if _silenced.get():
+        return None
     notice = Notice.objects.create(
         organization_id=person.organization_id, person=person, text=text[:500], link=link, link_text=link_text
     )
