@@ -38,7 +38,7 @@ def _programme_line(m: Mentorship) -> str:
     if programme is not None:
         return f"Ваша программа: «{programme}», с {programme.start:%d.%m.%Y} по {programme.end:%d.%m.%Y}."
     if m.planned_start:
-        return f"Ваша программа: составить до {m.planned_start:%d.%m.%Y} (составляет наставник)."
+        return f"Ваша программа: составить до {m.planned_start:%d.%m.%Y} — её составляет наставник."
     return "Ваша программа ещё не составлена: её составляет наставник."
 
 
