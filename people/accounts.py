@@ -91,10 +91,15 @@ def invite(person: Person) -> str:
     Nothing happens to a person who already has an account (so a second approval sends no second letter), and
     nothing can be sent without an address: such a person stays «без учётной записи» and the curator sees it.
     """
-    if person.user_id:
-        return Invitation.HAS_ACCOUNT
-    if not person.email:
-        return Invitation.NO_EMAIL
-    user = create_account(person, username=free_username(person.email), email=person.email)
+    with transaction.atomic():
+        # Two approvals naming the same person at once: the second sees the account the first made.
+        locked = Person.objects.select_for_update().get(pk=person.pk)
+        if locked.user_id:
+            person.user_id = locked.user_id
+            return Invitation.HAS_ACCOUNT
+        if not locked.email:
+            return Invitation.NO_EMAIL
+        user = create_account(locked, username=free_username(locked.email), email=locked.email)
+    person.user, person.email = user, locked.email
     transaction.on_commit(lambda: send_invitation(user))
     return Invitation.CREATED
