@@ -6,7 +6,7 @@ organisation makes them computed anew, so a home never shows a stale figure.
 
 from datetime import timedelta
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, When
+from django.db.models import Case, Count, F, FilteredRelation, IntegerField, OuterRef, Q, Subquery, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,10 +20,10 @@ from people.access import SESSION_ROLE_KEY, OrgAccess, active_role, get_access, 
 from people.changes import cached_for
 from people.models import (
     REFERENCE_LISTS,
-    Consent,
     MenteeEntry,
     MentorEntry,
     Municipality,
+    Notice,
     Organization,
     Person,
     Purpose,
@@ -43,7 +43,9 @@ def home(request: HttpRequest) -> HttpResponse:
         coordinated = Municipality.objects.filter(coordinator=request.user).first()
         if coordinated is not None:
             return redirect(coordinated)
-        return render(request, "home/no_roles.html")
+        # Someone whose last role was withdrawn still learns why.
+        notices = Notice.objects.shown().filter(person__user=request.user).select_related("organization")
+        return render(request, "home/no_roles.html", {"notices": list(notices[:SHOWN_NOTICES])})
     return redirect("role_home", role.person.organization.slug, role.kind)
 
 
@@ -58,22 +60,21 @@ def _staff_figures(access: OrgAccess) -> dict:
 
 
 def _staff_counts(org: Organization) -> dict:
+    """Working staff, their accounts and consents, and the roles they hold: one query whatever the size.
+
+    The roles are joined (one row per role held), so the people are counted distinct.
+    """
     people = (
         Person.objects.for_org(org)
         .working()
         .aggregate(
-            total=Count("id"),
-            with_account=Count("id", filter=Q(user__isnull=False)),
-            without_consent=Count("id", filter=~has_consent(Purpose.PERSONAL_DATA)),
+            total=Count("id", distinct=True),
+            with_account=Count("id", filter=Q(user__isnull=False), distinct=True),
+            without_consent=Count("id", filter=~has_consent(Purpose.PERSONAL_DATA), distinct=True),
+            **{f"role_{kind}": Count("roles", filter=Q(roles__kind=kind)) for kind in Role.Kind.values},
         )
     )
-    by_role = dict(
-        Role.objects.for_org(org)
-        .filter(person__left_on__isnull=True)
-        .values_list("kind")
-        .annotate(n=Count("id"))
-        .values_list("kind", "n")
-    )
+    by_role = {kind: people[f"role_{kind}"] for kind in Role.Kind.values if people[f"role_{kind}"]}
     return {
         "staff_total": people["total"],
         "staff_with_account": people["with_account"],
@@ -214,6 +215,7 @@ def _pairs_from(figures: dict) -> dict:
             "active": f["pairs_active"],
             "open_requests": f["open_requests"],
             "overdue_programmes": f["pairs_active_overdue"],
+            "without_account": f["participants_without_account"],
         }
     }
 
@@ -293,10 +295,6 @@ def _home_council(access: OrgAccess) -> dict:
     return {**_staff_figures(access), "mentors": _role_holders(access, Role.Kind.MENTOR)}
 
 
-def _own_consent(access: OrgAccess) -> bool:
-    return Consent.objects.active().filter(person=access.person, purpose=Purpose.PERSONAL_DATA).exists()
-
-
 WEEK = timedelta(days=7)
 SHOWN_ACTIVITIES = 15
 
@@ -357,7 +355,6 @@ def _home_mentee(access: OrgAccess) -> dict:
         )
     return {
         "request": own.open().first(),
-        "has_consent": _own_consent(access),
         "stages": STAGES,
         "pairs": pairs,
         **deadlines,
@@ -374,7 +371,6 @@ def _home_mentor(access: OrgAccess) -> dict:
         **_plan_deadlines(access, pairs),
         "questionnaire": own.in_bank().with_capacity_left().first(),
         "trainings": list(TrainingEvent.objects.filter(organization=access.org, attendees=access.person)),
-        "has_consent": _own_consent(access),
         "stages": STAGES,
         "surveys_pending": pending_for(access.person, access.org),
     }
@@ -409,6 +405,33 @@ def _order_lists(access: OrgAccess) -> dict:
     return context
 
 
+SHOWN_NOTICES = 10
+NOTICE_FIELDS = ("id", "text", "link", "link_text", "created_at")
+
+
+def _own_state(access: OrgAccess) -> dict:
+    """The person's shown notices (people.notices) and whether they gave the personal-data consent: one query.
+
+    The notices are joined to the person's own row, so the row is there even when there is no notice to show.
+    """
+    shown = FilteredRelation(
+        "notices", condition=Q(notices__dismissed_at__isnull=True, notices__organization=access.org)
+    )
+    rows = (
+        Person.objects.filter(pk=access.person.pk)
+        .annotate(shown=shown, has_consent=has_consent(Purpose.PERSONAL_DATA))
+        .values("has_consent", *(f"shown__{f}" for f in NOTICE_FIELDS))
+        .order_by(F("shown__created_at").desc(nulls_last=True), "-shown__id")[:SHOWN_NOTICES]
+    )
+    rows = list(rows)
+    notices = [
+        Notice(pk=row["shown__id"], **{f: row[f"shown__{f}"] for f in NOTICE_FIELDS[1:]})
+        for row in rows
+        if row["shown__id"] is not None
+    ]
+    return {"notices": notices, "has_consent": bool(rows and rows[0]["has_consent"])}
+
+
 HOME_CONTEXT = {
     Role.Kind.HEAD: _home_head,
     Role.Kind.CURATOR: _home_curator,
@@ -428,5 +451,6 @@ def role_home(request: HttpRequest, org: str, role: str) -> HttpResponse:
     chosen = next(r for r in access.all_roles if r.kind == role)
     if request.session.get(SESSION_ROLE_KEY) != {"org": access.org.slug, "kind": role}:
         remember_role(request, chosen)  # only a change is written: a steady visit costs no session write
-    context = {"access": access, **HOME_CONTEXT[role](access), **_order_lists(access)}
+    # `has_consent` is what the participants' homes ask first of someone who has not given the consent yet.
+    context = {"access": access, **HOME_CONTEXT[role](access), **_order_lists(access), **_own_state(access)}
     return render(request, f"home/home_{role}.html", context)

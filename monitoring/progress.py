@@ -19,7 +19,7 @@ from mentoring.models import ChangeRequest, Mentorship, PlanActivity, Programme,
 from monitoring.models import FinalEvent, Invitation, Practice, PublicPage
 from monitoring.publishing import published_news, published_practices, published_results
 from people.changes import cached_for, touch
-from people.models import Consent, MenteeEntry, MentorEntry, Organization, Purpose, Role
+from people.models import Consent, MenteeEntry, MentorEntry, Organization, Person, Purpose, Role
 from roadmap.models import ActivityStatus, Order, OrderKind, Regulation, Roadmap, RoadmapActivity
 from roadmap.stages import STAGES
 
@@ -159,6 +159,7 @@ def _figures_queryset(today: date):
         ),
         pairs_completed=_count(pairs.filter(state=Mentorship.State.COMPLETED)),
         open_requests=_count(ChangeRequest.objects.open().filter(mentorship__organization=org_ref)),
+        participants_without_account=_count(participants_without_account(org_ref)),
         programmes_to_approve=_count(
             Programme.objects.filter(
                 mentorship__organization=org_ref, acknowledged_at__isnull=False, approved_at__isnull=True
@@ -176,6 +177,16 @@ def _figures_queryset(today: date):
         items_published=_count(published_news(org_ref))
         + _count(published_results(org_ref))
         + _count(published_practices(org_ref)),
+    )
+
+
+def participants_without_account(org_ref):
+    """Working mentors and mentees of active pairs with no account (no address to invite them by): the curator
+    asks the administrator to create one."""
+    state = Mentorship.State.ACTIVE
+    return Person.objects.filter(organization=org_ref, left_on__isnull=True, user__isnull=True).filter(
+        Q(pk__in=Mentorship.objects.filter(state=state).values("mentor"))
+        | Q(pk__in=Mentorship.mentees.through.objects.filter(mentorship__state=state).values("person"))
     )
 
 

@@ -75,6 +75,9 @@ class PeopleSearchFilter(ListFilterSet):
 
 class StaffFilter(PeopleSearchFilter):
     role = django_filters.ChoiceFilter(field_name="roles__kind", choices=Role.Kind.choices)
+    account = django_filters.ChoiceFilter(
+        choices=[("none", "Без учётной записи"), ("yes", "С учётной записью")], method="by_account"
+    )
     # Working staff unless «all» is asked for.
     show = django_filters.TypedChoiceFilter(
         choices=[("working", "Работающих"), (ALL, "Всех")], empty_value="working", method="by_show"
@@ -82,3 +85,6 @@ class StaffFilter(PeopleSearchFilter):
 
     def by_show(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs if value == ALL else qs.working()
+
+    def by_account(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        return qs.filter(user__isnull=value == "none")

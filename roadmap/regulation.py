@@ -45,6 +45,45 @@ def org_curator(org: Organization) -> Person | None:
     return role.person if role else None
 
 
+# The clause of the model text that names the curator (fixtures/regulation_model.md, 4.2).
+CURATOR_CLAUSE = re.compile(r"Куратор реализации программ наставничества \(([^)\n]+)\)")
+CURATOR_BY_ORDER = "назначается приказом руководителя"
+
+
+def named_curator(body: str) -> str:
+    """Whom the regulation's text names as curator («ФИО, должность»), or "" if it names nobody."""
+    found = CURATOR_CLAUSE.search(body or "")
+    named = found.group(1).strip() if found else ""
+    return "" if named == CURATOR_BY_ORDER else named
+
+
+def curator_mismatch(org: Organization, regulation: Regulation | None = None) -> dict | None:
+    """The regulation names a curator who is no longer in office (after a curator order): what to say, or None.
+
+    The regulation is never rewritten by the order: a new version is prepared and approved the same way.
+    """
+    reg = regulation or current(org)
+    named = named_curator(reg.body) if reg is not None else ""
+    if not named:
+        return None
+    curators = list(
+        Person.objects.for_org(org).working().filter(roles__kind=Role.Kind.CURATOR).order_by("surname", "name", "id")
+    )
+    if not curators or any(named.startswith(p.full_name) for p in curators):
+        return None
+    in_office = ", ".join(p.full_name for p in curators)
+    action = (
+        "Исправьте проект и утвердите его приказом"
+        if reg.status == Regulation.Status.DRAFT
+        else "Подготовьте новую версию положения и утвердите её приказом"
+    )
+    text = (
+        f"Положение о системе наставничества (версия {reg.version}) называет куратором: {named}; "
+        f"куратор сейчас — {in_office}. {action}."
+    )
+    return {"regulation": reg, "named": named, "curators": curators, "text": text}
+
+
 def _names(model, org: Organization) -> str:
     names = list(model.objects.filter(organization=org, is_active=True).values_list("name", flat=True))
     return "; ".join(f"«{name}»" for name in names) if names else BLANK

@@ -27,7 +27,7 @@ from core.text import initials_first
 from mentoring.models import Mentorship
 from people.changes import organization_changed
 from people.models import AuditEvent, Organization, Person, Role
-from roadmap import documents, emails
+from roadmap import documents, emails, loops
 from roadmap import regulation as regulation_service
 from roadmap.models import Acknowledgement, Order, OrderCounter, OrderEvent, OrderKind, Roadmap
 
@@ -188,6 +188,7 @@ def _fix_pairs(order: Order, by) -> None:
                 "закрепить приказом можно только пары, включённые в проект приказа."
             )
         m.activate(by=by, on=order.date, note=_order_note(order))
+        loops.pairs_fixed(order, m)
 
 
 def _appoint_curator(order: Order, by) -> None:
@@ -195,7 +196,7 @@ def _appoint_curator(order: Order, by) -> None:
     _foreign(order, [person])
     if not person.is_working:
         raise ValidationError(f"{person.short_name} уволен(а) и не может быть назначен(а) куратором.")
-    Role.objects.get_or_create(person=person, kind=Role.Kind.CURATOR)
+    loops.curator_appointed(order, person, by)
 
 
 def _end_early(order: Order, by) -> None:

@@ -2,9 +2,10 @@
 
 Approved: the curator's appointment, the order fixing the active pairs (dated the day the first of them started)
 and the early end of the pair that ended early — each approved through roadmap.services.approve_order by the
-head, so numbers, PDFs and hashes are real. The pairs were already moved by the pairs part of the demo, so these
-approvals are dated from the pairs (`on=`) and registered without their effects (`effects=False`: they happened
-on the orders' dates). No e-mail goes to the demo's addresses (`notify=False`).
+head, so numbers, PDFs and hashes are real. The pairs were already moved by the pairs part of the demo and the
+curator holds her role from the staff list, so these approvals are dated from the pairs (`on=`) and registered
+without their effects (`effects=False`: they happened on the orders' dates, and nobody is told of them again).
+No e-mail goes to the demo's addresses (`notify=False`).
 Submitted: the proposed pair waits in the head's inbox. Returned with the head's comment: the final event.
 Draft: the reward of mentors. Some acknowledgements are done; the demo mentee's are not, so her home shows
 «Ознакомлен(а)». Every order is looked for before it is made: a second run adds nothing and approves nothing.
@@ -89,7 +90,8 @@ def seed_orders(org: Organization, people: dict[str, Person]) -> int:
 
     if not ordered.filter(kind=OrderKind.CURATOR, appointee=curator).exists():
         order = _new_order(org, OrderKind.CURATOR, cu, appointee=curator)
-        order = _approve(order, hu, cu, first_start - timedelta(days=30))
+        # The curator already holds the role the demo gives her: the order registers it (effects happened then).
+        order = _approve(order, hu, cu, first_start - timedelta(days=30), effects=False)
         _acknowledge_all_but(order, set(), first_start - timedelta(days=29))
         added += 1
 

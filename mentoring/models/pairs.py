@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from people import roles
 from people.models import (
     Direction,
     MenteeEntry,
@@ -21,6 +22,7 @@ from people.models import (
     Organization,
     Person,
     Purpose,
+    Role,
     require_consent,
 )
 
@@ -219,6 +221,7 @@ class Mentorship(models.Model):
         event = self._move(self.State.ACTIVE, by=by, note=note, extra_fields=("started_on",))
         for entry in self._open_entries().exclude(status=MenteeEntry.Status.IN_PAIR):
             entry.change_status(MenteeEntry.Status.IN_PAIR, by=by, note=note or "Пара (группа) утверждена.")
+        self._settle_roles(by=by, note=note)
         return event
 
     @transaction.atomic
@@ -227,6 +230,7 @@ class Mentorship(models.Model):
         event = self._move(self.State.COMPLETED, by=by, note=note, extra_fields=("ended_on",))
         for entry in self._open_entries().filter(status=MenteeEntry.Status.IN_PAIR):
             entry.change_status(MenteeEntry.Status.FINISHED, by=by, note=note or "Программа завершена.")
+        self._settle_roles(by=by, note=note)
         return event
 
     @transaction.atomic
@@ -241,7 +245,36 @@ class Mentorship(models.Model):
         text = note or f"Пара (группа) завершена досрочно: {self.EndReason(reason).label.lower()}."
         for entry in self._open_entries().filter(status=MenteeEntry.Status.IN_PAIR):
             entry.change_status(target, by=by, note=text)
+        self._settle_roles(by=by, note=note)
         return event
+
+    def _settle_roles(self, *, by, note: str = "") -> None:
+        """The participants' mentor and mentee roles follow the pair (people.roles).
+
+        An active pair gives its mentor the mentor role and its mentees the mentee role. When it ends, each of them
+        loses that role unless another current pair or group (a draft, a proposed or an active one) holds them in
+        the same position; the ended pair and its programme stay in their history.
+        """
+        mentees = list(self.mentees.all())
+        ground = note[:1].lower() + note[1:] if note else f"пара (группа) № {self.pk}"
+        if self.state == self.State.ACTIVE:
+            roles.settle(Role.Kind.MENTOR, [self.mentor], holding={self.mentor_id}, ground=ground, why="", by=by)
+            roles.settle(Role.Kind.MENTEE, mentees, holding={p.pk for p in mentees}, ground=ground, why="", by=by)
+            return
+        others = Mentorship.objects.filter(organization_id=self.organization_id).current().exclude(pk=self.pk)
+        still_mentor = others.filter(mentor_id=self.mentor_id).exists()
+        still_mentee = set(
+            Mentorship.mentees.through.objects.filter(mentorship__in=others, person__in=mentees).values_list(
+                "person_id", flat=True
+            )
+        )
+        why = f"{self.kind_label.lower()} наставника {self.mentor.short_name} {self.get_state_display().lower()}"
+        if note:
+            why += f" ({ground})"
+        if not still_mentor:
+            roles.settle(Role.Kind.MENTOR, [self.mentor], holding=set(), ground=ground, why=why, by=by)
+        gone = [p for p in mentees if p.pk not in still_mentee]
+        roles.settle(Role.Kind.MENTEE, gone, holding=set(), ground=ground, why=why, by=by)
 
     def _open_entries(self):
         return MenteeEntry.objects.filter(person__in=self.mentees.all(), organization=self.organization).open()

@@ -12,6 +12,7 @@ from people.models.consent import (
     require_consent,
 )
 from people.models.imports import StaffImport
+from people.models.notice import Notice
 from people.models.organization import (
     REFERENCE_LISTS,
     ROLE_PRIORITY,
@@ -42,6 +43,7 @@ __all__ = [
     "MentoringForm",
     "MentoringKind",
     "Municipality",
+    "Notice",
     "Organization",
     "Person",
     "PersonQuerySet",

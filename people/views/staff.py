@@ -1,8 +1,6 @@
 """Staff of an organisation, their roles and accounts, the organisation's card and reference lists."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import PasswordResetForm
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
@@ -10,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from people import accounts
 from people.access import STAFF_EDITORS, STAFF_VIEWERS, OrgAccess, get_person_for_user, org_view
 from people.audit import record
 from people.changes import organization_changed
@@ -17,7 +16,6 @@ from people.filters import StaffFilter
 from people.forms import AccountForm, OrganizationForm, PersonForm, RolesForm, reference_form_class
 from people.models import REFERENCE_LISTS, AuditEvent, Person, Role
 
-User = get_user_model()
 PAGE_SIZE = 25
 ADMIN = Role.Kind.ADMIN
 REFERENCE_EDITORS = (Role.Kind.ADMIN,)
@@ -128,45 +126,11 @@ def person_account(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResp
         return render(request, "people/person_account.html", {"access": access, "person": person, "form": None})
     form = AccountForm(request.POST or None, initial={"email": person.email})
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            user = User.objects.create_user(
-                username=form.cleaned_data["username"],
-                email=form.cleaned_data["email"],
-                first_name=person.name,
-                last_name=person.surname,
-            )
-            person.user = user
-            person.email = person.email or user.email
-            person.save(update_fields=["user", "email", "updated_at"])
-        _send_password_link(request, user)
+        user = accounts.create_account(person, username=form.cleaned_data["username"], email=form.cleaned_data["email"])
+        accounts.send_invitation(user, request=request)
         messages.success(request, f"Учётная запись создана. Письмо для установки пароля отправлено на {user.email}.")
         return redirect(person)
     return render(request, "people/person_account.html", {"access": access, "person": person, "form": form})
-
-
-class _PasswordLinkForm(PasswordResetForm):
-    """Password reset for one known account, including a new one that has no password yet.
-
-    The stock form skips accounts without a usable password, which is every account we have just created.
-    """
-
-    def __init__(self, user) -> None:
-        super().__init__({"email": user.email})
-        self.user = user
-
-    def get_users(self, email: str) -> list:
-        return [self.user] if self.user.is_active else []
-
-
-def _send_password_link(request: HttpRequest, user) -> None:
-    reset = _PasswordLinkForm(user)
-    if reset.is_valid():
-        reset.save(
-            request=request,
-            use_https=request.is_secure(),
-            subject_template_name="registration/account_invite_subject.txt",
-            email_template_name="registration/account_invite_email.txt",
-        )
 
 
 @org_view(ADMIN)
@@ -192,7 +156,7 @@ def person_account_invite(request: HttpRequest, access: OrgAccess, pk: int) -> H
     if not person.user_id or not person.user.email:
         messages.error(request, "У работника нет учётной записи с электронной почтой.")
     else:
-        _send_password_link(request, person.user)
+        accounts.send_invitation(person.user, request=request)
         messages.success(request, f"Письмо для установки пароля отправлено на {person.user.email}.")
     return redirect(person)
 

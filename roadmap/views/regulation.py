@@ -34,6 +34,7 @@ def regulation_home(request: HttpRequest, access: OrgAccess) -> HttpResponse:
         "rows": rows,
         "current": rows[0] if rows else None,
         "blocks": service.blocks(rows[0].body) if rows else [],
+        "curator_mismatch": service.curator_mismatch(access.org, rows[0]) if rows else None,
         "can_edit": access.has(*EDITORS),
     }
     return render(request, "roadmap/regulation/home.html", context)

@@ -22,8 +22,8 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from people.accounts import PasswordLinkForm
 from people.models import Municipality, Organization, Person
-from people.views.staff import _PasswordLinkForm
 
 INVITE_SUBJECT = "monitoring/municipal/coordinator_invite_subject.txt"
 INVITE_EMAIL = "monitoring/municipal/coordinator_invite_email.txt"
@@ -134,7 +134,7 @@ class Command(BaseCommand):
     def send_link(self, user, site: str) -> None:
         parts = urlsplit(site)
         if user.email:
-            form = _PasswordLinkForm(user)
+            form = PasswordLinkForm(user)
             if form.is_valid():
                 form.save(
                     domain_override=parts.netloc,
