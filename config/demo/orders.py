@@ -5,7 +5,8 @@ and the early end of the pair that ended early — each approved through roadmap
 head, so numbers, PDFs and hashes are real. The pairs were already moved by the pairs part of the demo, so these
 approvals are dated from the pairs (`on=`) and registered without their effects (`effects=False`: they happened
 on the orders' dates). No e-mail goes to the demo's addresses (`notify=False`).
-Submitted: the proposed pair waits in the head's inbox. Returned with the head's comment: the final event.
+Submitted: the proposed pair waits in the head's inbox, to start in two weeks. Returned with the head's comment:
+the final event, its date and place filled.
 Draft: the reward of mentors. Some acknowledgements are done; the demo mentee's are not, so her home shows
 «Ознакомлен(а)». Every order is looked for before it is made: a second run adds nothing and approves nothing.
 """
@@ -19,29 +20,43 @@ from django.utils import timezone
 from mentoring.models import Mentorship
 from people.models import Organization, Person, Role
 from roadmap import services
-from roadmap.drafting import draft_order, fill, order_templates_for, placeholder_values, rewardable_mentors
+from roadmap.drafting import (
+    draft_order,
+    fill,
+    order_templates_for,
+    placeholder_values,
+    programme_items,
+    rewardable_mentors,
+)
 from roadmap.models import Order, OrderEvent, OrderKind
 
 S = Mentorship.State
 
 
-def _new_order(org: Organization, kind: str, user, mentorships=(), appointee=None, end_reason="") -> Order:
-    """A draft from the organisation's model text without touching the pairs (they are already where they are)."""
+def _new_order(org: Organization, kind: str, user, mentorships=(), appointee=None, end_reason="", **dates) -> Order:
+    """A draft from the organisation's model text without touching the pairs (they are already where they are).
+
+    `dates` are the values only a person gives (starts_on, due_on): the text refers to them by placeholders.
+    """
     mentorships = list(mentorships)
     template = order_templates_for(org)[kind]
     values = placeholder_values(
         org, kind, user=user, mentorships=mentorships, appointee=appointee, end_reason=end_reason
     )
+    items = [text for text in (fill(item, values) for item in template.items) if text]
+    if kind == OrderKind.PAIRS:
+        items = programme_items(items, mentorships)
     order = Order.objects.create(
         organization=org,
         kind=kind,
         heading=fill(template.heading, values),
         preamble=fill(template.preamble, values),
-        items=[text for text in (fill(item, values) for item in template.items) if text],
+        items=items,
         control_item=fill(template.control_item, values),
         appointee=appointee,
         end_reason=end_reason,
         created_by=user,
+        **dates,
     )
     order.mentorships.set(mentorships)
     OrderEvent.objects.create(order=order, actor=user, action=OrderEvent.Action.CREATED)
@@ -95,8 +110,10 @@ def seed_orders(org: Organization, people: dict[str, Person]) -> int:
 
     active = list(pairs.filter(state=S.ACTIVE).order_by("started_on", "id"))
     if active and not ordered.filter(kind=OrderKind.PAIRS, mentorships__in=active).exists():
-        order = _new_order(org, OrderKind.PAIRS, cu, mentorships=active)
-        order = _approve(order, hu, cu, min(m.started_on for m in active), effects=False)
+        # The order stated the day the first pair started; mentors had a month for their programmes.
+        day = min(min(m.started_on for m in active), today)
+        order = _new_order(org, OrderKind.PAIRS, cu, mentorships=active, starts_on=day, due_on=day + timedelta(days=30))
+        order = _approve(order, hu, cu, day, effects=False)
         _acknowledge_all_but(order, mentee_logins, min(m.started_on for m in active) + timedelta(days=2))
         added += 1
 
@@ -109,17 +126,24 @@ def seed_orders(org: Organization, people: dict[str, Person]) -> int:
 
     proposed = list(pairs.filter(state=S.PROPOSED))
     if proposed and not ordered.filter(kind=OrderKind.PAIRS, mentorships__in=proposed).exists():
-        order = _new_order(org, OrderKind.PAIRS, cu, mentorships=proposed)
+        # Waiting for the head: the pairs are to start in two weeks, with programmes a month after that.
+        start = today + timedelta(days=14)
+        order = _new_order(
+            org, OrderKind.PAIRS, cu, mentorships=proposed, starts_on=start, due_on=start + timedelta(days=30)
+        )
         services.submit_order(order, by=cu, notify=False)
         added += 1
 
     if not ordered.filter(kind=OrderKind.FINAL_EVENT).exists():
         order = draft_order(org, OrderKind.FINAL_EVENT, by=cu)
+        event = today + timedelta(days=45)
+        order.event_date, order.event_place, order.due_on = event, "актовый зал", event - timedelta(days=10)
+        order.save(update_fields=["event_date", "event_place", "due_on"])
         services.submit_order(order, by=cu, notify=False)
         services.return_order(
             order,
             by=hu,
-            comment="Укажите дату и место итогового мероприятия и кто готовит выступления наставников.",
+            comment="Добавьте пункт о том, кто из наставников выступает с опытом работы, и пригласите родителей.",
             notify=False,
         )
         added += 1

@@ -72,8 +72,11 @@ def order_return(request: HttpRequest, access: OrgAccess, pk: int) -> HttpRespon
 @require_POST
 def order_approve(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
     order = get_order_for_user(access, pk, approving=True)
+    signing = request.POST.get("start") == "signing"
     try:
-        order = approve_order(order, by=request.user)
+        order = approve_order(
+            order, by=request.user, start_from_signing=signing, seen_sha256=request.POST.get("seen") or None
+        )
     except ValidationError as exc:
         _refused(request, exc)
         return _back(request, access, order)
