@@ -1,6 +1,6 @@
 """The orders part of the demo: an order in every state, consistent with the demo's pairs.
 
-Approved: the curator's appointment, the order fixing the active pairs (dated the day the first of them started)
+Approved: the curator's appointment, the orders fixing the active pairs (one per start date, dated that day)
 and the early end of the pair that ended early — each approved through roadmap.services.approve_order by the
 head, so numbers, PDFs and hashes are real. The pairs were already moved by the pairs part of the demo, so these
 approvals are dated from the pairs (`on=`) and registered without their effects (`effects=False`: they happened
@@ -109,12 +109,16 @@ def seed_orders(org: Organization, people: dict[str, Person]) -> int:
         added += 1
 
     active = list(pairs.filter(state=S.ACTIVE).order_by("started_on", "id"))
-    if active and not ordered.filter(kind=OrderKind.PAIRS, mentorships__in=active).exists():
-        # The order stated the day the first pair started; mentors had a month for their programmes.
-        day = min(min(m.started_on for m in active), today)
-        order = _new_order(org, OrderKind.PAIRS, cu, mentorships=active, starts_on=day, due_on=day + timedelta(days=30))
+    # One order per start date: each states the day its pairs began, as the signed text must.
+    by_start: dict[date, list[Mentorship]] = {}
+    for m in active:
+        by_start.setdefault(min(m.started_on, today), []).append(m)
+    for day, group in by_start.items():
+        if ordered.filter(kind=OrderKind.PAIRS, mentorships__in=group).exists():
+            continue
+        order = _new_order(org, OrderKind.PAIRS, cu, mentorships=group, starts_on=day, due_on=day + timedelta(days=30))
         order = _approve(order, hu, cu, day, effects=False)
-        _acknowledge_all_but(order, mentee_logins, min(m.started_on for m in active) + timedelta(days=2))
+        _acknowledge_all_but(order, mentee_logins, day + timedelta(days=2))
         added += 1
 
     ended = pairs.filter(state=S.ENDED_EARLY).order_by("ended_on", "id").first()
