@@ -233,6 +233,10 @@ def test_a_correction_is_a_new_draft_referring_to_the_approved_order(org, head, 
     assert response.url == url("order_edit", correction)
     assert correction.refers_to == order and correction.status == Order.Status.DRAFT
     assert order.reg_number in correction.heading
+    # Until the curator writes the changes, the correction cannot go to the head.
+    curator.client.post(url("order_submit", correction))
+    correction.refresh_from_db()
+    assert correction.status == Order.Status.DRAFT
     html = page(curator.client.get(url("order", order)))
     assert "Изменён" in html and 'data-testid="correct"' in html
 
