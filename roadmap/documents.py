@@ -109,11 +109,11 @@ def person_cell(person: Person) -> str:
     return f"{person.full_name}, {person.position.lower()}" if person.position else person.full_name
 
 
-def _dates(m: Mentorship, start_rule: str = "") -> str:
-    if start_rule:
+def _dates(m: Mentorship, start: str = "") -> str:
+    if start:
         # A pairs order states one start for all its pairs; the row repeats it, so the text and table agree.
         end = m.programme.end if _has_programme(m) else m.planned_end
-        return f"{start_rule} по {end:%d.%m.%Y}" if end else start_rule
+        return f"{start} по {end:%d.%m.%Y}" if end else start
     start = m.started_on or m.planned_start
     end = m.planned_end
     programme = getattr(m, "programme", None) if _has_programme(m) else None
