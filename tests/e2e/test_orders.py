@@ -182,3 +182,28 @@ def test_curator_drafts_head_returns_then_approves_and_a_mentee_acknowledges(
     args = ["-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(pdf_path), str(page1)]
     subprocess.run(["pdftoppm", *args], check=True)  # noqa: S603, S607 — fixed arguments, our own file
     assert Path(ARTIFACTS / "order-approved-page1.png").stat().st_size > 10_000
+
+
+def test_the_head_meets_a_past_start_date_and_approves_the_wording_they_see(
+    order_media, demo, live_server, page, shot, time_machine
+):
+    """The demo's waiting pairs order starts in two weeks; three weeks later that date has passed."""
+    order = Order.objects.get(organization__slug=ORG, kind="pairs", status="submitted")
+    stated = order.starts_on
+    time_machine.move_to(timezone.localtime() + timedelta(days=21))
+    signing_day = timezone.localdate()
+    login(page, live_server, "head")
+    page.goto(f"{live_server.url}/o/{ORG}/orders/{order.pk}/")
+    conflict = page.get_by_test_id("date-conflict")
+    expect(conflict).to_contain_text(f"начинают работу с {stated:%d.%m.%Y}")
+    expect(conflict).to_contain_text("эта дата уже прошла")
+    expect(page.get_by_test_id("alternative")).to_contain_text("начинают работу со дня подписания настоящего приказа")
+    expect(page.get_by_test_id("approve")).to_have_count(0)
+    shot("order-date-conflict")
+    page.get_by_test_id("approve-from-signing").click()
+    expect(page.get_by_test_id("order-status")).to_have_text("Утверждён")
+    expect(page.get_by_test_id("order-text")).to_contain_text("начинают работу со дня подписания настоящего приказа")
+    order.refresh_from_db()
+    assert order.date == signing_day and order.start_rule == Order.StartRule.SIGNING
+    assert {m.started_on for m in order.mentorships.all()} == {signing_day}
+    expect(page.get_by_test_id("history")).to_contain_text("руководитель утвердил приказ с началом работы пар")
