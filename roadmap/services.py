@@ -197,8 +197,13 @@ def _sync(target: Order, source: Order) -> None:
 # --- sending and returning ----------------------------------------------------------------------------------
 
 
-def submit_order(order: Order, *, by: AbstractBaseUser | None, notify: bool = True) -> None:
-    """Draft or returned order → «На утверждении»; the head(s) get an e-mail (unless `notify` is False)."""
+def submit_order(order: Order, *, by: AbstractBaseUser | None, notify: bool = True, on: date | None = None) -> None:
+    """Draft or returned order → «На утверждении»; the head(s) get an e-mail (unless `notify` is False).
+
+    Refused while anything is left to fill or a date the text states has already passed on `on` (today by
+    default; the demo sends its history on earlier days). Sending freezes the content the head will review.
+    """
+    day = on or timezone.localdate()
     with transaction.atomic():
         locked = _locked(order)
         if locked.status not in Order.EDITABLE_STATUSES:
@@ -208,6 +213,9 @@ def submit_order(order: Order, *, by: AbstractBaseUser | None, notify: bool = Tr
             )
         content = documents.order_content(locked)
         check_complete(locked, content)
+        conflicts = date_conflicts(locked, day)
+        if conflicts:
+            raise ValidationError([*conflicts, "Укажите в проекте новые сроки и отправьте его снова."])
         locked.status = Order.Status.SUBMITTED
         locked.frozen, locked.frozen_sha256 = content, documents.content_sha256(content)
         locked.save(update_fields=["status", "frozen", "frozen_sha256", "updated_at"])

@@ -69,7 +69,7 @@ def _approve(order: Order, head_user, curator_user, day: date, *, effects: bool 
     # The history tells when it happened, not when the demo was installed (the draft may still be backdated).
     when = timezone.make_aware(timezone.datetime.combine(day, timezone.datetime.min.time())) + timedelta(hours=9)
     Order.objects.filter(pk=order.pk).update(created_at=when - timedelta(days=2))
-    services.submit_order(order, by=curator_user, notify=False)
+    services.submit_order(order, by=curator_user, notify=False, on=day)
     order = services.approve_order(order, by=head_user, on=day, effects=effects, notify=False)
     events = list(order.events.order_by("id"))
     for n, event in enumerate(events):

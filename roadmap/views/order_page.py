@@ -55,7 +55,11 @@ def render_order(request: HttpRequest, access: OrgAccess, order: Order, *, retur
         "can_correct": can_edit(access) and order.is_approved,
         "return_form": return_form or OrderReturnForm(),
         "corrections": list(order.corrections.all()) if order.is_approved else [],
-        "missing": missing_values(order, shown) if can_edit(access) and order.is_editable else [],
+        "missing": (
+            missing_values(order, shown) + date_conflicts(order, timezone.localdate())
+            if can_edit(access) and order.is_editable
+            else []
+        ),
     }
     if context["can_decide"]:
         context.update(review(order, shown))
@@ -168,5 +172,6 @@ def order_edit(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse
             return redirect("roadmap:order", access.org.slug, order.pk)
         messages.success(request, "Проект приказа сохранён.")
         return redirect("roadmap:order", access.org.slug, order.pk)
-    context = {"access": access, "order": order, "form": form, "missing": missing_values(order)}
+    missing = missing_values(order) + date_conflicts(order, timezone.localdate())
+    context = {"access": access, "order": order, "form": form, "missing": missing}
     return render(request, "roadmap/order_form.html", context)

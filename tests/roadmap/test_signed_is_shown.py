@@ -243,6 +243,16 @@ def test_a_start_date_past_at_approval_is_the_heads_decision_with_the_text_they_
     assert "10.12.2026" in note and "со дня подписания" in note
 
 
+def test_a_draft_whose_start_has_passed_cannot_be_sent_and_the_curator_sees_why(org, curator, drafts):
+    order = pairs_draft(org, curator, drafts, starts_on=date(2026, 12, 1))
+    html = page(curator.client.get(url("order", order)))
+    assert "начинают работу с 01.12.2026" in html[html.index('data-testid="missing"') :]
+    with pytest.raises(ValidationError, match="новые сроки"):
+        services.submit_order(order, by=curator.user, notify=False)
+    order.refresh_from_db()
+    assert order.status == Order.Status.DRAFT and order.frozen is None
+
+
 def test_a_past_deadline_leaves_only_the_return(org, head, curator, drafts, media, time_machine):
     order = sent(org, curator, drafts, starts_on=date(2026, 12, 10), due_on=date(2026, 12, 12))
     time_machine.move_to("2026-12-15 10:00 +03:00")
