@@ -297,6 +297,9 @@ def draft_final_event_order(event: FinalEvent, *, by):
     if locked.order is not None and locked.order.status != Order.Status.CANCELLED:
         raise ValidationError("Приказ о проведении этого мероприятия уже связан с ним.")
     order = draft_order(locked.organization, OrderKind.FINAL_EVENT, by=by)
+    # The event's date is known: the order states it; the place is for the curator to give in the draft.
+    order.event_date = locked.held_on
+    order.save(update_fields=["event_date"])
     locked.order = order
     locked.save(update_fields=["order"])
     return order

@@ -61,13 +61,14 @@ class OrderAdmin(admin.ModelAdmin):
     inlines = [OrderEventInline, AcknowledgementInline]
 
     def get_readonly_fields(self, request, obj=None) -> list[str]:
-        if obj is not None and obj.is_approved:
+        # A submitted order is read-only too: the head reviews exactly its text; changes go through a return.
+        if obj is not None and (obj.is_approved or obj.status == Order.Status.SUBMITTED):
             return [f.name for f in [*Order._meta.fields, *Order._meta.many_to_many] if f.name != "id"]
         return REGISTRATION_FIELDS
 
     def has_change_permission(self, request, obj=None) -> bool:
-        # An approved order opens as a view-only page; a correction is a new order.
-        if obj is not None and obj.is_approved:
+        # An approved or submitted order opens as a view-only page; a correction is a new order or a return.
+        if obj is not None and (obj.is_approved or obj.status == Order.Status.SUBMITTED):
             return False
         return super().has_change_permission(request, obj)
 

@@ -1,5 +1,11 @@
 """The order as a document: one context feeds the screen text (roadmap/_order_text.html) and the PDF.
 
+What an order says is `order_content(order)`: heading, preamble, items (the values only a person gives — the
+start date, the event's date and place — put in place of {начало_работы}, {дата_мероприятия}…) and the
+appendices built from the live data. Sending for approval stores that content on the order (`Order.frozen`,
+with its SHA-256); from then on the page, the head's review and the approved PDF show the stored content, and
+approval adds only number, date and signer.
+
 A draft has no number or date: its PDF says «ПРОЕКТ» and leaves «от __.__.____ № ___» to be filled. The
 approval service fills number, date and signer on the instance before it calls `order_pdf_bytes`, so the
 document treats an order as registered as soon as it has a registration number and a date, whatever its
@@ -8,10 +14,14 @@ stored status at that moment.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass, field
 
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from core.pdf import pdf_bytes
 from core.text import initials_first
@@ -21,6 +31,46 @@ from roadmap.models import Order, OrderKind
 
 BLANK_DATE = "__.__.____"
 BLANK_NUMBER = "___"
+BLANK_TEXT = "____________"
+SIGNING_DAY = "со дня подписания настоящего приказа"
+
+# Placeholders filled from the order's own fields when the text is shown, so the curator can give the value in
+# the draft's form at any time: {name: (what it is, the form field that gives it)}.
+ORDER_PLACEHOLDERS: dict[str, tuple[str, str]] = {
+    "начало_работы": ("с какого дня пары (группы) начинают работу", "starts_on"),
+    "срок_программ": ("срок, до которого наставники разрабатывают программы", "due_on"),
+    "дата_мероприятия": ("дата проведения итогового мероприятия", "event_date"),
+    "место_мероприятия": ("место проведения итогового мероприятия", "event_place"),
+    "срок_материалов": ("срок подготовки материалов к итоговому мероприятию", "due_on"),
+}
+_ORDER_PLACEHOLDER = re.compile(r"\{(" + "|".join(ORDER_PLACEHOLDERS) + r")\}")
+
+
+def _day(value) -> str:
+    return f"{value:%d.%m.%Y}" if value else BLANK_DATE
+
+
+def start_text(order: Order) -> str:
+    """How the order states the pairs' first day: «с 17.12.2026» or «со дня подписания настоящего приказа»."""
+    if order.start_rule == Order.StartRule.SIGNING:
+        return SIGNING_DAY
+    return f"с {_day(order.starts_on)}"
+
+
+def order_values(order: Order) -> dict[str, str]:
+    return {
+        "начало_работы": start_text(order),
+        "срок_программ": _day(order.due_on),
+        "дата_мероприятия": _day(order.event_date),
+        "место_мероприятия": order.event_place.strip() or BLANK_TEXT,
+        "срок_материалов": _day(order.due_on),
+    }
+
+
+def resolve(text: str, order: Order, values: dict[str, str] | None = None) -> str:
+    """`text` with the order's own placeholders replaced by the values of its fields (a blank where none)."""
+    values = values if values is not None else order_values(order)
+    return _ORDER_PLACEHOLDER.sub(lambda m: values[m.group(1)], text or "")
 
 
 @dataclass
@@ -59,7 +109,11 @@ def person_cell(person: Person) -> str:
     return f"{person.full_name}, {person.position.lower()}" if person.position else person.full_name
 
 
-def _dates(m: Mentorship) -> str:
+def _dates(m: Mentorship, start: str = "") -> str:
+    if start:
+        # A pairs order states one start for all its pairs; the row repeats it, so the text and table agree.
+        end = m.programme.end if _has_programme(m) else m.planned_end
+        return f"{start} по {end:%d.%m.%Y}" if end else start
     start = m.started_on or m.planned_start
     end = m.planned_end
     programme = getattr(m, "programme", None) if _has_programme(m) else None
@@ -92,14 +146,26 @@ def order_mentorships(order: Order) -> list[Mentorship]:
     )
 
 
-def pairs_appendix(number: int, mentorships: list[Mentorship]) -> Appendix:
+def programme_cell(m: Mentorship) -> str:
+    """The programme as the pairs order may name it: only an approved one exists for the order."""
+    programme = m.programme if _has_programme(m) else None
+    if programme is None or programme.approved_at is None:
+        return ""
+    return f"«{programme.title}»" if programme.title else "утверждена"
+
+
+def all_programmes_approved(mentorships: list[Mentorship]) -> bool:
+    return bool(mentorships) and all(programme_cell(m) for m in mentorships)
+
+
+def pairs_appendix(number: int, mentorships: list[Mentorship], start: str = "") -> Appendix:
     rows = [
         [
             str(i),
             person_cell(m.mentor),
             "; ".join(person_cell(p) for p in m.mentees.all()) or "—",
             m.form.name if m.form_id else "—",
-            _dates(m),
+            _dates(m, start),
         ]
         for i, m in enumerate(mentorships, 1)
     ]
@@ -130,7 +196,21 @@ def reward_appendix(number: int, people: list[Person]) -> Appendix:
 
 def order_appendices(order: Order) -> list[Appendix]:
     if order.kind == OrderKind.PAIRS:
-        return [pairs_appendix(1, order_mentorships(order))]
+        mentorships = order_mentorships(order)
+        start = start_text(order) if (order.starts_on or order.start_rule == Order.StartRule.SIGNING) else ""
+        appendix = pairs_appendix(1, mentorships, start)
+        if all_programmes_approved(mentorships):
+            appendix.columns = [
+                ("№ п/п", "6%"),
+                ("Наставник (ФИО, должность)", "22%"),
+                ("Наставляемые (ФИО, должность)", "22%"),
+                ("Форма наставничества", "15%"),
+                ("Срок", "17%"),
+                ("Персонализированная программа", "18%"),
+            ]
+            for row, m in zip(appendix.rows, mentorships, strict=True):
+                row.append(programme_cell(m))
+        return [appendix]
     if order.kind == OrderKind.REWARD and order.pk:
         people = list(order.rewarded.order_by("surname", "name", "id"))
         return [reward_appendix(1, people)]
@@ -141,7 +221,8 @@ def order_acknowledgements(order: Order) -> list[dict]:
     if order.pk is None:
         return []
     rows = []
-    for ack in order.acknowledgements.select_related("person").order_by("person__surname", "person__name", "id"):
+    acks = order.acknowledgements.select_related("person").order_by("person__surname", "person__name", "id")
+    for ack in acks:
         rows.append(
             {
                 "name": ack.person.full_name,
@@ -152,13 +233,74 @@ def order_acknowledgements(order: Order) -> list[dict]:
     return rows
 
 
-def order_context(order: Order) -> dict:
+def order_content(order: Order) -> dict:
+    """What the order says now, from its fields and the live data: the dictionary `Order.frozen` stores."""
+    values = order_values(order)
+    return {
+        "heading": resolve(order.heading, order, values),
+        "preamble": resolve(order.preamble, order, values),
+        "items": [resolve(str(text), order, values) for text in (order.items or []) if str(text).strip()],
+        "control_item": resolve(order.control_item, order, values).strip(),
+        "appendices": [asdict(a) for a in order_appendices(order)],
+    }
+
+
+def content_sha256(content: dict) -> str:
+    data = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def shown_content(order: Order) -> dict:
+    """The content the page and the PDF show: the stored one once the order was sent, the live one for a draft."""
+    if order.frozen and order.status in (Order.Status.SUBMITTED, Order.Status.APPROVED):
+        return order.frozen
+    return order_content(order)
+
+
+def _row_text(row: list[str]) -> str:
+    return " | ".join(str(cell) for cell in row[1:]) or "—"
+
+
+def content_differences(before: dict, after: dict) -> list[str]:
+    """What differs between two contents, in words the head and the curator read (empty when they agree)."""
+    out: list[str] = []
+    for key, label in (("heading", "Заголовок"), ("preamble", "Преамбула"), ("control_item", "Пункт о контроле")):
+        if before.get(key, "") != after.get(key, ""):
+            out.append(f"{label}: было «{before.get(key, '')}», стало «{after.get(key, '')}».")
+    old_items, new_items = before.get("items", []), after.get("items", [])
+    for n in range(max(len(old_items), len(new_items))):
+        old = old_items[n] if n < len(old_items) else None
+        new = new_items[n] if n < len(new_items) else None
+        if old != new:
+            out.append(f"Пункт {n + 1}: было «{old or '—'}», стало «{new or '—'}».")
+    old_apps = {a["number"]: a for a in before.get("appendices", [])}
+    new_apps = {a["number"]: a for a in after.get("appendices", [])}
+    for number in sorted(set(old_apps) | set(new_apps)):
+        old_rows = old_apps.get(number, {}).get("rows", [])
+        new_rows = new_apps.get(number, {}).get("rows", [])
+        for n in range(max(len(old_rows), len(new_rows))):
+            old = old_rows[n] if n < len(old_rows) else None
+            new = new_rows[n] if n < len(new_rows) else None
+            if old == new:
+                continue
+            where = f"Приложение № {number}, строка {n + 1}"
+            if old is None:
+                out.append(f"{where} появилась: «{_row_text(new)}».")
+            elif new is None:
+                out.append(f"{where} исчезла (была «{_row_text(old)}»).")
+            else:
+                out.append(f"{where}: было «{_row_text(old)}», стало «{_row_text(new)}».")
+    return out
+
+
+def order_context(order: Order, content: dict | None = None) -> dict:
     """Everything the order's text and document show. The partials read it as `doc`."""
+    content = content if content is not None else shown_content(order)
     registered = bool(order.reg_number and order.date)
     position, name = signer_of(order)
-    items = [text for text in (order.items or []) if str(text).strip()]
-    if order.control_item.strip():
-        items.append(order.control_item.strip())
+    items = list(content["items"])
+    if content["control_item"]:
+        items.append(content["control_item"])
     date_text = f"{order.date:%d.%m.%Y}" if registered else BLANK_DATE
     number_text = order.reg_number if registered else BLANK_NUMBER
     doc = {
@@ -170,12 +312,12 @@ def order_context(order: Order) -> dict:
         "number_text": number_text,
         "reference": f"от {date_text} № {number_text}",
         "place": order.organization.city,
-        "heading": order.heading,
-        "preamble": order.preamble,
+        "heading": content["heading"],
+        "preamble": content["preamble"],
         "items": items,
         "signer_position": position,
         "signer_name": name,
-        "appendices": order_appendices(order),
+        "appendices": [Appendix(**{**a, "columns": [tuple(c) for c in a["columns"]]}) for a in content["appendices"]],
         "acknowledgements": order_acknowledgements(order) if registered else [],
     }
     return {"doc": doc, "order": order, "organization": order.organization}
@@ -185,6 +327,14 @@ def order_html(order: Order) -> str:
     return render_to_string("documents/order.html", order_context(order))
 
 
-def order_pdf_bytes(order: Order) -> bytes:
+def order_pdf_bytes(order: Order, content: dict | None = None) -> bytes:
     """The order as PDF: for a draft «ПРОЕКТ» without number and date; for an approved order the full document."""
-    return pdf_bytes("documents/order.html", order_context(order))
+    return pdf_bytes("documents/order.html", order_context(order, content))
+
+
+def acknowledgement_sheet_pdf(order: Order) -> bytes:
+    """The acknowledgement sheet of an approved order as it stands now: online dates, blank lines for the rest."""
+    context = order_context(order)
+    context["doc"]["acknowledgements"] = order_acknowledgements(order)
+    context["printed_on"] = timezone.localdate()
+    return pdf_bytes("documents/order_acknowledgements.html", context)

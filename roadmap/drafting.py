@@ -3,7 +3,10 @@ the pairs, people and programmes an order acts on.
 
 A model text holds placeholders in braces, e.g. {куратор} or {приложение}; `PLACEHOLDERS` lists them with
 what they become. A placeholder the data cannot fill becomes a blank line to complete by hand; braces the
-organisation typed that are not placeholders stay as they are, so nobody loses text.
+organisation typed that are not placeholders stay as they are, so nobody loses text. The placeholders of
+values only a person gives ({начало_работы}, {дата_мероприятия}, {место_мероприятия}…, see
+roadmap.documents.ORDER_PLACEHOLDERS) stay in the draft's text and are filled from the draft's form fields
+whenever the text is shown, so the curator completes them beside the text.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from django.utils import timezone
 
 from mentoring.models import Mentorship, Programme
 from people.models import Organization, Person, Role
+from roadmap.documents import ORDER_PLACEHOLDERS, all_programmes_approved
 from roadmap.models import Order, OrderEvent, OrderKind, OrderTemplate, Regulation, Roadmap
 
 TEMPLATES_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "order_templates.json"
@@ -41,7 +45,13 @@ PLACEHOLDERS: dict[str, str] = {
     "программа": "название персонализированной программы в кавычках",
     "изменение": "пункт о продлении или корректировке программы по последнему изменению",
     "основание_изменения": "основание изменения программы",
+    **{key: f"{what} (поле проекта приказа)" for key, (what, _field) in ORDER_PLACEHOLDERS.items()},
 }
+# An item of a pairs order that would approve programmes which exist and are approved by the curator.
+PROGRAMMES_APPROVED_ITEM = (
+    "Утвердить персонализированные программы наставничества пар (групп), названные в приложении № 1 "
+    "(графа «Персонализированная программа»)."
+)
 _PLACEHOLDER = re.compile(r"\{([^{}\s]+)\}")
 
 
@@ -99,7 +109,7 @@ def fill(text: str, values: dict[str, str]) -> str:
 
     def replace(match: re.Match) -> str:
         key = match.group(1)
-        if key not in PLACEHOLDERS:
+        if key not in PLACEHOLDERS or key in ORDER_PLACEHOLDERS:
             return match.group(0)
         return values.get(key) or BLANK
 
@@ -327,6 +337,9 @@ def draft_order(
         org, kind, user=user, mentorships=mentorships, appointee=appointee, end_reason=end_reason
     )
     items = [fill(item, values) for item in template.items]
+    starts = [m.planned_start for m in mentorships if m.planned_start]
+    if kind == OrderKind.PAIRS:
+        items = programme_items(items, mentorships)
     if kind == OrderKind.REGULATION and regulation is not None:
         items = regulation_items(org, items, regulation, roadmap)
     order = Order.objects.create(
@@ -341,6 +354,8 @@ def draft_order(
         refers_to=refers_to,
         regulation=regulation if kind == OrderKind.REGULATION else None,
         roadmap=roadmap if kind == OrderKind.REGULATION and regulation is not None else None,
+        # The pairs' planned start proposes the order's; the curator may change it in the draft's form.
+        starts_on=min(starts) if kind == OrderKind.PAIRS and starts else None,
         created_by=user,
     )
     if mentorships:
@@ -352,6 +367,23 @@ def draft_order(
             m.propose(by=user, note=f"Включена в проект приказа «{order.heading}».")
     OrderEvent.objects.create(order=order, actor=user, action=OrderEvent.Action.CREATED)
     return order
+
+
+def programme_items(items: list[str], mentorships: list[Mentorship]) -> list[str]:
+    """A pairs order approves programmes only when they exist and are approved; otherwise it sets their deadline.
+
+    When every pair's programme is approved, the item asking for programmes by {срок_программ} gives way to one
+    approving them, and the appendix names each programme.
+    """
+    if not all_programmes_approved(with_programmes(mentorships)):
+        return items
+    return [PROGRAMMES_APPROVED_ITEM if "{срок_программ}" in item else item for item in items]
+
+
+def with_programmes(mentorships: list[Mentorship]) -> list[Mentorship]:
+    """The same pairs with their programmes loaded (one query), for the checks that read them."""
+    ids = [m.pk for m in mentorships]
+    return list(Mentorship.objects.filter(pk__in=ids).select_related("programme")) if ids else []
 
 
 def rewardable_mentors(org: Organization) -> list[Person]:

@@ -14,7 +14,7 @@ from mentoring.models import Mentorship
 from people.models import Organization, Person
 from roadmap.drafting import rewardable_mentors
 from roadmap.importing import FIELDS, MAX_BYTES, read_table
-from roadmap.models import ActivityStatus, OrderKind, Roadmap, RoadmapActivity
+from roadmap.models import ActivityStatus, Order, OrderKind, Roadmap, RoadmapActivity
 
 # --- order pages: editing a draft, returning it for revision (pages of the orders issue) ---------------------
 
@@ -46,11 +46,79 @@ class OrderEditForm(forms.Form):
         help_text="Кто должен ознакомиться с приказом после утверждения.",
     )
 
-    def __init__(self, *args, organization: Organization, **kwargs) -> None:
+    # Values only a person gives; the text shows them where it says {начало_работы}, {дата_мероприятия}…
+    start_rule = forms.ChoiceField(
+        label="Пары (группы) начинают работу",
+        choices=Order.StartRule.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    starts_on = forms.DateField(
+        label="Дата начала работы пар",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Пункт приказа скажет «начинают работу с ДД.ММ.ГГГГ», и с этой даты пары начнут работу.",
+    )
+    due_on = forms.DateField(
+        label="Срок исполнения",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    event_date = forms.DateField(
+        label="Дата проведения",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    event_place = forms.CharField(label="Место проведения", required=False, max_length=300)
+
+    KIND_FIELDS = {
+        OrderKind.PAIRS: ("start_rule", "starts_on", "due_on"),
+        OrderKind.FINAL_EVENT: ("event_date", "event_place", "due_on"),
+    }
+    DUE_HELP = {
+        OrderKind.PAIRS: "До какого дня наставники разрабатывают персонализированные программы ({срок_программ}).",
+        OrderKind.FINAL_EVENT: "До какого дня готовятся материалы к мероприятию ({срок_материалов}).",
+    }
+
+    def __init__(self, *args, organization: Organization, kind: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["acknowledgers"].queryset = (
             Person.objects.for_org(organization).working().order_by("surname", "name", "patronymic", "id")
         )
+        shown = self.KIND_FIELDS.get(kind, ())
+        for name in ("start_rule", "starts_on", "due_on", "event_date", "event_place"):
+            if name not in shown:
+                del self.fields[name]
+        if "due_on" in self.fields:
+            self.fields["due_on"].help_text = self.DUE_HELP[kind]
+        self.kind_fields = [self[name] for name in shown]
+
+    def _not_past(self, name: str) -> date | None:
+        value = self.cleaned_data.get(name)
+        if value and value < timezone.localdate():
+            raise forms.ValidationError("Эта дата уже прошла: укажите сегодняшнюю или более позднюю.")
+        return value
+
+    def clean_starts_on(self) -> date | None:
+        return self._not_past("starts_on")
+
+    def clean_due_on(self) -> date | None:
+        return self._not_past("due_on")
+
+    def clean_event_date(self) -> date | None:
+        return self._not_past("event_date")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if "start_rule" in self.fields:
+            data["start_rule"] = data.get("start_rule") or Order.StartRule.DATE
+            if (
+                data["start_rule"] == Order.StartRule.DATE
+                and not data.get("starts_on")
+                and "starts_on" not in self.errors
+            ):
+                self.add_error("starts_on", "Укажите дату или выберите «со дня подписания приказа».")
+        return data
 
     def clean_items_text(self) -> list[str]:
         items = [line.strip() for line in self.cleaned_data["items_text"].splitlines() if line.strip()]

@@ -30,15 +30,16 @@ def _ground(order: Order) -> str:
     return f"приказ от {order.date:%d.%m.%Y} № {order.reg_number}"
 
 
-def _programme_line(m: Mentorship) -> str:
+def _programme_line(m: Mentorship, order: Order) -> str:
     try:
         programme = m.programme
     except ObjectDoesNotExist:
         programme = None
     if programme is not None:
         return f"Ваша программа: «{programme}», с {programme.start:%d.%m.%Y} по {programme.end:%d.%m.%Y}."
-    if m.planned_start:
-        return f"Ваша программа: составить до {m.planned_start:%d.%m.%Y} — её составляет наставник."
+    due = order.due_on or m.planned_start  # the order's deadline for drawing up the programmes
+    if due:
+        return f"Ваша программа: составить до {due:%d.%m.%Y} — её составляет наставник."
     return "Ваша программа ещё не составлена: её составляет наставник."
 
 
@@ -48,7 +49,7 @@ def pairs_fixed(order: Order, m: Mentorship) -> None:
         accounts.invite(person)
     mentees = list(m.mentees.all())
     link = reverse("mentoring:mentorship_detail", args=[order.organization.slug, m.pk])
-    programme = _programme_line(m)
+    programme = _programme_line(m, order)
     whom = ", ".join(p.short_name for p in mentees)
     notices.tell(
         m.mentor,

@@ -56,6 +56,10 @@ class OrderQuerySet(models.QuerySet):
     def update(self, **kwargs) -> int:
         if self.filter(status=Order.Status.APPROVED).exists():
             raise ValidationError("Утверждённый приказ изменить нельзя: оформите новый приказ о внесении изменений.")
+        content = {f"{name[:-3]}" if name.endswith("_id") else name for name in Order.CONTENT_FIELDS}
+        touched = content & {key.removesuffix("_id") for key in kwargs}
+        if touched and self.filter(status=Order.Status.SUBMITTED).exists():
+            raise ValidationError("Приказ на утверждении изменить нельзя: сначала его нужно вернуть на доработку.")
         return super().update(**kwargs)
 
     update.queryset_only = True
@@ -82,7 +86,29 @@ class Order(models.Model):
         APPROVED = "approved", "Утверждён"
         CANCELLED = "cancelled", "Отменён"
 
+    class StartRule(models.TextChoices):
+        DATE = "date", "с даты, указанной в приказе"
+        SIGNING = "signing", "со дня подписания приказа"
+
     EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
+    # What the head reviews: while the order is submitted none of these may change (return it to draft first).
+    CONTENT_FIELDS = (
+        "kind",
+        "heading",
+        "preamble",
+        "items",
+        "control_item",
+        "appointee_id",
+        "end_reason",
+        "regulation_id",
+        "roadmap_id",
+        "refers_to_id",
+        "start_rule",
+        "starts_on",
+        "due_on",
+        "event_date",
+        "event_place",
+    )
 
     organization = models.ForeignKey(Organization, verbose_name="организация", on_delete=models.CASCADE)
     kind = models.CharField("вид приказа", max_length=30, choices=OrderKind.choices)
@@ -124,6 +150,17 @@ class Order(models.Model):
         on_delete=models.PROTECT,
         related_name="corrections",
     )
+    # Values only a person can give, which the text refers to as {начало_работы}, {срок_программ}, {дата_мероприятия}…
+    start_rule = models.CharField(
+        "пары начинают работу", max_length=10, choices=StartRule.choices, default=StartRule.DATE
+    )
+    starts_on = models.DateField("дата начала работы пар", null=True, blank=True)
+    due_on = models.DateField("срок исполнения (программы, материалы)", null=True, blank=True)
+    event_date = models.DateField("дата проведения мероприятия", null=True, blank=True)
+    event_place = models.CharField("место проведения мероприятия", max_length=300, blank=True)
+    # Fixed when the order is sent for approval: the text and appendices exactly as the head sees them.
+    frozen = models.JSONField("текст и приложения на утверждении", null=True, blank=True, editable=False)
+    frozen_sha256 = models.CharField("SHA-256 текста на утверждении", max_length=64, blank=True, editable=False)
     # Fixed at approval.
     year = models.PositiveSmallIntegerField("год регистрации", null=True, blank=True)
     number = models.PositiveIntegerField("порядковый номер", null=True, blank=True)
@@ -179,11 +216,16 @@ class Order(models.Model):
     def save(self, *args, **kwargs) -> None:
         # An approved order is a legal document: nothing may change it, whatever page, form or admin action asks.
         if self.pk and not getattr(self, "_registering", False):
-            stored = Order.objects.filter(pk=self.pk).values_list("status", flat=True).first()
-            if stored == self.Status.APPROVED:
+            stored = Order.objects.filter(pk=self.pk).values(*self.CONTENT_FIELDS, "status").first()
+            if stored and stored["status"] == self.Status.APPROVED:
                 raise ValidationError(
                     "Утверждённый приказ изменить нельзя: оформите новый приказ о внесении изменений."
                 )
+            # The head reviews the submitted text; changing it under them would make the signature cover
+            # something they never saw.
+            submitted = stored and stored["status"] == self.Status.SUBMITTED and self.status == self.Status.SUBMITTED
+            if submitted and any(stored[name] != getattr(self, name) for name in self.CONTENT_FIELDS):
+                raise ValidationError("Приказ на утверждении изменить нельзя: сначала его нужно вернуть на доработку.")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

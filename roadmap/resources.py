@@ -10,7 +10,8 @@ from roadmap.models import Order
 
 
 class OrderBookResource(SafeExportResource):
-    """The register of orders as a table; expects the register's queryset (with `ack_total` and `ack_done`)."""
+    """The register of orders as a table; expects the register's queryset (with `ack_total` and `ack_done`)
+    and the acknowledgements prefetched with their people (roadmap.views.orders.order_export)."""
 
     date = Field(column_name="Дата")
     reg_number = Field(column_name="№")
@@ -19,12 +20,24 @@ class OrderBookResource(SafeExportResource):
     status = Field(column_name="Состояние")
     signer = Field(column_name="Подписал")
     acknowledged = Field(column_name="Ознакомлены")
+    acknowledgements = Field(column_name="Лист ознакомления (дата ознакомления)")
     author = Field(column_name="Подготовил")
     sha256 = Field(column_name="SHA-256 PDF")
 
     class Meta:
         model = Order
-        fields = ["date", "reg_number", "heading", "kind", "status", "signer", "acknowledged", "author", "sha256"]
+        fields = [
+            "date",
+            "reg_number",
+            "heading",
+            "kind",
+            "status",
+            "signer",
+            "acknowledged",
+            "acknowledgements",
+            "author",
+            "sha256",
+        ]
         export_order = fields
 
     def dehydrate_date(self, order: Order) -> str:
@@ -48,6 +61,16 @@ class OrderBookResource(SafeExportResource):
     def dehydrate_acknowledged(self, order: Order) -> str:
         total = getattr(order, "ack_total", 0)
         return f"{getattr(order, 'ack_done', 0)} из {total}" if total else ""
+
+    def dehydrate_acknowledgements(self, order: Order) -> str:
+        """«Иванова М. П. — 05.12.2026; Петров С. А. — не ознакомлен(а)»; needs the acknowledgements prefetched."""
+        if order.status != Order.Status.APPROVED:
+            return ""
+        return "; ".join(
+            f"{ack.person.short_name} — "
+            + (f"{ack.acknowledged_at:%d.%m.%Y}" if ack.acknowledged_at else "не ознакомлен(а)")
+            for ack in order.acknowledgements.all()
+        )
 
     def dehydrate_author(self, order: Order) -> str:
         user = order.created_by

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -29,6 +30,7 @@ from people.changes import organization_changed
 from people.models import AuditEvent, Organization, Person, Role
 from roadmap import documents, emails, loops
 from roadmap import regulation as regulation_service
+from roadmap.drafting import PLACEHOLDERS
 from roadmap.models import Acknowledgement, Order, OrderCounter, OrderEvent, OrderKind, Roadmap
 
 log = logging.getLogger(__name__)
@@ -73,12 +75,40 @@ def default_acknowledgers(order: Order) -> list[Person]:
 # --- checks before sending and approving --------------------------------------------------------------------
 
 
-def check_complete(order: Order) -> None:
-    """An order goes to the head only with a heading, at least one item and what its kind acts on."""
+# The draft form's labels of the values only a person gives (roadmap.forms.OrderEditForm uses the same words).
+FIELD_LABELS = {
+    "starts_on": "Дата начала работы пар",
+    "due_on": "Срок исполнения",
+    "event_date": "Дата проведения",
+    "event_place": "Место проведения",
+}
+_BLANK = re.compile(r"_{3,}|__\.__\.____")
+_KNOWN = re.compile(r"\{(" + "|".join(map(re.escape, [*PLACEHOLDERS, *documents.ORDER_PLACEHOLDERS])) + r")\}")
+
+
+def _quote(text: str, at: int) -> str:
+    """A few words around position `at` of `text`, so the curator finds the blank."""
+    start, end = max(0, at - 40), min(len(text), at + 40)
+    return ("…" if start else "") + text[start:end].strip() + ("…" if end < len(text) else "")
+
+
+def _blanks(label: str, text: str) -> list[str]:
+    found = []
+    for match in _BLANK.finditer(text):
+        found.append(f"{label}: заполните пропуск «{_quote(text, match.start())}».")
+        break  # one line per place is enough to find it; the curator fixes the whole sentence
+    for match in _KNOWN.finditer(text):
+        found.append(f"{label}: замените заготовку {match.group(0)} нужными словами.")
+    return found
+
+
+def missing_values(order: Order, content: dict | None = None) -> list[str]:
+    """What the curator must still fill before the order can be sent or approved, one line per place."""
+    content = content if content is not None else documents.order_content(order)
     errors = []
-    if not (order.heading or "").strip():
+    if not (content["heading"] or "").strip():
         errors.append("Укажите заголовок приказа («О …»).")
-    if not [item for item in (order.items or []) if str(item).strip()]:
+    if not content["items"]:
         errors.append("В приказе нет ни одного пункта распорядительной части.")
     if order.kind in (OrderKind.PAIRS, OrderKind.EARLY_END) and not order.mentorships.exists():
         errors.append("В приказе не указано ни одной наставнической пары (группы).")
@@ -88,8 +118,69 @@ def check_complete(order: Order) -> None:
         errors.append("Укажите основание досрочного завершения.")
     if order.kind == OrderKind.REWARD and not order.rewarded.exists():
         errors.append("Укажите наставников, которых приказ поощряет.")
+    if order.kind == OrderKind.PAIRS and order.start_rule == Order.StartRule.DATE and not order.starts_on:
+        errors.append(f"Укажите дату начала работы пар (поле «{FIELD_LABELS['starts_on']}»).")
+    if order.kind == OrderKind.FINAL_EVENT:
+        if not order.event_date:
+            errors.append(f"Укажите дату проведения итогового мероприятия (поле «{FIELD_LABELS['event_date']}»).")
+        if not order.event_place.strip():
+            errors.append(f"Укажите место проведения итогового мероприятия (поле «{FIELD_LABELS['event_place']}»).")
+    raw = " ".join([order.heading, order.preamble, *map(str, order.items or []), order.control_item])
+    for key, (what, name) in documents.ORDER_PLACEHOLDERS.items():
+        if name == "starts_on" or "{" + key + "}" not in raw or getattr(order, name):
+            continue
+        errors.append(f"Укажите {what} (поле «{FIELD_LABELS[name]}»).")
+    errors += _blanks("Заголовок", content["heading"])
+    errors += _blanks("Преамбула", content["preamble"])
+    for n, item in enumerate(content["items"], 1):
+        errors += _blanks(f"Пункт {n}", item)
+    errors += _blanks("Пункт о контроле", content["control_item"])
+    return list(dict.fromkeys(errors))
+
+
+def check_complete(order: Order, content: dict | None = None) -> None:
+    """An order goes to the head, and is approved, only with nothing left to fill: the list says what is missing."""
+    errors = missing_values(order, content)
     if errors:
         raise ValidationError(errors)
+
+
+def date_conflicts(order: Order, day: date) -> list[str]:
+    """Dates the order states that would already be past if it were signed on `day`."""
+    out = []
+    stated = order.starts_on if order.start_rule == Order.StartRule.DATE else None
+    if order.kind == OrderKind.PAIRS and stated and stated < day:
+        out.append(
+            f"Пары (группы) по тексту приказа начинают работу с {stated:%d.%m.%Y}, "
+            f"а приказ подписывается {day:%d.%m.%Y}: эта дата уже прошла."
+        )
+    labels = {
+        OrderKind.PAIRS: "Срок разработки программ",
+        OrderKind.FINAL_EVENT: "Срок подготовки материалов",
+    }
+    if order.kind in labels and order.due_on and order.due_on < day:
+        out.append(f"{labels[order.kind]} по тексту приказа — {order.due_on:%d.%m.%Y}: эта дата уже прошла.")
+    if order.kind == OrderKind.FINAL_EVENT and order.event_date and order.event_date < day:
+        out.append(f"Дата проведения мероприятия по тексту приказа — {order.event_date:%d.%m.%Y}: она уже прошла.")
+    return out
+
+
+def start_alternative(order: Order, day: date) -> dict | None:
+    """The head's way out of a past start date: the same order with «со дня подписания» — its exact content.
+
+    None when the order has no such conflict or when another date of it is past too (then only return helps).
+    """
+    conflicts = date_conflicts(order, day)
+    if order.kind != OrderKind.PAIRS or order.start_rule != Order.StartRule.DATE or not conflicts:
+        return None
+    if not (order.starts_on and order.starts_on < day) or len(conflicts) > 1:
+        return None
+    original = order.start_rule
+    order.start_rule = Order.StartRule.SIGNING
+    try:
+        return documents.order_content(order)
+    finally:
+        order.start_rule = original
 
 
 def _locked(order: Order) -> Order:
@@ -106,8 +197,13 @@ def _sync(target: Order, source: Order) -> None:
 # --- sending and returning ----------------------------------------------------------------------------------
 
 
-def submit_order(order: Order, *, by: AbstractBaseUser | None, notify: bool = True) -> None:
-    """Draft or returned order → «На утверждении»; the head(s) get an e-mail (unless `notify` is False)."""
+def submit_order(order: Order, *, by: AbstractBaseUser | None, notify: bool = True, on: date | None = None) -> None:
+    """Draft or returned order → «На утверждении»; the head(s) get an e-mail (unless `notify` is False).
+
+    Refused while anything is left to fill or a date the text states has already passed on `on` (today by
+    default; the demo sends its history on earlier days). Sending freezes the content the head will review.
+    """
+    day = on or timezone.localdate()
     with transaction.atomic():
         locked = _locked(order)
         if locked.status not in Order.EDITABLE_STATUSES:
@@ -115,9 +211,14 @@ def submit_order(order: Order, *, by: AbstractBaseUser | None, notify: bool = Tr
                 f"Отправить на утверждение можно только черновик или возвращённый приказ; "
                 f"этот приказ — «{locked.get_status_display()}»."
             )
-        check_complete(locked)
+        content = documents.order_content(locked)
+        check_complete(locked, content)
+        conflicts = date_conflicts(locked, day)
+        if conflicts:
+            raise ValidationError([*conflicts, "Укажите в проекте новые сроки и отправьте его снова."])
         locked.status = Order.Status.SUBMITTED
-        locked.save(update_fields=["status", "updated_at"])
+        locked.frozen, locked.frozen_sha256 = content, documents.content_sha256(content)
+        locked.save(update_fields=["status", "frozen", "frozen_sha256", "updated_at"])
         OrderEvent.objects.create(order=locked, actor=by, action=OrderEvent.Action.SUBMITTED)
     _sync(order, locked)
     if notify:
@@ -137,7 +238,8 @@ def return_order(order: Order, *, by: AbstractBaseUser | None, comment: str, not
             )
         _head_person(locked, by)
         locked.status = Order.Status.RETURNED
-        locked.save(update_fields=["status", "updated_at"])
+        locked.frozen, locked.frozen_sha256 = None, ""
+        locked.save(update_fields=["status", "frozen", "frozen_sha256", "updated_at"])
         OrderEvent.objects.create(order=locked, actor=by, action=OrderEvent.Action.RETURNED, comment=comment)
     _sync(order, locked)
     if notify:
@@ -187,7 +289,9 @@ def _fix_pairs(order: Order, by) -> None:
                 f"Пара (группа) наставника {m.mentor.short_name} — «{m.get_state_display()}»: "
                 "закрепить приказом можно только пары, включённые в проект приказа."
             )
-        m.activate(by=by, on=order.date, note=_order_note(order))
+        # The pairs start on the day the signed text states: its date, or the day of signing.
+        start = order.starts_on if order.start_rule == Order.StartRule.DATE and order.starts_on else order.date
+        m.activate(by=by, on=start, note=_order_note(order))
         loops.pairs_fixed(order, m)
 
 
@@ -249,6 +353,46 @@ def apply_effects(order: Order, by: AbstractBaseUser | None) -> None:
 # --- approval -----------------------------------------------------------------------------------------------
 
 
+def approved_content(order: Order, day: date, *, start_from_signing: bool = False) -> dict:
+    """The content approval may store: the one the head reviewed, if the data behind it still says the same.
+
+    Refuses with the list of differences when the live pairs, people or positions changed since the order was
+    sent, with the list of blanks when something is unfilled, and with the dates' conflict when a date the text
+    states is already past on `day` (unless the head chose the start «со дня подписания», whose text they saw).
+    """
+    live = documents.order_content(order)
+    # An order sent before contents were frozen is reviewed on the live text, which is what gets stored.
+    frozen = order.frozen or live
+    differences = documents.content_differences(frozen, live)
+    if differences:
+        raise ValidationError(
+            [
+                "С момента отправки на утверждение изменились данные, на которых построен приказ. "
+                "Утвердить его в том виде, в каком он был рассмотрен, нельзя: верните приказ на доработку, "
+                "чтобы куратор проверил его и отправил заново. Изменилось:",
+                *differences,
+            ]
+        )
+    check_complete(order, frozen)
+    conflicts = date_conflicts(order, day)
+    if start_from_signing:
+        alternative = start_alternative(order, day)
+        if alternative is None:
+            raise ValidationError(
+                "Начало работы пар «со дня подписания» выбирается, только когда указанная в приказе дата "
+                "начала уже прошла, а другие сроки приказа — нет."
+            )
+        return alternative
+    if conflicts:
+        hint = (
+            " Выберите начало работы пар со дня подписания приказа или верните приказ на доработку."
+            if start_alternative(order, day) is not None
+            else " Верните приказ на доработку с комментарием: куратор укажет новые сроки."
+        )
+        raise ValidationError([*conflicts[:-1], conflicts[-1] + hint])
+    return frozen
+
+
 def next_number(org: Organization, year: int) -> int:
     """The next registration number of `org` in `year`; call inside a transaction, which keeps the row locked."""
     try:
@@ -275,8 +419,15 @@ def approve_order(
     on: date | None = None,
     effects: bool = True,
     notify: bool = True,
+    start_from_signing: bool = False,
+    seen_sha256: str | None = None,
 ) -> Order:
     """The head approves a submitted order: number, date, signer, effects, acknowledgement list, PDF, hash.
+
+    What is stored is the content frozen when the order was sent (see `approved_content`); approval adds only
+    number, date and signer. `start_from_signing` is the head's explicit choice when the stated start date of the
+    pairs has passed; `seen_sha256` is the hash of the content the head's page showed — if what would be stored
+    differs, nothing is approved.
 
     `on` dates the approval on an earlier day (today by default); with `effects=False` the order is registered
     without changing the data it names — its effects already happened. `notify=False` sends no e-mail.
@@ -294,7 +445,14 @@ def approve_order(
                     f"Утвердить можно только приказ на утверждении; этот — «{locked.get_status_display()}»."
                 )
             signer = _head_person(locked, by)
-            check_complete(locked)
+            content = approved_content(locked, day, start_from_signing=start_from_signing)
+            if seen_sha256 is not None and documents.content_sha256(content) != seen_sha256:
+                raise ValidationError(
+                    "Текст приказа изменился, пока страница была открыта: обновите её и прочитайте приказ ещё раз."
+                )
+            if start_from_signing:
+                locked.start_rule = Order.StartRule.SIGNING
+            locked.frozen, locked.frozen_sha256 = content, documents.content_sha256(content)
             locked.number = next_number(locked.organization, day.year)
             locked.year = day.year
             locked.reg_number = registration_number(locked.organization, locked.number)
@@ -309,15 +467,19 @@ def approve_order(
                     [Acknowledgement(order=locked, person=p) for p in default_acknowledgers(locked)]
                 )
             locked.status = Order.Status.APPROVED
-            data = documents.order_pdf_bytes(locked)
+            data = documents.order_pdf_bytes(locked, content)
             locked.pdf_sha256 = hashlib.sha256(data).hexdigest()
             locked.pdf.save(f"prikaz-{locked.number}.pdf", ContentFile(data), save=False)
             stored_name = locked.pdf.name
             locked._registering = True
             locked.save()
-            OrderEvent.objects.create(
-                order=locked, actor=by, action=OrderEvent.Action.APPROVED, comment=_order_note(locked)
-            )
+            note = _order_note(locked)
+            if start_from_signing:
+                note += (
+                    f". Указанная в проекте дата начала работы пар ({locked.starts_on:%d.%m.%Y}) прошла; "
+                    "руководитель утвердил приказ с началом работы пар со дня подписания."
+                )
+            OrderEvent.objects.create(order=locked, actor=by, action=OrderEvent.Action.APPROVED, comment=note)
             AuditEvent.objects.create(
                 kind=AuditEvent.Kind.ORDER_APPROVED,
                 user=by,

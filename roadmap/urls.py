@@ -15,6 +15,11 @@ urlpatterns = [
     path("orders/<int:pk>/", order_page.order_detail, name="order"),
     path("orders/<int:pk>/pdf/", order_page.order_pdf, name="order_pdf"),
     path("orders/<int:pk>/edit/", order_page.order_edit, name="order_edit"),
+    path(
+        "orders/<int:pk>/acknowledgements/pdf/",
+        order_page.order_acknowledgements_pdf,
+        name="order_acknowledgements_pdf",
+    ),
     # order_actions.py
     path("orders/<int:pk>/submit/", order_actions.order_submit, name="order_submit"),
     path("orders/<int:pk>/return/", order_actions.order_return, name="order_return"),

@@ -1,12 +1,13 @@
 """The orders part of the demo: an order in every state, consistent with the demo's pairs.
 
-Approved: the curator's appointment, the order fixing the active pairs (dated the day the first of them started)
+Approved: the curator's appointment, the orders fixing the active pairs (one per start date, dated that day)
 and the early end of the pair that ended early — each approved through roadmap.services.approve_order by the
 head, so numbers, PDFs and hashes are real. The pairs were already moved by the pairs part of the demo and the
 curator holds her role from the staff list, so these approvals are dated from the pairs (`on=`) and registered
 without their effects (`effects=False`: they happened on the orders' dates, and nobody is told of them again).
 No e-mail goes to the demo's addresses (`notify=False`).
-Submitted: the proposed pair waits in the head's inbox. Returned with the head's comment: the final event.
+Submitted: the proposed pair waits in the head's inbox, to start in two weeks. Returned with the head's comment:
+the final event, its date and place filled.
 Draft: the reward of mentors. Some acknowledgements are done; the demo mentee's are not, so her home shows
 «Ознакомлен(а)». Every order is looked for before it is made: a second run adds nothing and approves nothing.
 """
@@ -20,29 +21,43 @@ from django.utils import timezone
 from mentoring.models import Mentorship
 from people.models import Organization, Person, Role
 from roadmap import services
-from roadmap.drafting import draft_order, fill, order_templates_for, placeholder_values, rewardable_mentors
+from roadmap.drafting import (
+    draft_order,
+    fill,
+    order_templates_for,
+    placeholder_values,
+    programme_items,
+    rewardable_mentors,
+)
 from roadmap.models import Order, OrderEvent, OrderKind
 
 S = Mentorship.State
 
 
-def _new_order(org: Organization, kind: str, user, mentorships=(), appointee=None, end_reason="") -> Order:
-    """A draft from the organisation's model text without touching the pairs (they are already where they are)."""
+def _new_order(org: Organization, kind: str, user, mentorships=(), appointee=None, end_reason="", **dates) -> Order:
+    """A draft from the organisation's model text without touching the pairs (they are already where they are).
+
+    `dates` are the values only a person gives (starts_on, due_on): the text refers to them by placeholders.
+    """
     mentorships = list(mentorships)
     template = order_templates_for(org)[kind]
     values = placeholder_values(
         org, kind, user=user, mentorships=mentorships, appointee=appointee, end_reason=end_reason
     )
+    items = [text for text in (fill(item, values) for item in template.items) if text]
+    if kind == OrderKind.PAIRS:
+        items = programme_items(items, mentorships)
     order = Order.objects.create(
         organization=org,
         kind=kind,
         heading=fill(template.heading, values),
         preamble=fill(template.preamble, values),
-        items=[text for text in (fill(item, values) for item in template.items) if text],
+        items=items,
         control_item=fill(template.control_item, values),
         appointee=appointee,
         end_reason=end_reason,
         created_by=user,
+        **dates,
     )
     order.mentorships.set(mentorships)
     OrderEvent.objects.create(order=order, actor=user, action=OrderEvent.Action.CREATED)
@@ -55,7 +70,7 @@ def _approve(order: Order, head_user, curator_user, day: date, *, effects: bool 
     # The history tells when it happened, not when the demo was installed (the draft may still be backdated).
     when = timezone.make_aware(timezone.datetime.combine(day, timezone.datetime.min.time())) + timedelta(hours=9)
     Order.objects.filter(pk=order.pk).update(created_at=when - timedelta(days=2))
-    services.submit_order(order, by=curator_user, notify=False)
+    services.submit_order(order, by=curator_user, notify=False, on=day)
     order = services.approve_order(order, by=head_user, on=day, effects=effects, notify=False)
     events = list(order.events.order_by("id"))
     for n, event in enumerate(events):
@@ -96,10 +111,16 @@ def seed_orders(org: Organization, people: dict[str, Person]) -> int:
         added += 1
 
     active = list(pairs.filter(state=S.ACTIVE).order_by("started_on", "id"))
-    if active and not ordered.filter(kind=OrderKind.PAIRS, mentorships__in=active).exists():
-        order = _new_order(org, OrderKind.PAIRS, cu, mentorships=active)
-        order = _approve(order, hu, cu, min(m.started_on for m in active), effects=False)
-        _acknowledge_all_but(order, mentee_logins, min(m.started_on for m in active) + timedelta(days=2))
+    # One order per start date: each states the day its pairs began, as the signed text must.
+    by_start: dict[date, list[Mentorship]] = {}
+    for m in active:
+        by_start.setdefault(min(m.started_on, today), []).append(m)
+    for day, group in by_start.items():
+        if ordered.filter(kind=OrderKind.PAIRS, mentorships__in=group).exists():
+            continue
+        order = _new_order(org, OrderKind.PAIRS, cu, mentorships=group, starts_on=day, due_on=day + timedelta(days=30))
+        order = _approve(order, hu, cu, day, effects=False)
+        _acknowledge_all_but(order, mentee_logins, day + timedelta(days=2))
         added += 1
 
     ended = pairs.filter(state=S.ENDED_EARLY).order_by("ended_on", "id").first()
@@ -111,17 +132,24 @@ def seed_orders(org: Organization, people: dict[str, Person]) -> int:
 
     proposed = list(pairs.filter(state=S.PROPOSED))
     if proposed and not ordered.filter(kind=OrderKind.PAIRS, mentorships__in=proposed).exists():
-        order = _new_order(org, OrderKind.PAIRS, cu, mentorships=proposed)
+        # Waiting for the head: the pairs are to start in two weeks, with programmes a month after that.
+        start = today + timedelta(days=14)
+        order = _new_order(
+            org, OrderKind.PAIRS, cu, mentorships=proposed, starts_on=start, due_on=start + timedelta(days=30)
+        )
         services.submit_order(order, by=cu, notify=False)
         added += 1
 
     if not ordered.filter(kind=OrderKind.FINAL_EVENT).exists():
         order = draft_order(org, OrderKind.FINAL_EVENT, by=cu)
+        event = today + timedelta(days=45)
+        order.event_date, order.event_place, order.due_on = event, "актовый зал", event - timedelta(days=10)
+        order.save(update_fields=["event_date", "event_place", "due_on"])
         services.submit_order(order, by=cu, notify=False)
         services.return_order(
             order,
             by=hu,
-            comment="Укажите дату и место итогового мероприятия и кто готовит выступления наставников.",
+            comment="Добавьте пункт о том, кто из наставников выступает с опытом работы, и пригласите родителей.",
             notify=False,
         )
         added += 1

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from people.access import OrgAccess, org_view
 from roadmap.access import ORDER_APPROVERS, ORDER_EDITORS, get_order_for_user
-from roadmap.drafting import draft_order
+from roadmap.drafting import BLANK, draft_order
 from roadmap.forms import OrderReturnForm
 from roadmap.models import Order, OrderKind
 from roadmap.services import acknowledge_order, approve_order, cancel_order, return_order, submit_order
@@ -72,8 +72,11 @@ def order_return(request: HttpRequest, access: OrgAccess, pk: int) -> HttpRespon
 @require_POST
 def order_approve(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
     order = get_order_for_user(access, pk, approving=True)
+    signing = request.POST.get("start") == "signing"
     try:
-        order = approve_order(order, by=request.user)
+        order = approve_order(
+            order, by=request.user, start_from_signing=signing, seen_sha256=request.POST.get("seen") or None
+        )
     except ValidationError as exc:
         _refused(request, exc)
         return _back(request, access, order)
@@ -116,7 +119,8 @@ def new_correction(order: Order, *, by) -> Order:
     reference = f"от {order.date:%d.%m.%Y} № {order.reg_number}"
     draft.heading = f"О внесении изменений в приказ {reference}"
     draft.items = [
-        f"Внести в приказ {reference} «{order.heading}» следующие изменения: …",
+        # A blank, not an ellipsis: the check before sending lists it until the curator writes the changes.
+        f"Внести в приказ {reference} «{order.heading}» следующие изменения: {BLANK}.",
         *draft.items[1:],
     ]
     draft.save(update_fields=["heading", "items", "updated_at"])

@@ -7,14 +7,23 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from people.access import OrgAccess, org_view
 from roadmap.access import ORDER_EDITORS, can_approve, can_edit, get_order_for_user
-from roadmap.documents import order_context, order_pdf_bytes
+from roadmap.documents import (
+    acknowledgement_sheet_pdf,
+    content_differences,
+    content_sha256,
+    order_content,
+    order_context,
+    order_pdf_bytes,
+    shown_content,
+)
 from roadmap.forms import OrderEditForm, OrderReturnForm
 from roadmap.models import Acknowledgement, Order, OrderEvent
-from roadmap.services import default_acknowledgers
+from roadmap.services import date_conflicts, default_acknowledgers, missing_values, start_alternative
 
 Status = Order.Status
 
@@ -30,10 +39,11 @@ def render_order(request: HttpRequest, access: OrgAccess, order: Order, *, retur
     acknowledgements = list(order.acknowledgements.select_related("person"))
     mine = next((a for a in acknowledgements if a.person_id == access.person.pk), None)
     returned = [e for e in events if e.action == OrderEvent.Action.RETURNED]
+    shown = shown_content(order)
     context = {
         "access": access,
         "order": order,
-        **order_context(order),
+        **order_context(order, shown),
         "events": events,
         "acknowledgements": acknowledgements,
         "ack_done": sum(1 for a in acknowledgements if a.acknowledged_at),
@@ -45,8 +55,29 @@ def render_order(request: HttpRequest, access: OrgAccess, order: Order, *, retur
         "can_correct": can_edit(access) and order.is_approved,
         "return_form": return_form or OrderReturnForm(),
         "corrections": list(order.corrections.all()) if order.is_approved else [],
+        "missing": (
+            missing_values(order, shown) + date_conflicts(order, timezone.localdate())
+            if can_edit(access) and order.is_editable
+            else []
+        ),
     }
+    if context["can_decide"]:
+        context.update(review(order, shown))
     return render(request, "roadmap/order_detail.html", context)
+
+
+def review(order: Order, shown: dict) -> dict:
+    """What the head must know before deciding: changed data, blanks, past dates and the one alternative."""
+    today = timezone.localdate()
+    alternative = start_alternative(order, today)
+    return {
+        "seen_sha256": content_sha256(shown),
+        "drift": content_differences(shown, order_content(order)),
+        "blanks": missing_values(order, shown),
+        "conflicts": date_conflicts(order, today),
+        "alternative": content_differences(shown, alternative) if alternative else [],
+        "alternative_sha256": content_sha256(alternative) if alternative else "",
+    }
 
 
 @org_view()
@@ -73,6 +104,19 @@ def order_pdf(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
     return response
 
 
+@org_view()
+def order_acknowledgements_pdf(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    """The acknowledgement sheet of an approved order as it stands: online dates, blank lines for the rest."""
+    order = get_order_for_user(access, pk)
+    if not order.is_approved:
+        raise Http404("Лист ознакомления есть только у утверждённого приказа.")
+    response = HttpResponse(acknowledgement_sheet_pdf(order), content_type="application/pdf")
+    filename = f"Лист ознакомления с приказом № {order.reg_number} от {order.date:%d.%m.%Y}.pdf"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @transaction.atomic
 def save_draft(order: Order, data: dict, *, by) -> None:
     """Write the text and the acknowledgement list of a draft; the model refuses if it was approved meanwhile."""
@@ -83,7 +127,12 @@ def save_draft(order: Order, data: dict, *, by) -> None:
     order.preamble = data["preamble"].strip()
     order.items = data["items_text"]
     order.control_item = data["control_item"].strip()
-    order.save(update_fields=["heading", "preamble", "items", "control_item", "updated_at"])
+    fields = ["heading", "preamble", "items", "control_item", "updated_at"]
+    for name in ("start_rule", "starts_on", "due_on", "event_date", "event_place"):
+        if name in data:
+            setattr(order, name, data[name] if data[name] is not None else Order._meta.get_field(name).get_default())
+            fields.append(name)
+    order.save(update_fields=fields)
     wanted = {p.pk for p in data["acknowledgers"]}
     order.acknowledgements.exclude(person_id__in=wanted).delete()
     have = set(order.acknowledgements.values_list("person_id", flat=True))
@@ -108,8 +157,13 @@ def order_edit(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse
         "items_text": "\n".join(str(item) for item in order.items or []),
         "control_item": order.control_item,
         "acknowledgers": chosen or [p.pk for p in default_acknowledgers(order)],
+        "start_rule": order.start_rule,
+        "starts_on": order.starts_on,
+        "due_on": order.due_on,
+        "event_date": order.event_date,
+        "event_place": order.event_place,
     }
-    form = OrderEditForm(request.POST or None, initial=initial, organization=access.org)
+    form = OrderEditForm(request.POST or None, initial=initial, organization=access.org, kind=order.kind)
     if request.method == "POST" and form.is_valid():
         try:
             save_draft(order, form.cleaned_data, by=request.user)
@@ -118,4 +172,6 @@ def order_edit(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse
             return redirect("roadmap:order", access.org.slug, order.pk)
         messages.success(request, "Проект приказа сохранён.")
         return redirect("roadmap:order", access.org.slug, order.pk)
-    return render(request, "roadmap/order_form.html", {"access": access, "order": order, "form": form})
+    missing = missing_values(order) + date_conflicts(order, timezone.localdate())
+    context = {"access": access, "order": order, "form": form, "missing": missing}
+    return render(request, "roadmap/order_form.html", context)

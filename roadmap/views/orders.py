@@ -19,7 +19,7 @@ from people.resources import export_list
 from roadmap.access import ORDER_APPROVERS, ORDER_EDITORS, ORDER_VIEWERS
 from roadmap.filters import OrderFilter
 from roadmap.forms import OrderReturnForm
-from roadmap.models import Order, OrderEvent, OrderKind
+from roadmap.models import Acknowledgement, Order, OrderEvent, OrderKind
 from roadmap.resources import OrderBookResource
 
 Status = Order.Status
@@ -65,7 +65,12 @@ def order_list(request: HttpRequest, access: OrgAccess) -> HttpResponse:
 
 @org_view(*ORDER_VIEWERS)
 def order_export(request: HttpRequest, access: OrgAccess) -> HttpResponse:
-    qs = register_queryset(request, access).qs.select_related("created_by")
+    acks = Acknowledgement.objects.select_related("person").order_by("person__surname", "person__name", "id")
+    qs = (
+        register_queryset(request, access)
+        .qs.select_related("created_by")
+        .prefetch_related(Prefetch("acknowledgements", queryset=acks))
+    )
     back = reverse("roadmap:orders", args=[access.org.slug])
     return export_list(request, OrderBookResource(), qs, "Книга приказов", back)
 

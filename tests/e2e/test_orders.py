@@ -3,10 +3,12 @@ the head returns it with a comment; the curator revises and resends; the head ap
 a named mentee acknowledges from her home; the PDF carries every requisite."""
 
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -71,6 +73,20 @@ def test_curator_drafts_head_returns_then_approves_and_a_mentee_acknowledges(
     for mentor, mentee in PAIRS:
         expect(text).to_contain_text(person(mentor).full_name)
         expect(text).to_contain_text(person(mentee).full_name)
+    expect(text).to_contain_text(f"начинают работу с {order.starts_on:%d.%m.%Y}")
+    # The programmes do not exist yet: the order asks for them by a date only the curator can give.
+    expect(text).to_contain_text("в срок до __.__.____ разработать")
+    expect(page.get_by_test_id("missing")).to_contain_text("Срок исполнения")
+    page.get_by_test_id("submit").click()
+    expect(page.get_by_role("alert").filter(has_text="Срок исполнения")).to_be_visible()
+    expect(page.get_by_test_id("order-status")).to_have_text("Черновик")
+    page.get_by_test_id("order-edit").click()
+    expect(page.get_by_test_id("missing")).to_contain_text("Срок исполнения")
+    due = order.starts_on + timedelta(days=30)
+    page.get_by_label("Срок исполнения").fill(f"{due:%Y-%m-%d}")
+    page.get_by_test_id("save").click()
+    expect(page.get_by_test_id("order-text")).to_contain_text(f"в срок до {due:%d.%m.%Y} разработать")
+    expect(page.get_by_test_id("missing")).to_have_count(0)
     page.get_by_test_id("submit").click()
     expect(page.get_by_role("alert").filter(has_text="отправлен на утверждение")).to_be_visible()
     expect(page.get_by_test_id("order-status")).to_have_text("На утверждении")
@@ -80,12 +96,12 @@ def test_curator_drafts_head_returns_then_approves_and_a_mentee_acknowledges(
     expect(page.get_by_test_id("head-inbox").locator(".badge")).to_have_text("2")
     page.get_by_test_id("head-inbox").click()
     expect(page.get_by_test_id("inbox-count")).to_have_text("2")
-    ours = page.get_by_test_id("inbox-order").filter(has_text=person("Кузьмина").short_name)
-    expect(ours.get_by_test_id("inbox-preview")).to_contain_text(person("Романова").short_name)
+    ours = page.get_by_test_id("inbox-order").filter(has_text=person("Кузьмина").full_name)
+    expect(ours.get_by_test_id("inbox-preview")).to_contain_text(person("Романова").full_name)
     shot("orders-inbox")
     ours.get_by_test_id("return").click()
     expect(page.get_by_test_id("return-error")).to_contain_text("Напишите, что нужно исправить")
-    ours = page.get_by_test_id("inbox-order").filter(has_text=person("Кузьмина").short_name)
+    ours = page.get_by_test_id("inbox-order").filter(has_text=person("Кузьмина").full_name)
     ours.get_by_label("Что доработать").fill("Добавьте пункт о назначении ответственного за мониторинг программ.")
     ours.get_by_test_id("return").click()
     expect(page.get_by_role("alert").filter(has_text="возвращён на доработку")).to_be_visible()
@@ -107,7 +123,7 @@ def test_curator_drafts_head_returns_then_approves_and_a_mentee_acknowledges(
     # The head approves from the inbox: the order gets its number and date.
     switch(page, live_server, "head")
     page.goto(f"{org_url}/orders/inbox/")
-    page.get_by_test_id("inbox-order").filter(has_text=person("Кузьмина").short_name).get_by_test_id("approve").click()
+    page.get_by_test_id("inbox-order").filter(has_text=person("Кузьмина").full_name).get_by_test_id("approve").click()
     expect(page.get_by_test_id("order-status")).to_have_text("Утверждён")
     order.refresh_from_db()
     assert order.status == Order.Status.APPROVED and order.reg_number
@@ -150,7 +166,44 @@ def test_curator_drafts_head_returns_then_approves_and_a_mentee_acknowledges(
     assert " ".join(order.heading.split()) in text
     for mentor, mentee in PAIRS:
         assert person(mentor).full_name in text and person(mentee).full_name in text
+    # What was signed is what was sent: the stored start and deadline, nothing unfilled.
+    assert f"начинают работу с {order.starts_on:%d.%m.%Y}" in text and "__.__.____" not in text
+    assert {m.started_on for m in order.mentorships.all()} == {order.starts_on}
+
+    # The acknowledgement sheet: Лебедев's online date, blank lines for the rest.
+    with page.expect_download() as info:
+        page.get_by_test_id("acknowledgements-pdf").click()
+    sheet = " ".join((p.extract_text() or "") for p in PdfReader(info.value.path()).pages)
+    sheet = " ".join(sheet.split())
+    ack = Acknowledgement.objects.get(order=order, person=person("Лебедев")).acknowledged_at
+    assert "Лист ознакомления" in sheet and person("Лебедев").full_name in sheet
+    assert f"{timezone.localtime(ack):%d.%m.%Y}" in sheet
     page1 = ARTIFACTS / "order-approved-page1"
     args = ["-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(pdf_path), str(page1)]
     subprocess.run(["pdftoppm", *args], check=True)  # noqa: S603, S607 — fixed arguments, our own file
     assert Path(ARTIFACTS / "order-approved-page1.png").stat().st_size > 10_000
+
+
+def test_the_head_meets_a_past_start_date_and_approves_the_wording_they_see(
+    order_media, demo, live_server, page, shot, time_machine
+):
+    """The demo's waiting pairs order starts in two weeks; three weeks later that date has passed."""
+    order = Order.objects.get(organization__slug=ORG, kind="pairs", status="submitted")
+    stated = order.starts_on
+    time_machine.move_to(timezone.localtime() + timedelta(days=21))
+    signing_day = timezone.localdate()
+    login(page, live_server, "head")
+    page.goto(f"{live_server.url}/o/{ORG}/orders/{order.pk}/")
+    conflict = page.get_by_test_id("date-conflict")
+    expect(conflict).to_contain_text(f"начинают работу с {stated:%d.%m.%Y}")
+    expect(conflict).to_contain_text("эта дата уже прошла")
+    expect(page.get_by_test_id("alternative")).to_contain_text("начинают работу со дня подписания настоящего приказа")
+    expect(page.get_by_test_id("approve")).to_have_count(0)
+    shot("order-date-conflict")
+    page.get_by_test_id("approve-from-signing").click()
+    expect(page.get_by_test_id("order-status")).to_have_text("Утверждён")
+    expect(page.get_by_test_id("order-text")).to_contain_text("начинают работу со дня подписания настоящего приказа")
+    order.refresh_from_db()
+    assert order.date == signing_day and order.start_rule == Order.StartRule.SIGNING
+    assert {m.started_on for m in order.mentorships.all()} == {signing_day}
+    expect(page.get_by_test_id("history")).to_contain_text("руководитель утвердил приказ с началом работы пар")

@@ -124,6 +124,7 @@ def test_final_event_order_is_drafted_and_linked_or_the_approved_one_linked(org,
     assert response["Location"] == reverse("roadmap:order", args=[org.slug, order.pk])
     item.refresh_from_db()
     assert item.order == order and order.status == Order.Status.DRAFT
+    assert order.event_date == item.held_on  # the data gives the date; only the place is left to the curator
     curator.client.post(url(org, "final_event_order", item.pk))
     assert Order.objects.filter(kind=OrderKind.FINAL_EVENT).count() == 1
 

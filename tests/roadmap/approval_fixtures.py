@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from mentoring.models import Mentorship
 from people.models import Organization, Person
+from roadmap.documents import content_sha256, order_content
 from roadmap.models import Order, OrderEvent, OrderKind
 from tests.mentoring.pair_fixtures import make_pair
 from tests.people.bank_fixtures import bulk_people
@@ -40,12 +42,20 @@ def make_order(
     fields.setdefault("preamble", "В соответствии с Положением о системе наставничества педагогических работников")
     fields.setdefault("items", ["Утвердить прилагаемый состав.", "Ознакомить работников с приказом."])
     fields.setdefault("control_item", "Контроль за исполнением приказа оставляю за собой.")
-    order = Order.objects.create(organization=org, kind=kind, status=status, created_by=author, **fields)
+    if kind == OrderKind.PAIRS:
+        fields.setdefault("starts_on", timezone.localdate())  # the pairs start on the day it is signed
+    order = Order.objects.create(organization=org, kind=kind, status=Order.Status.DRAFT, created_by=author, **fields)
     order.mentorships.set(mentorships)
     order.rewarded.set(rewarded)
     OrderEvent.objects.create(order=order, actor=author, action=OrderEvent.Action.CREATED)
     if status != Order.Status.DRAFT:
         OrderEvent.objects.create(order=order, actor=author, action=OrderEvent.Action.SUBMITTED)
+    if status == Order.Status.SUBMITTED:
+        # As submit_order does: the head reviews, and approval stores, the content frozen now.
+        content = order_content(order)
+        order.frozen, order.frozen_sha256 = content, content_sha256(content)
+    order.status = status
+    order.save(update_fields=["status", "frozen", "frozen_sha256"])
     return order
 
 

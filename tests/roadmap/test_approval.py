@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
@@ -240,7 +240,8 @@ def test_orders_that_record_a_decision_change_no_pair(org, head, mentor, mentee,
     pair = make_pair(mentor.person, mentee.person, state=Mentorship.State.ACTIVE)
     before = pair.events.count()
 
-    approve_order(make_order(org, kind, mentorships=[pair]), by=head.user)
+    event = {"event_date": date(2099, 5, 20), "event_place": "актовый зал"} if kind == OrderKind.FINAL_EVENT else {}
+    approve_order(make_order(org, kind, mentorships=[pair], **event), by=head.user)
 
     pair.refresh_from_db()
     assert pair.state == Mentorship.State.ACTIVE and pair.events.count() == before

@@ -39,7 +39,7 @@ def quick_pdf(monkeypatch):
     """
     from roadmap import documents
 
-    def render(order: Order) -> bytes:
+    def render(order: Order, content: dict | None = None) -> bytes:
         time.sleep(0.15)
         return f"%PDF-1.7 {order.reg_number}".encode()
 
