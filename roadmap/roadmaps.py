@@ -21,6 +21,7 @@ from django.utils import timezone
 from people.models import Organization
 from roadmap.models import ActivityStatus, Roadmap, RoadmapActivity, RoadmapStage
 from roadmap.stages import STAGES
+from roadmap.versions import order_stamp
 
 MODEL_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "model_roadmap.json"
 
@@ -330,9 +331,11 @@ def roadmap_context(roadmap: Roadmap) -> dict:
         stage.total_count = sum(a.status != ActivityStatus.CANCELLED for a in items)
         total += stage.total_count
         done += stage.done_count
-    order = roadmap.approved_by_order
-    stamp = f"приказом от {order.date:%d.%m.%Y} № {order.reg_number}" if order and order.date else ""
+    # Only an approved (or replaced) roadmap carries its order's stamp; a draft prints as a draft.
+    stamp = order_stamp(roadmap.approved_by_order) if roadmap.status != Roadmap.Status.DRAFT else ""
     return {
+        "is_draft": roadmap.status == Roadmap.Status.DRAFT,
+        "is_superseded": roadmap.status == Roadmap.Status.SUPERSEDED,
         "roadmap": roadmap,
         "organization": roadmap.organization,
         "stages": stages,

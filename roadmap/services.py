@@ -29,7 +29,8 @@ from people.changes import organization_changed
 from people.models import AuditEvent, Organization, Person, Role
 from roadmap import documents, emails
 from roadmap import regulation as regulation_service
-from roadmap.models import Acknowledgement, Order, OrderCounter, OrderEvent, OrderKind, Roadmap
+from roadmap import versions as roadmap_versions
+from roadmap.models import Acknowledgement, Order, OrderCounter, OrderEvent, OrderKind
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +89,8 @@ def check_complete(order: Order) -> None:
         errors.append("Укажите основание досрочного завершения.")
     if order.kind == OrderKind.REWARD and not order.rewarded.exists():
         errors.append("Укажите наставников, которых приказ поощряет.")
+    if order.kind in (OrderKind.ROADMAP, OrderKind.ROADMAP_CHANGE) and not order.roadmap_id:
+        errors.append("Укажите дорожную карту, которую утверждает приказ.")
     if errors:
         raise ValidationError(errors)
 
@@ -218,11 +221,7 @@ def _approve_regulation(order: Order, by) -> None:
     if order.regulation_id:
         regulation_service.approve(order.regulation, order)
     if order.roadmap_id:
-        roadmap = Roadmap.objects.select_for_update().get(pk=order.roadmap_id)
-        if roadmap.organization_id != order.organization_id:
-            raise ValidationError("Приказ называет дорожную карту другой организации.")
-        roadmap.status, roadmap.approved_by_order = Roadmap.Status.APPROVED, order
-        roadmap.save(update_fields=["status", "approved_by_order"])
+        roadmap_versions.approve(order.roadmap, order)
 
 
 # --- end of the REGULATION effect ---
@@ -233,6 +232,8 @@ def apply_effects(order: Order, by: AbstractBaseUser | None) -> None:
     match order.kind:
         case OrderKind.REGULATION:
             _approve_regulation(order, by)
+        case OrderKind.ROADMAP | OrderKind.ROADMAP_CHANGE:
+            roadmap_versions.approve(order.roadmap, order)
         case OrderKind.CURATOR:
             _appoint_curator(order, by)
         case OrderKind.PAIRS:

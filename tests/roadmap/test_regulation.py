@@ -143,17 +143,18 @@ def test_pages_keep_their_query_count(org, curator, django_assert_max_num_querie
 # --- the order and the stamps ---
 
 
-def test_the_approval_order_names_the_regulation_and_the_latest_roadmap(org, curator):
-    make_roadmap(org, 2024)
-    latest = make_roadmap(org, 2025)
+def test_the_approval_order_names_the_regulation_and_the_roadmap_the_curator_chose(org, curator):
+    chosen = make_roadmap(org, 2024)
+    make_roadmap(org, 2025)  # later, but not chosen: nothing is picked by itself
     reg = adopted(org, curator)
-    response = curator.client.post(url("regulation_order", org, reg.pk))
+    assert [r.pk for r in curator.client.get(url("regulation_edit", org, reg.pk)).context["approvable_roadmaps"]]
+    response = curator.client.post(url("regulation_order", org, reg.pk), {"roadmap": chosen.pk})
     order = Order.objects.get(kind=OrderKind.REGULATION)
     assert response.url == url("order", org, order.pk)
-    assert order.regulation == reg and order.roadmap == latest
+    assert order.regulation == reg and order.roadmap == chosen
     text = " ".join(order.items)
     assert "Приложение № 1 — Положение о системе наставничества" in text
-    assert "Приложение № 2 — Дорожная карта" in text and "2025–2026 учебный год" in text
+    assert "Приложение № 2 — Дорожная карта" in text and "2024–2025 учебный год" in text
     assert f"протокол от {timezone.localdate():%d.%m.%Y} № 1" in text
 
 
