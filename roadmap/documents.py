@@ -133,13 +133,14 @@ def roadmap_appendix(number: int, roadmap: Roadmap) -> Appendix:
     """The roadmap the order approves, table as printed in its own PDF (stage rows, then their activities)."""
     rows = []
     for stage in roadmap_stages(roadmap):
-        rows.append([stage.number, stage.title.upper(), "", "", ""])
+        rows.append([stage.number, stage.title, "", "", ""])
         for a in stage.activities.all():
             if a.status == ActivityStatus.CANCELLED:
                 continue
             who = a.responsible_position + (f", {a.responsible_person.short_name}" if a.responsible_person else "")
             rows.append([a.number, a.content, a.deadline_text, who, a.expected_result])
-    title = f"Дорожная карта (план мероприятий) «{roadmap.title}» на {roadmap.period_label}"
+    named = roadmap.title if roadmap.title.lower().startswith("дорожная карта") else f"Дорожная карта «{roadmap.title}»"
+    title = f"{named} на {roadmap.period_label}"
     if roadmap.replaces_id:
         title += " (новая редакция)"
     return Appendix(

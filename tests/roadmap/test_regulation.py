@@ -176,7 +176,7 @@ def test_the_head_approves_both_by_one_order_and_the_pdfs_carry_the_stamp(org, c
     reg = adopted(org, curator)
     before = curator.client.get(url("regulation_pdf", org, reg.pk)).content
     assert "УТВЕРЖДЕНО приказом от __.__.____ № ___" in first_page_text(before)
-    order = service.draft_approval_order(reg, by=curator.user)
+    order = service.draft_approval_order(reg, by=curator.user, roadmap=roadmap)
     submit_order(order, by=curator.user)
     approve_order(order, by=head.user)
     reg.refresh_from_db()
@@ -196,7 +196,8 @@ def test_approval_is_refused_for_a_regulation_not_adopted(org, curator, head):
     reg = adopted(org, curator)
     order = service.draft_approval_order(reg, by=curator.user)
     submit_order(order, by=curator.user)
-    Regulation.objects.filter(pk=reg.pk).update(status=Regulation.Status.DRAFT)
+    # An adopted version cannot go back to a draft (its text is fixed): point the order at a draft version instead.
+    Order.objects.filter(pk=order.pk).update(regulation=service.new_version(org, by=curator.user))
     with pytest.raises(ValidationError):
         approve_order(order, by=head.user)
     order.refresh_from_db()
