@@ -224,6 +224,11 @@ def _approve_regulation(order: Order, by) -> None:
         roadmap_versions.approve(order.roadmap, order)
 
 
+def _approve_roadmap(order: Order, by) -> None:
+    """ROADMAP and ROADMAP_CHANGE: the roadmap the order names (its appendix) becomes the approved one."""
+    roadmap_versions.approve(order.roadmap, order)
+
+
 # --- end of the REGULATION effect ---
 
 
@@ -233,7 +238,7 @@ def apply_effects(order: Order, by: AbstractBaseUser | None) -> None:
         case OrderKind.REGULATION:
             _approve_regulation(order, by)
         case OrderKind.ROADMAP | OrderKind.ROADMAP_CHANGE:
-            roadmap_versions.approve(order.roadmap, order)
+            _approve_roadmap(order, by)
         case OrderKind.CURATOR:
             _appoint_curator(order, by)
         case OrderKind.PAIRS:

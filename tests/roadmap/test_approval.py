@@ -249,6 +249,8 @@ def test_orders_that_record_a_decision_change_no_pair(org, head, mentor, mentee,
 
 EFFECTS = {
     OrderKind.REGULATION: "_approve_regulation",
+    OrderKind.ROADMAP: "_approve_roadmap",
+    OrderKind.ROADMAP_CHANGE: "_approve_roadmap",
     OrderKind.CURATOR: "_appoint_curator",
     OrderKind.PAIRS: "_fix_pairs",
     OrderKind.EARLY_END: "_end_early",
