@@ -137,7 +137,7 @@ def check_approvable(roadmap: Roadmap | None, kind: str, org_id: int) -> None:
 def approve(roadmap: Roadmap, order: Order) -> None:
     """The draft becomes approved by `order`; a new редакция replaces the old one, whose marks of progress move
     over. Called inside the order's approval transaction."""
-    locked = Roadmap.objects.select_for_update().select_related("replaces").get(pk=roadmap.pk)
+    locked = Roadmap.objects.select_for_update(of=("self",)).select_related("replaces").get(pk=roadmap.pk)
     check_approvable(locked, order.kind, order.organization_id)
     locked.status, locked.approved_by_order = Roadmap.Status.APPROVED, order
     locked.save(update_fields=["status", "approved_by_order"])

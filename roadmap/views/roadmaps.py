@@ -117,7 +117,7 @@ def roadmap_pdf(request: HttpRequest, access: OrgAccess, pk: int) -> HttpRespons
     return response
 
 
-def _activity_form_page(request, access, roadmap, form, activity=None, hint="", status=200) -> HttpResponse:
+def _activity_form_page(request, access, roadmap, form, activity=None, hint="") -> HttpResponse:
     context = {
         "access": access,
         "roadmap": roadmap,
@@ -127,7 +127,7 @@ def _activity_form_page(request, access, roadmap, form, activity=None, hint="", 
         "progress_only": roadmap.status != Roadmap.Status.DRAFT,
         "stamp": versions.order_stamp(roadmap.approved_by_order),
     }
-    return render(request, "roadmap/roadmaps/activity_form.html", context, status=status)
+    return render(request, "roadmap/roadmaps/activity_form.html", context)
 
 
 def _refuse_locked(request: HttpRequest, access: OrgAccess, roadmap: Roadmap) -> HttpResponse | None:
@@ -144,7 +144,7 @@ def _save_progress(request, access, roadmap, activity) -> HttpResponse:
     if request.method != "POST":
         return _activity_form_page(request, access, roadmap, form, activity)
     if not form.is_valid():
-        return _activity_form_page(request, access, roadmap, form, activity, status=400)
+        return _activity_form_page(request, access, roadmap, form, activity)
     form.save()
     messages.success(request, "Отметка о выполнении сохранена.")
     return redirect(f"{roadmap_url(access, roadmap)}#activity-{activity.pk}")
