@@ -317,6 +317,14 @@ def roadmap_stages(roadmap: Roadmap) -> list[RoadmapStage]:
     return list(roadmap.stages.order_by("position", "id").prefetch_related(Prefetch("activities", queryset=activities)))
 
 
+def replaced_by(roadmap: Roadmap) -> str:
+    """For a replaced редакция: «приказом от … № …» of the one that replaced it; "" for any other roadmap."""
+    if roadmap.status != Roadmap.Status.SUPERSEDED:
+        return ""
+    newer = roadmap.revisions.exclude(status=Roadmap.Status.DRAFT).select_related("approved_by_order").first()
+    return order_stamp(newer.approved_by_order) if newer is not None else ""
+
+
 def roadmap_context(roadmap: Roadmap) -> dict:
     today = timezone.localdate()
     stages = roadmap_stages(roadmap)
@@ -336,6 +344,7 @@ def roadmap_context(roadmap: Roadmap) -> dict:
     return {
         "is_draft": roadmap.status == Roadmap.Status.DRAFT,
         "is_superseded": roadmap.status == Roadmap.Status.SUPERSEDED,
+        "replaced_by": replaced_by(roadmap),
         "roadmap": roadmap,
         "organization": roadmap.organization,
         "stages": stages,

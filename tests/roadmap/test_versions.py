@@ -362,6 +362,10 @@ def test_the_public_copy_shows_the_approved_version_with_its_own_stamp(org, head
     old_pdf = curator.client.get(reverse("roadmap:roadmap_pdf", args=[org.slug, approved.pk])).content
     old = pdf_text(old_pdf)
     assert f"№ {first.reg_number}" in old and "Мероприятие номер 1" in old and "утратила силу" in old
+    assert (
+        f"заменена новой редакцией, утверждённой приказом от {change.date:%d.%m.%Y} № {change.reg_number}"
+        in " ".join(old.split())
+    )
 
 
 def test_a_draft_roadmap_pdf_says_it_is_a_draft_and_carries_no_stamp(org, curator, approved):
