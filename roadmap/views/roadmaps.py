@@ -82,7 +82,11 @@ def roadmap_create(request: HttpRequest, access: OrgAccess) -> HttpResponse:
         else:
             roadmap = service.create_from_model(access.org, *args, title=d["title"])
         organization_changed(access.org)  # its activities whose check the data already shows done are done
-        messages.success(request, "Дорожная карта создана. Проверьте мероприятия, сроки и ответственных.")
+        messages.success(
+            request,
+            "Дорожная карта создана как проект. Проверьте мероприятия, сроки и ответственных и сформируйте приказ "
+            "о её утверждении: до утверждения она не заменяет действующую.",
+        )
         return redirect("roadmap:roadmap", access.org.slug, roadmap.pk)
     return render(request, "roadmap/roadmaps/create.html", {"access": access, "form": form})
 
