@@ -608,9 +608,14 @@ REGULATION_LOCKED = (
 
 
 class RegulationQuerySet(models.QuerySet):
-    # Bulk changes bypass Regulation.save()/delete(): only a draft version may change.
+    # Bulk changes bypass Regulation.save()/delete(): only a draft version may change, and an adopted one may only
+    # become approved.
     def update(self, **kwargs) -> int:
-        if self.exclude(status=Regulation.Status.DRAFT).exists():
+        approving = set(kwargs) <= {"status", "approved_by_order", "approved_by_order_id"} and (
+            kwargs.get("status") == Regulation.Status.APPROVED
+        )
+        locked = self.filter(status=Regulation.Status.APPROVED) if approving else self
+        if locked.exclude(status=Regulation.Status.DRAFT).exists():
             raise ValidationError(REGULATION_LOCKED)
         return super().update(**kwargs)
 
