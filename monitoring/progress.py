@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-from django.db.models import Case, Count, Exists, F, Func, IntegerField, OuterRef, Q, Subquery, When
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -35,16 +35,11 @@ def _consent(purpose: str, person: str = "person_id") -> Exists:
 
 
 def current_roadmap_id(org, today: date | None = None) -> Subquery:
-    """The roadmap of the period that contains today, else the latest one, as a subquery.
+    """The id of THE current roadmap (`Roadmap.objects.current_for`: the approved one of the period), as a subquery.
 
-    `org` is an organisation or an outer reference to one.
+    `org` is an organisation or an outer reference to one. A draft — new, imported or a new редакция — never is.
     """
-    today = today or timezone.localdate()
-    roadmaps = Roadmap.objects.filter(organization=org)
-    ordered = roadmaps.annotate(
-        is_current=Case(When(period_start__lte=today, period_end__gte=today, then=1), default=0)
-    ).order_by("-is_current", "-period_start", "-id")
-    return Subquery(ordered.values("pk")[:1])
+    return Roadmap.objects.current_id(org, today)
 
 
 def org_figures(org: Organization) -> dict[str, int | bool]:

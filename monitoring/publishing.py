@@ -70,9 +70,7 @@ def documents(org: Organization) -> dict:
     regulations = Regulation.objects.filter(organization=org_ref, status=Regulation.Status.APPROVED).order_by(
         "-version"
     )
-    roadmaps = Roadmap.objects.filter(organization=org_ref, status=Roadmap.Status.APPROVED).order_by(
-        "-period_start", "-id"
-    )
+    roadmaps = Roadmap.objects.filter(organization=org_ref).current_first()
     return (
         Organization.objects.filter(pk=org.pk)
         .values(
@@ -229,12 +227,8 @@ def approved_regulation(org: Organization) -> Regulation | None:
 
 
 def approved_roadmap(org: Organization) -> Roadmap | None:
-    return (
-        Roadmap.objects.filter(organization=org, status=Roadmap.Status.APPROVED)
-        .select_related("organization", "approved_by_order")
-        .order_by("-period_start", "-id")
-        .first()
-    )
+    """The roadmap in force (never a draft or a replaced редакция): the public copy shows it with its own stamp."""
+    return Roadmap.objects.current_for(org)
 
 
 def roadmap_public_context(roadmap: Roadmap) -> dict:

@@ -66,6 +66,9 @@ class ConsentTextAdmin(ReadOnlyAdmin):
     list_display = ["organization", "purpose", "version", "title", "created_at"]
     list_filter = ["organization", "purpose"]
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
 
 @admin.register(Consent)
 class ConsentAdmin(ReadOnlyAdmin):

@@ -6,7 +6,7 @@ or the fields fixed at approval; the numbering counters and the history are evid
 
 from django.contrib import admin
 
-from roadmap.models import Acknowledgement, Order, OrderCounter, OrderEvent, OrderTemplate
+from roadmap.models import Acknowledgement, Order, OrderCounter, OrderEvent, OrderTemplate, Regulation, Roadmap
 
 # Set only by the approval service.
 REGISTRATION_FIELDS = [
@@ -101,3 +101,36 @@ class OrderCounterAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class LockedWhenApprovedAdmin(admin.ModelAdmin):
+    """An approved roadmap or regulation opens view-only: a change is a new редакция (version) approved by order."""
+
+    def _locked(self, obj) -> bool:
+        return obj is not None and obj.status != "draft"
+
+    def get_readonly_fields(self, request, obj=None) -> list[str]:
+        # The state and the approving order move only through the approval service.
+        return ["status", "approved_by_order"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return not self._locked(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return not self._locked(obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(Roadmap)
+class RoadmapAdmin(LockedWhenApprovedAdmin):
+    list_display = ["title", "period_label", "status", "organization"]
+    list_filter = ["status", "organization"]
+    list_select_related = ["organization"]
+    raw_id_fields = ["replaces", "approved_by_order"]
+
+
+@admin.register(Regulation)
+class RegulationAdmin(LockedWhenApprovedAdmin):
+    list_display = ["title", "version", "status", "organization"]
+    list_filter = ["status", "organization"]
+    list_select_related = ["organization"]
+    raw_id_fields = ["approved_by_order", "created_by"]

@@ -27,7 +27,8 @@ from core.pdf import pdf_bytes
 from core.text import initials_first
 from mentoring.models import Mentorship
 from people.models import Person, Role
-from roadmap.models import Order, OrderKind
+from roadmap.models import ActivityStatus, Order, OrderKind, Roadmap
+from roadmap.roadmaps import roadmap_stages
 
 BLANK_DATE = "__.__.____"
 BLANK_NUMBER = "___"
@@ -194,7 +195,38 @@ def reward_appendix(number: int, people: list[Person]) -> Appendix:
     )
 
 
+def roadmap_appendix(number: int, roadmap: Roadmap) -> Appendix:
+    """The roadmap the order approves, table as printed in its own PDF (stage rows, then their activities)."""
+    rows = []
+    for stage in roadmap_stages(roadmap):
+        rows.append([stage.number, stage.title, "", "", ""])
+        for a in stage.activities.all():
+            if a.status == ActivityStatus.CANCELLED:
+                continue
+            who = a.responsible_position + (f", {a.responsible_person.short_name}" if a.responsible_person else "")
+            rows.append([a.number, a.content, a.deadline_text, who, a.expected_result])
+    named = roadmap.title if roadmap.title.lower().startswith("дорожная карта") else f"Дорожная карта «{roadmap.title}»"
+    title = f"{named} на {roadmap.period_label}"
+    if roadmap.replaces_id:
+        title += " (новая редакция)"
+    return Appendix(
+        number=number,
+        title=title,
+        columns=[
+            ("№ п/п", "8%"),
+            ("Содержание мероприятия", "38%"),
+            ("Срок", "16%"),
+            ("Ответственный", "18%"),
+            ("Ожидаемый результат", "20%"),
+        ],
+        rows=rows,
+        empty_text="В дорожной карте нет мероприятий.",
+    )
+
+
 def order_appendices(order: Order) -> list[Appendix]:
+    if order.kind in (OrderKind.ROADMAP, OrderKind.ROADMAP_CHANGE) and order.roadmap_id:
+        return [roadmap_appendix(1, order.roadmap)]
     if order.kind == OrderKind.PAIRS:
         mentorships = order_mentorships(order)
         start = start_text(order) if (order.starts_on or order.start_rule == Order.StartRule.SIGNING) else ""

@@ -27,6 +27,7 @@ from mentoring.models import Mentorship, Programme
 from people.models import Organization, Person, Role
 from roadmap.documents import ORDER_PLACEHOLDERS, all_programmes_approved
 from roadmap.models import Order, OrderEvent, OrderKind, OrderTemplate, Regulation, Roadmap
+from roadmap.versions import check_approvable, order_stamp
 
 TEMPLATES_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "order_templates.json"
 BLANK = "____________"
@@ -297,6 +298,25 @@ def regulation_items(org: Organization, items: list[str], regulation: Regulation
     return [*named, *rest, "Приложения к приказу: " + "; ".join(appendices) + "."]
 
 
+# --- ROADMAP, ROADMAP_CHANGE: the order names the roadmap it approves and has it as its appendix ---
+
+
+def roadmap_items(items: list[str], roadmap: Roadmap, kind: str) -> list[str]:
+    """The model text's first item gives way to one naming the roadmap (and, for a change, the replaced редакция)."""
+    what = f"дорожную карту (план мероприятий) «{roadmap.title}» на {roadmap.period_label}"
+    if kind == OrderKind.ROADMAP_CHANGE:
+        old = roadmap.replaces
+        stamp = order_stamp(old.approved_by_order)
+        approved = f", утверждённую {stamp}," if stamp else ""
+        named = [
+            f"Внести изменения в {what}{approved} изложив её в новой редакции согласно приложению № 1.",
+            "Прежнюю редакцию дорожной карты считать утратившей силу со дня издания настоящего приказа.",
+        ]
+    else:
+        named = [f"Утвердить {what} согласно приложению № 1."]
+    return [*named, *items[1:]]
+
+
 @transaction.atomic
 def draft_order(
     org: Organization,
@@ -341,7 +361,13 @@ def draft_order(
     if kind == OrderKind.PAIRS:
         items = programme_items(items, mentorships)
     if kind == OrderKind.REGULATION and regulation is not None:
+        if roadmap is not None:
+            check_approvable(roadmap, kind, org.pk)
         items = regulation_items(org, items, regulation, roadmap)
+    approves_roadmap = kind in (OrderKind.ROADMAP, OrderKind.ROADMAP_CHANGE)
+    if approves_roadmap:
+        check_approvable(roadmap, kind, org.pk)
+        items = roadmap_items(items, roadmap, kind)
     order = Order.objects.create(
         organization=org,
         kind=kind,
@@ -353,7 +379,7 @@ def draft_order(
         end_reason=end_reason if kind == OrderKind.EARLY_END else "",
         refers_to=refers_to,
         regulation=regulation if kind == OrderKind.REGULATION else None,
-        roadmap=roadmap if kind == OrderKind.REGULATION and regulation is not None else None,
+        roadmap=roadmap if approves_roadmap or (kind == OrderKind.REGULATION and regulation is not None) else None,
         # The pairs' planned start proposes the order's; the curator may change it in the draft's form.
         starts_on=min(starts) if kind == OrderKind.PAIRS and starts else None,
         created_by=user,

@@ -14,7 +14,7 @@ from mentoring.models import Mentorship
 from people.models import Organization, Person
 from roadmap.drafting import rewardable_mentors
 from roadmap.importing import FIELDS, MAX_BYTES, read_table
-from roadmap.models import ActivityStatus, Order, OrderKind, Roadmap, RoadmapActivity
+from roadmap.models import ROADMAP_LOCKED, ActivityStatus, Order, OrderKind, Roadmap, RoadmapActivity
 
 # --- order pages: editing a draft, returning it for revision (pages of the orders issue) ---------------------
 
@@ -200,8 +200,19 @@ class NewOrderForm(forms.Form):
         help_text="Наставники пар и групп, завершивших программу.",
     )
 
+    roadmap = forms.ModelChoiceField(
+        label="Утверждаемая дорожная карта",
+        queryset=Roadmap.objects.none(),
+        required=False,
+        help_text=(
+            "Проект дорожной карты (для изменений — новая редакция утверждённой); он станет приложением к приказу."
+        ),
+    )
+
     # The fields each kind needs, and what to say when one is missing.
     NEEDS = {
+        "roadmap": {"roadmap": "Выберите проект дорожной карты, который утверждает приказ."},
+        "roadmap_change": {"roadmap": "Выберите новую редакцию дорожной карты, которую утверждает приказ."},
         "pairs": {"mentorships": "Отметьте пары и группы, которые нужно закрепить приказом."},
         "curator": {"appointee": "Выберите работника, которого нужно назначить куратором."},
         "early_end": {
@@ -226,6 +237,15 @@ class NewOrderForm(forms.Form):
         self.fields["mentorships"].queryset = pairs.filter(state=Mentorship.State.DRAFT)
         self.fields["mentorship"].queryset = pairs.filter(state=Mentorship.State.ACTIVE)
         self.fields["end_reason"].choices = [("", "— выберите —"), *Mentorship.EndReason.choices]
+        drafts = Roadmap.objects.for_org(organization).filter(status=Roadmap.Status.DRAFT)
+        if self.kind_value == OrderKind.ROADMAP:
+            drafts = drafts.filter(replaces__isnull=True)
+        elif self.kind_value == OrderKind.ROADMAP_CHANGE:
+            drafts = drafts.filter(replaces__isnull=False)
+        self.fields["roadmap"].queryset = drafts.order_by("-period_start", "-id")
+        self.fields["roadmap"].label_from_instance = lambda r: (
+            f"{r.title}, {r.period_label}" + (" — новая редакция" if r.replaces_id else "")
+        )
         self.fields["appointee"].queryset = (
             Person.objects.for_org(organization).working().order_by("surname", "name", "patronymic", "id")
         )
@@ -260,6 +280,8 @@ class NewOrderForm(forms.Form):
             kwargs["appointee"] = data["appointee"]
         elif kind == "reward":
             kwargs["rewarded"] = list(data["rewarded"])
+        elif kind in ("roadmap", "roadmap_change"):
+            kwargs["roadmap"] = data["roadmap"]
         return kwargs
 
 
@@ -389,6 +411,39 @@ class RoadmapActivityForm(forms.ModelForm):
     def clean(self):
 
         data = super().clean()
+        if data.get("status") == ActivityStatus.DONE and not data.get("done_on"):
+            self.add_error("done_on", "Укажите дату выполнения.")
+        if data.get("status") != ActivityStatus.DONE:
+            data["done_on"] = None
+        return data
+
+
+class RoadmapProgressForm(forms.ModelForm):
+    """The marks of progress of an activity of an approved roadmap: its content is fixed, the work is recorded."""
+
+    class Meta:
+        model = RoadmapActivity
+        fields = ["status", "done_on", "note", "evidence"]
+        widgets = RoadmapActivityForm.Meta.widgets
+        help_texts = RoadmapActivityForm.Meta.help_texts
+
+    def __init__(self, *args, roadmap, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.roadmap = roadmap
+        self.fields["evidence"].help_text = "PDF, скан или фотография, до 10 МБ."
+
+    clean_evidence = RoadmapActivityForm.clean_evidence
+
+    def clean(self):
+        data = super().clean()
+        # A page left open from before the approval may still send the content: refuse it rather than drop it.
+        changed = [
+            name
+            for name in ("content", "number", "deadline_text", "responsible_position", "expected_result")
+            if name in self.data and str(self.data[name]).strip() != str(getattr(self.instance, name) or "").strip()
+        ]
+        if changed:
+            raise forms.ValidationError(ROADMAP_LOCKED)
         if data.get("status") == ActivityStatus.DONE and not data.get("done_on"):
             self.add_error("done_on", "Укажите дату выполнения.")
         if data.get("status") != ActivityStatus.DONE:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Case, Subquery, When
 from django.utils import timezone
 
 from mentoring.models import PlanActivity
@@ -15,6 +17,8 @@ from people.models import Organization, Person
 
 class OrderKind(models.TextChoices):
     REGULATION = "regulation", "Об утверждении положения о системе наставничества и дорожной карты"
+    ROADMAP = "roadmap", "Об утверждении дорожной карты"
+    ROADMAP_CHANGE = "roadmap_change", "О внесении изменений в дорожную карту"
     CURATOR = "curator", "О назначении куратора"
     PAIRS = "pairs", "О закреплении наставнических пар (групп)"
     PROGRAMME_CHANGE = "programme_change", "Об изменении персонализированной программы"
@@ -321,23 +325,81 @@ class Acknowledgement(models.Model):
 ActivityStatus = PlanActivity.Status
 
 
+ROADMAP_LOCKED = (
+    "Дорожная карта утверждена приказом: её содержание изменить нельзя. Чтобы внести изменения, нажмите "
+    "«Подготовить изменения» — будет создана новая редакция, которая вступит в силу после приказа о внесении "
+    "изменений в дорожную карту."
+)
+
+
+def _stored_values(model, pk: int, names: list[str]) -> dict | None:
+    return model._base_manager.filter(pk=pk).values(*names).first()
+
+
 class RoadmapQuerySet(models.QuerySet):
     def for_org(self, org: Organization) -> RoadmapQuerySet:
         return self.filter(organization=org)
 
+    def approved(self) -> RoadmapQuerySet:
+        return self.filter(status=Roadmap.Status.APPROVED)
+
+    def current_first(self, today: date | None = None) -> RoadmapQuerySet:
+        """Approved roadmaps, the one whose period holds `today` first, then the latest by period."""
+        today = today or timezone.localdate()
+        return (
+            self.approved()
+            .annotate(is_current=Case(When(period_start__lte=today, period_end__gte=today, then=1), default=0))
+            .order_by("-is_current", "-period_start", "-id")
+        )
+
+    def current_for(self, org: Organization, today: date | None = None) -> Roadmap | None:
+        """THE current roadmap of the organisation: the approved one of the period that holds today (else the
+        latest approved). Drafts — new, copied, imported, a new редакция being prepared — never are."""
+        return self.for_org(org).select_related("organization", "approved_by_order").current_first(today).first()
+
+    def current_id(self, org, today: date | None = None) -> Subquery:
+        """`current_for` as a subquery of the id; `org` is an organisation or an outer reference to one."""
+        return Subquery(self.filter(organization=org).current_first(today).values("pk")[:1])
+
+    # Bulk changes bypass Roadmap.save()/delete(): an approved roadmap's content stays as approved.
+    def update(self, **kwargs) -> int:
+        content = set(kwargs) - {"status"} or kwargs.get("status") == Roadmap.Status.DRAFT
+        if content and self.exclude(status=Roadmap.Status.DRAFT).exists():
+            raise ValidationError(ROADMAP_LOCKED)
+        return super().update(**kwargs)
+
+    update.queryset_only = True
+
+    def delete(self):
+        if self.exclude(status=Roadmap.Status.DRAFT).exists():
+            raise ValidationError("Утверждённую дорожную карту удалить нельзя: она остаётся в истории.")
+        return super().delete()
+
+    delete.queryset_only = True
+
 
 class Roadmap(models.Model):
-    """The roadmap (дорожная карта) of one period: the seven stages and their activities."""
+    """The roadmap (дорожная карта) of one period: the seven stages and their activities.
+
+    An approved roadmap is a document: its stages and activities never change again (only the marks of progress
+    do). A change is a new редакция — a draft copy that `replaces` it — which takes effect when an order «О внесении
+    изменений в дорожную карту» approves it; the replaced one then becomes SUPERSEDED and stays readable.
+    """
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Проект"
         APPROVED = "approved", "Утверждена приказом"
+        SUPERSEDED = "superseded", "Заменена новой редакцией"
 
     class Source(models.TextChoices):
         MODEL = "model", "Типовая"
         COPY = "copy", "Копия прошлого периода"
         IMPORT = "import", "Загружена из файла"
         BLANK = "blank", "Пустая"
+        REVISION = "revision", "Новая редакция утверждённой"
+
+    # What approval fixes; status and the approving order move only forward.
+    CONTENT_FIELDS = ["organization_id", "title", "period_label", "period_start", "period_end", "source", "replaces_id"]
 
     organization = models.ForeignKey(Organization, verbose_name="организация", on_delete=models.CASCADE)
     title = models.CharField("название", max_length=500)
@@ -348,6 +410,14 @@ class Roadmap(models.Model):
     status = models.CharField("состояние", max_length=20, choices=Status.choices, default=Status.DRAFT)
     approved_by_order = models.ForeignKey(
         Order, verbose_name="утверждена приказом", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    replaces = models.ForeignKey(
+        "self",
+        verbose_name="новая редакция дорожной карты",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="revisions",
     )
     created_at = models.DateTimeField("создана", default=timezone.now)
 
@@ -364,6 +434,56 @@ class Roadmap(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.period_label})"
 
+    def save(self, *args, **kwargs) -> None:
+        if self.pk:
+            stored = _stored_values(Roadmap, self.pk, ["status", "approved_by_order_id", *self.CONTENT_FIELDS])
+            if stored is not None and stored["status"] != self.Status.DRAFT:
+                changed = [name for name in self.CONTENT_FIELDS if stored[name] != getattr(self, name)]
+                backwards = self.status == self.Status.DRAFT or (
+                    stored["status"] == self.Status.SUPERSEDED and self.status != self.Status.SUPERSEDED
+                )
+                if changed or backwards or stored["approved_by_order_id"] != self.approved_by_order_id:
+                    raise ValidationError(ROADMAP_LOCKED)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if Roadmap.objects.filter(pk=self.pk).exclude(status=self.Status.DRAFT).exists():
+            raise ValidationError("Утверждённую дорожную карту удалить нельзя: она остаётся в истории.")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+def _refuse_if_locked(roadmap_ids) -> None:
+    if Roadmap.objects.filter(pk__in=set(roadmap_ids)).exclude(status=Roadmap.Status.DRAFT).exists():
+        raise ValidationError(ROADMAP_LOCKED)
+
+
+class RoadmapStageQuerySet(models.QuerySet):
+    def update(self, **kwargs) -> int:
+        _refuse_if_locked(self.values_list("roadmap_id", flat=True))
+        return super().update(**kwargs)
+
+    update.queryset_only = True
+
+    def delete(self):
+        _refuse_if_locked(self.values_list("roadmap_id", flat=True))
+        return super().delete()
+
+    delete.queryset_only = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        _refuse_if_locked(o.roadmap_id for o in objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        _refuse_if_locked(o.roadmap_id for o in objs)
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
 
 class RoadmapStage(models.Model):
     """A stage of the roadmap as the organisation's table has it (usually the seven stages of the model)."""
@@ -376,6 +496,8 @@ class RoadmapStage(models.Model):
     title = models.CharField("наименование этапа", max_length=500)
     position = models.PositiveIntegerField("порядок", default=0)
 
+    objects = RoadmapStageQuerySet.as_manager()
+
     class Meta:
         verbose_name = "этап дорожной карты"
         verbose_name_plural = "этапы дорожной карты"
@@ -384,10 +506,26 @@ class RoadmapStage(models.Model):
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
 
+    def save(self, *args, **kwargs) -> None:
+        ids = [self.roadmap_id]
+        if self.pk:
+            stored = _stored_values(RoadmapStage, self.pk, ["roadmap_id"])
+            ids += [stored["roadmap_id"]] if stored else []
+        _refuse_if_locked(ids)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        _refuse_if_locked([self.roadmap_id])
+        return super().delete(*args, **kwargs)
+
 
 def evidence_path(instance: RoadmapActivity, filename: str) -> str:
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
     return f"roadmap/{instance.roadmap.organization_id}/{uuid.uuid4().hex}.{suffix}"
+
+
+# The marks of progress: records of work done, editable whatever the roadmap's state.
+PROGRESS_FIELDS = frozenset({"status", "done_on", "note", "evidence"})
 
 
 class RoadmapActivityQuerySet(models.QuerySet):
@@ -397,11 +535,59 @@ class RoadmapActivityQuerySet(models.QuerySet):
     def overdue(self, today=None) -> RoadmapActivityQuerySet:
         return self.open().filter(deadline_date__lt=today or timezone.localdate())
 
+    def update(self, **kwargs) -> int:
+        if set(kwargs) - PROGRESS_FIELDS:
+            _refuse_if_locked(self.values_list("roadmap_id", flat=True))
+        return super().update(**kwargs)
+
+    update.queryset_only = True
+
+    def delete(self):
+        _refuse_if_locked(self.values_list("roadmap_id", flat=True))
+        return super().delete()
+
+    delete.queryset_only = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        _refuse_if_locked(o.roadmap_id for o in objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        if set(fields) - PROGRESS_FIELDS:
+            ids = [o.roadmap_id for o in objs]
+            ids += self.model._base_manager.filter(pk__in=[o.pk for o in objs]).values_list("roadmap_id", flat=True)
+            _refuse_if_locked(ids)
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
 
 class RoadmapActivity(models.Model):
-    """An activity of the roadmap: number, content, the deadline as written and a date to track it by."""
+    """An activity of the roadmap: number, content, the deadline as written and a date to track it by.
+
+    Its content is the roadmap's and is fixed with it at approval; status, the date done, the note and the
+    evidence file are the marks of progress and stay editable.
+    """
+
+    CONTENT_FIELDS = [
+        "roadmap_id",
+        "stage_id",
+        "number",
+        "position",
+        "content",
+        "deadline_text",
+        "deadline_date",
+        "responsible_position",
+        "responsible_person_id",
+        "expected_result",
+        "check_code",
+    ]
 
     roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="activities")
+    # The activity of the replaced редакция this one was copied from (roadmap.versions.prepare_changes).
+    origin = models.ForeignKey(
+        "self", verbose_name="из прежней редакции", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     stage = models.ForeignKey(RoadmapStage, verbose_name="этап", on_delete=models.CASCADE, related_name="activities")
     number = models.CharField("номер", max_length=20, blank=True)
     position = models.PositiveIntegerField("порядок", default=0)
@@ -440,9 +626,59 @@ class RoadmapActivity(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.content[:60]}".strip()
 
+    def save(self, *args, **kwargs) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) <= PROGRESS_FIELDS:
+            return super().save(*args, **kwargs)
+        if not self.pk:
+            _refuse_if_locked([self.roadmap_id])
+        else:
+            stored = _stored_values(RoadmapActivity, self.pk, self.CONTENT_FIELDS)
+            if stored is None or any(stored[name] != getattr(self, name) for name in self.CONTENT_FIELDS):
+                _refuse_if_locked([self.roadmap_id, *([stored["roadmap_id"]] if stored else [])])
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        _refuse_if_locked([self.roadmap_id])
+        return super().delete(*args, **kwargs)
+
+
+REGULATION_LOCKED = (
+    "Положение, принятое педагогическим советом или утверждённое приказом, изменить нельзя: создайте новую версию "
+    "и утвердите её приказом."
+)
+
+
+class RegulationQuerySet(models.QuerySet):
+    # Bulk changes bypass Regulation.save()/delete(): only a draft version may change, and an adopted one may only
+    # become approved.
+    def update(self, **kwargs) -> int:
+        approving = set(kwargs) <= {"status", "approved_by_order", "approved_by_order_id"} and (
+            kwargs.get("status") == Regulation.Status.APPROVED
+        )
+        locked = self.filter(status=Regulation.Status.APPROVED) if approving else self
+        if locked.exclude(status=Regulation.Status.DRAFT).exists():
+            raise ValidationError(REGULATION_LOCKED)
+        return super().update(**kwargs)
+
+    update.queryset_only = True
+
+    def delete(self):
+        if self.exclude(status=Regulation.Status.DRAFT).exists():
+            raise ValidationError("Принятое или утверждённое положение удалить нельзя: оно остаётся в истории.")
+        return super().delete()
+
+    delete.queryset_only = True
+
 
 class Regulation(models.Model):
-    """A version of the regulation (Положение) on the mentoring system: adopted by the council, approved by order."""
+    """A version of the regulation (Положение) on the mentoring system: adopted by the council, approved by order.
+
+    Once adopted its text is fixed; approval only adds the order; an approved version never changes again. A change
+    is a new version (roadmap.regulation.new_version) approved by its own order.
+    """
+
+    FIXED_AT_ADOPTION = ["organization_id", "version", "title", "body", "council_date", "council_number", "created_at"]
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Проект"
@@ -469,6 +705,8 @@ class Regulation(models.Model):
     )
     created_at = models.DateTimeField("создано", default=timezone.now)
 
+    objects = RegulationQuerySet.as_manager()
+
     class Meta:
         verbose_name = "положение о системе наставничества"
         verbose_name_plural = "положения о системе наставничества"
@@ -477,3 +715,22 @@ class Regulation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title}, версия {self.version}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk:
+            names = [*self.FIXED_AT_ADOPTION, "status", "approved_by_order_id"]
+            stored = _stored_values(Regulation, self.pk, names)
+            if stored is not None and stored["status"] != self.Status.DRAFT:
+                fixed = [*self.FIXED_AT_ADOPTION]
+                if stored["status"] == self.Status.APPROVED:
+                    fixed += ["status", "approved_by_order_id"]
+                elif self.status == self.Status.DRAFT:
+                    raise ValidationError(REGULATION_LOCKED)
+                if any(stored[name] != getattr(self, name) for name in fixed):
+                    raise ValidationError(REGULATION_LOCKED)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if Regulation.objects.filter(pk=self.pk).exclude(status=self.Status.DRAFT).exists():
+            raise ValidationError("Принятое или утверждённое положение удалить нельзя: оно остаётся в истории.")
+        return super().delete(*args, **kwargs)

@@ -221,17 +221,20 @@ def approve(regulation: Regulation, order: Order) -> None:
     locked.save(update_fields=["status", "approved_by_order"])
 
 
-def latest_roadmap(org: Organization) -> Roadmap | None:
-    return Roadmap.objects.for_org(org).order_by("-period_start", "-id").first()
+def approvable_roadmaps(org: Organization):
+    """Drafts of new roadmaps (not new редакции of approved ones) a regulation order may approve with it."""
+    return Roadmap.objects.for_org(org).filter(status=Roadmap.Status.DRAFT, replaces__isnull=True)
 
 
-def draft_approval_order(regulation: Regulation, *, by) -> Order:
-    """«Сформировать приказ об утверждении»: the adopted version and the latest roadmap, via draft_order."""
+def draft_approval_order(regulation: Regulation, *, by, roadmap: Roadmap | None = None) -> Order:
+    """«Сформировать приказ об утверждении»: the adopted version and, when the curator chose one, a draft roadmap
+    approved together with it (via draft_order). Nothing is picked silently: without a choice the order approves
+    the regulation alone, and a roadmap gets its own order «Об утверждении дорожной карты»."""
 
     if regulation.status != Regulation.Status.ADOPTED:
         raise ValidationError("Приказ об утверждении формируется после принятия положения педагогическим советом.")
     org = regulation.organization
-    return draft_order(org, OrderKind.REGULATION, by=by, regulation=regulation, roadmap=latest_roadmap(org))
+    return draft_order(org, OrderKind.REGULATION, by=by, regulation=regulation, roadmap=roadmap)
 
 
 # --- the document ---

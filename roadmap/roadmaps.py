@@ -21,6 +21,7 @@ from django.utils import timezone
 from people.models import Organization
 from roadmap.models import ActivityStatus, Roadmap, RoadmapActivity, RoadmapStage
 from roadmap.stages import STAGES
+from roadmap.versions import order_stamp
 
 MODEL_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "model_roadmap.json"
 
@@ -316,6 +317,14 @@ def roadmap_stages(roadmap: Roadmap) -> list[RoadmapStage]:
     return list(roadmap.stages.order_by("position", "id").prefetch_related(Prefetch("activities", queryset=activities)))
 
 
+def replaced_by(roadmap: Roadmap) -> str:
+    """For a replaced редакция: «приказом от … № …» of the one that replaced it; "" for any other roadmap."""
+    if roadmap.status != Roadmap.Status.SUPERSEDED:
+        return ""
+    newer = roadmap.revisions.exclude(status=Roadmap.Status.DRAFT).select_related("approved_by_order").first()
+    return order_stamp(newer.approved_by_order) if newer is not None else ""
+
+
 def roadmap_context(roadmap: Roadmap) -> dict:
     today = timezone.localdate()
     stages = roadmap_stages(roadmap)
@@ -330,9 +339,12 @@ def roadmap_context(roadmap: Roadmap) -> dict:
         stage.total_count = sum(a.status != ActivityStatus.CANCELLED for a in items)
         total += stage.total_count
         done += stage.done_count
-    order = roadmap.approved_by_order
-    stamp = f"приказом от {order.date:%d.%m.%Y} № {order.reg_number}" if order and order.date else ""
+    # Only an approved (or replaced) roadmap carries its order's stamp; a draft prints as a draft.
+    stamp = order_stamp(roadmap.approved_by_order) if roadmap.status != Roadmap.Status.DRAFT else ""
     return {
+        "is_draft": roadmap.status == Roadmap.Status.DRAFT,
+        "is_superseded": roadmap.status == Roadmap.Status.SUPERSEDED,
+        "replaced_by": replaced_by(roadmap),
         "roadmap": roadmap,
         "organization": roadmap.organization,
         "stages": stages,

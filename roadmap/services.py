@@ -30,8 +30,9 @@ from people.changes import organization_changed
 from people.models import AuditEvent, Organization, Person, Role
 from roadmap import documents, emails, loops
 from roadmap import regulation as regulation_service
+from roadmap import versions as roadmap_versions
 from roadmap.drafting import PLACEHOLDERS
-from roadmap.models import Acknowledgement, Order, OrderCounter, OrderEvent, OrderKind, Roadmap
+from roadmap.models import Acknowledgement, Order, OrderCounter, OrderEvent, OrderKind
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +119,8 @@ def missing_values(order: Order, content: dict | None = None) -> list[str]:
         errors.append("Укажите основание досрочного завершения.")
     if order.kind == OrderKind.REWARD and not order.rewarded.exists():
         errors.append("Укажите наставников, которых приказ поощряет.")
+    if order.kind in (OrderKind.ROADMAP, OrderKind.ROADMAP_CHANGE) and not order.roadmap_id:
+        errors.append("Укажите дорожную карту, которую утверждает приказ.")
     if order.kind == OrderKind.PAIRS and order.start_rule == Order.StartRule.DATE and not order.starts_on:
         errors.append(f"Укажите дату начала работы пар (поле «{FIELD_LABELS['starts_on']}»).")
     if order.kind == OrderKind.FINAL_EVENT:
@@ -323,11 +326,12 @@ def _approve_regulation(order: Order, by) -> None:
     if order.regulation_id:
         regulation_service.approve(order.regulation, order)
     if order.roadmap_id:
-        roadmap = Roadmap.objects.select_for_update().get(pk=order.roadmap_id)
-        if roadmap.organization_id != order.organization_id:
-            raise ValidationError("Приказ называет дорожную карту другой организации.")
-        roadmap.status, roadmap.approved_by_order = Roadmap.Status.APPROVED, order
-        roadmap.save(update_fields=["status", "approved_by_order"])
+        roadmap_versions.approve(order.roadmap, order)
+
+
+def _approve_roadmap(order: Order, by) -> None:
+    """ROADMAP and ROADMAP_CHANGE: the roadmap the order names (its appendix) becomes the approved one."""
+    roadmap_versions.approve(order.roadmap, order)
 
 
 # --- end of the REGULATION effect ---
@@ -338,6 +342,8 @@ def apply_effects(order: Order, by: AbstractBaseUser | None) -> None:
     match order.kind:
         case OrderKind.REGULATION:
             _approve_regulation(order, by)
+        case OrderKind.ROADMAP | OrderKind.ROADMAP_CHANGE:
+            _approve_roadmap(order, by)
         case OrderKind.CURATOR:
             _appoint_curator(order, by)
         case OrderKind.PAIRS:

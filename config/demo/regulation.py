@@ -1,5 +1,6 @@
 """The regulation part of the demo: the kindergarten's Положение adopted by the council and approved, together
-with its roadmap, by one order of the head; the school's adopted and waiting for its approval order.
+with its roadmap, by one order of the head; the school's adopted and waiting for its approval order, while its
+roadmap of the year is approved by an order of its own («Об утверждении дорожной карты»).
 
 Also installs the model programme templates, which stage 1 of the roadmap counts. A second run adds nothing.
 """
@@ -14,7 +15,8 @@ from config.demo.orders import _approve
 from mentoring.programmes import ensure_programme_templates
 from people.models import Organization, Person, Role
 from roadmap import regulation as regulations
-from roadmap.models import Regulation
+from roadmap.drafting import draft_order
+from roadmap.models import OrderKind, Regulation
 
 
 def seed_regulation(org: Organization, *, approve: bool) -> int:
@@ -26,7 +28,7 @@ def seed_regulation(org: Organization, *, approve: bool) -> int:
     curator = Person.objects.for_org(org).filter(roles__kind=Role.Kind.CURATOR, user__isnull=False).first()
     if head is None or curator is None:
         return 0
-    roadmap = regulations.latest_roadmap(org)
+    roadmap = regulations.approvable_roadmaps(org).order_by("-period_start", "-id").first()
     start = roadmap.period_start if roadmap else None
     regulation = regulations.generate(org, by=curator.user)
     if start is None:
@@ -36,7 +38,13 @@ def seed_regulation(org: Organization, *, approve: bool) -> int:
     today = timezone.localdate()
     council_day = min(start + timedelta(days=14), today)
     regulations.adopt(regulation, council_date=council_day, council_number="2")
+    approval_day = min(council_day + timedelta(days=3), today)
     if approve:
-        order = regulations.draft_approval_order(regulation, by=curator.user)
-        _approve(order, head.user, curator.user, min(council_day + timedelta(days=3), today))  # no e-mail: see _approve
+        # The first year: the regulation and the roadmap the curator chose, by one order.
+        order = regulations.draft_approval_order(regulation, by=curator.user, roadmap=roadmap)
+        _approve(order, head.user, curator.user, approval_day)  # no e-mail: see _approve
+    else:
+        # The regulation waits for its order; the roadmap of the year is approved by an order of its own.
+        order = draft_order(org, OrderKind.ROADMAP, by=curator.user, roadmap=roadmap)
+        _approve(order, head.user, curator.user, approval_day)
     return 1

@@ -20,9 +20,30 @@ class Purpose(models.TextChoices):
     PUBLICATION = "publication", "Публикация сведений на сайте организации"
 
 
+CONSENT_TEXT_LOCKED = (
+    "Опубликованную редакцию текста согласия изменить нельзя: люди давали согласие именно на неё. "
+    "Сохраните изменения как новую редакцию."
+)
+
+
 class ConsentTextQuerySet(models.QuerySet):
     def current(self, org: Organization, purpose: str) -> ConsentText | None:
         return self.filter(organization=org, purpose=purpose).order_by("-version").first()
+
+    # Bulk changes bypass ConsentText.save()/delete(): a published version never changes or disappears.
+    def update(self, **kwargs) -> int:
+        if self.exists():
+            raise ValidationError(CONSENT_TEXT_LOCKED)
+        return super().update(**kwargs)
+
+    update.queryset_only = True
+
+    def delete(self):
+        if self.exists():
+            raise ValidationError("Опубликованную редакцию текста согласия удалить нельзя: она остаётся в истории.")
+        return super().delete()
+
+    delete.queryset_only = True
 
 
 class ConsentText(models.Model):
@@ -55,6 +76,15 @@ class ConsentText(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()}, версия {self.version}"
+
+    def save(self, *args, **kwargs) -> None:
+        # Every stored version is published (current_texts shows the latest at once): it is written once.
+        if self.pk and ConsentText.objects.filter(pk=self.pk).exists():
+            raise ValidationError(CONSENT_TEXT_LOCKED)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Опубликованную редакцию текста согласия удалить нельзя: она остаётся в истории.")
 
     @classmethod
     @transaction.atomic

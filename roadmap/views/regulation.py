@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core.pdf import render_pdf
+from core.text import as_id
 from people.access import OrgAccess, org_view
 from people.models import Role
 from roadmap import regulation as service
@@ -57,6 +58,9 @@ def _version_page(request, access, reg: Regulation, *, form=None, adopt_form=Non
         "adopt_form": adopt_form,
         "blocks": service.blocks(reg.body),
         "stamps": service.stamps(reg),
+        "approvable_roadmaps": (
+            service.approvable_roadmaps(access.org) if reg.status == Regulation.Status.ADOPTED else []
+        ),
     }
     return render(request, "roadmap/regulation/version.html", context, status=status)
 
@@ -126,10 +130,14 @@ def regulation_adopt(request: HttpRequest, access: OrgAccess, pk: int) -> HttpRe
 @org_view(*EDITORS)
 @require_POST
 def regulation_order(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
-    """«Сформировать приказ об утверждении»: the adopted version and the latest roadmap."""
+    """«Сформировать приказ об утверждении»: the adopted version and the draft roadmap the curator chose, if any."""
     reg = get_regulation_for_user(access, pk)
+    chosen = as_id(request.POST.get("roadmap", ""))
+    roadmap = service.approvable_roadmaps(access.org).filter(pk=chosen).first() if chosen is not None else None
     try:
-        order = service.draft_approval_order(reg, by=request.user)
+        if chosen is not None and roadmap is None:
+            raise ValidationError("Выбранная дорожная карта не найдена среди проектов организации.")
+        order = service.draft_approval_order(reg, by=request.user, roadmap=roadmap)
     except ValidationError as exc:
         messages.error(request, "Проект приказа не сформирован. " + " ".join(exc.messages))
         return redirect("roadmap:regulation_edit", access.org.slug, reg.pk)

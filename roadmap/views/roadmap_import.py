@@ -118,7 +118,8 @@ def roadmap_import_confirm(request: HttpRequest, access: OrgAccess) -> HttpRespo
     del request.session[SESSION_KEY]
     messages.success(
         request,
-        f"Дорожная карта загружена: этапов — {len(preview.stages)}, мероприятий — {preview.activity_count}.",
+        f"Дорожная карта загружена: этапов — {len(preview.stages)}, мероприятий — {preview.activity_count}. "
+        "Это проект: действовать она начнёт после утверждения приказом.",
     )
     try:
         return redirect(reverse("roadmap:roadmap", args=[access.org.slug, roadmap.pk]))

@@ -7,6 +7,7 @@ through an order (orders pages) and reads it here.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,8 +22,10 @@ from people.access import OrgAccess, org_view
 from people.changes import organization_changed
 from people.models import Role
 from roadmap import roadmaps as service
-from roadmap.forms import RoadmapActivityForm, RoadmapCreateForm
-from roadmap.models import ActivityStatus, Roadmap, RoadmapActivity
+from roadmap import versions
+from roadmap.drafting import draft_order
+from roadmap.forms import RoadmapActivityForm, RoadmapCreateForm, RoadmapProgressForm
+from roadmap.models import ROADMAP_LOCKED, ActivityStatus, Order, OrderKind, Roadmap, RoadmapActivity
 
 ROADMAP_EDITORS = (Role.Kind.CURATOR, Role.Kind.ADMIN)
 
@@ -79,7 +82,11 @@ def roadmap_create(request: HttpRequest, access: OrgAccess) -> HttpResponse:
         else:
             roadmap = service.create_from_model(access.org, *args, title=d["title"])
         organization_changed(access.org)  # its activities whose check the data already shows done are done
-        messages.success(request, "Дорожная карта создана. Проверьте мероприятия, сроки и ответственных.")
+        messages.success(
+            request,
+            "Дорожная карта создана как проект. Проверьте мероприятия, сроки и ответственных и сформируйте приказ "
+            "о её утверждении: до утверждения она не заменяет действующую.",
+        )
         return redirect("roadmap:roadmap", access.org.slug, roadmap.pk)
     return render(request, "roadmap/roadmaps/create.html", {"access": access, "form": form})
 
@@ -87,7 +94,20 @@ def roadmap_create(request: HttpRequest, access: OrgAccess) -> HttpResponse:
 @org_view()
 def roadmap_detail(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
     roadmap = get_roadmap_for_user(access, pk)
-    context = {**service.roadmap_context(roadmap), "access": access, "can_edit": can_edit(access)}
+    editor = can_edit(access)
+    context = {
+        **service.roadmap_context(roadmap),
+        "access": access,
+        "can_edit": editor and roadmap.status == Roadmap.Status.DRAFT,
+        "can_mark": editor and roadmap.status != Roadmap.Status.SUPERSEDED,
+        "is_editor": editor,
+        "history": versions.history(roadmap),
+        "pending_revision": versions.pending_revision(roadmap) if roadmap.status == Roadmap.Status.APPROVED else None,
+        "pending_orders": Order.objects.for_org(access.org)
+        .filter(roadmap=roadmap)
+        .exclude(status=Order.Status.CANCELLED)
+        .order_by("-created_at"),
+    }
     return render(request, "roadmap/roadmaps/detail.html", context)
 
 
@@ -102,8 +122,36 @@ def roadmap_pdf(request: HttpRequest, access: OrgAccess, pk: int) -> HttpRespons
 
 
 def _activity_form_page(request, access, roadmap, form, activity=None, hint="") -> HttpResponse:
-    context = {"access": access, "roadmap": roadmap, "form": form, "activity": activity, "deadline_hint": hint}
+    context = {
+        "access": access,
+        "roadmap": roadmap,
+        "form": form,
+        "activity": activity,
+        "deadline_hint": hint,
+        "progress_only": roadmap.status != Roadmap.Status.DRAFT,
+        "stamp": versions.order_stamp(roadmap.approved_by_order),
+    }
     return render(request, "roadmap/roadmaps/activity_form.html", context)
+
+
+def _refuse_locked(request: HttpRequest, access: OrgAccess, roadmap: Roadmap) -> HttpResponse | None:
+    """An approved (or replaced) roadmap's content is fixed: say so and go back to it."""
+    if roadmap.status == Roadmap.Status.DRAFT:
+        return None
+    messages.error(request, ROADMAP_LOCKED)
+    return redirect("roadmap:roadmap", access.org.slug, roadmap.pk)
+
+
+def _save_progress(request, access, roadmap, activity) -> HttpResponse:
+    """The marks of progress of an approved roadmap's activity: status, date done, note, evidence."""
+    form = RoadmapProgressForm(request.POST or None, request.FILES or None, instance=activity, roadmap=roadmap)
+    if request.method != "POST":
+        return _activity_form_page(request, access, roadmap, form, activity)
+    if not form.is_valid():
+        return _activity_form_page(request, access, roadmap, form, activity)
+    form.save()
+    messages.success(request, "Отметка о выполнении сохранена.")
+    return redirect(f"{roadmap_url(access, roadmap)}#activity-{activity.pk}")
 
 
 def _deadline_needs_confirming(request: HttpRequest, form: RoadmapActivityForm, roadmap: Roadmap):
@@ -152,6 +200,8 @@ def roadmap_url(access: OrgAccess, roadmap: Roadmap) -> str:
 @org_view(*ROADMAP_EDITORS)
 def activity_new(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
     roadmap = get_roadmap_for_user(access, pk, editing=True)
+    if refused := _refuse_locked(request, access, roadmap):
+        return refused
     if not roadmap.stages.exists():
         raise Http404
     return _save_activity(request, access, roadmap)
@@ -161,6 +211,10 @@ def activity_new(request: HttpRequest, access: OrgAccess, pk: int) -> HttpRespon
 def activity_edit(request: HttpRequest, access: OrgAccess, pk: int, item_pk: int) -> HttpResponse:
     roadmap = get_roadmap_for_user(access, pk, editing=True)
     activity = get_activity_for_user(access, roadmap, item_pk)
+    if roadmap.status != Roadmap.Status.DRAFT:
+        if request.method == "POST" and request.POST.get("action") == "delete":
+            return _refuse_locked(request, access, roadmap)
+        return _save_progress(request, access, roadmap, activity)
     if request.method == "POST" and request.POST.get("action") == "delete":
         activity.delete()
         messages.success(request, "Мероприятие удалено. Номера остальных можно обновить кнопкой «Перенумеровать».")
@@ -173,6 +227,8 @@ def activity_edit(request: HttpRequest, access: OrgAccess, pk: int, item_pk: int
 def activity_move(request: HttpRequest, access: OrgAccess, pk: int, item_pk: int) -> HttpResponse:
     roadmap = get_roadmap_for_user(access, pk, editing=True)
     activity = get_activity_for_user(access, roadmap, item_pk)
+    if refused := _refuse_locked(request, access, roadmap):
+        return refused
     service.move_activity(activity, request.POST.get("direction", ""))
     return redirect(f"{roadmap_url(access, roadmap)}#activity-{activity.pk}")
 
@@ -181,9 +237,47 @@ def activity_move(request: HttpRequest, access: OrgAccess, pk: int, item_pk: int
 @require_POST
 def roadmap_renumber(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
     roadmap = get_roadmap_for_user(access, pk, editing=True)
+    if refused := _refuse_locked(request, access, roadmap):
+        return refused
     changed = service.renumber(roadmap)
     messages.success(request, f"Мероприятия перенумерованы по порядку (изменено номеров: {changed}).")
     return redirect("roadmap:roadmap", access.org.slug, roadmap.pk)
+
+
+@org_view(*ROADMAP_EDITORS)
+@require_POST
+def roadmap_revise(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    """«Подготовить изменения»: a draft редакция of the approved roadmap; the approved one stays in force."""
+    roadmap = get_roadmap_for_user(access, pk, editing=True)
+    try:
+        draft, created = versions.prepare_changes(roadmap, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("roadmap:roadmap", access.org.slug, roadmap.pk)
+    if created:
+        messages.success(
+            request,
+            "Подготовлена новая редакция дорожной карты (проект). Внесите изменения и сформируйте приказ о внесении "
+            "изменений: до его утверждения действует прежняя редакция.",
+        )
+    else:
+        messages.info(request, "Новая редакция уже готовится — продолжите её.")
+    return redirect("roadmap:roadmap", access.org.slug, draft.pk)
+
+
+@org_view(*ROADMAP_EDITORS)
+@require_POST
+def roadmap_order(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    """«Сформировать приказ» for this draft: approving it, or — for a new редакция — changing the roadmap."""
+    roadmap = get_roadmap_for_user(access, pk, editing=True)
+    kind = OrderKind.ROADMAP_CHANGE if roadmap.replaces_id else OrderKind.ROADMAP
+    try:
+        order = draft_order(access.org, kind, by=request.user, roadmap=roadmap)
+    except ValidationError as exc:
+        messages.error(request, "Проект приказа не сформирован. " + " ".join(exc.messages))
+        return redirect("roadmap:roadmap", access.org.slug, roadmap.pk)
+    messages.success(request, "Проект приказа сформирован. Проверьте текст и отправьте на утверждение.")
+    return redirect("roadmap:order", access.org.slug, order.pk)
 
 
 @org_view()

@@ -38,7 +38,8 @@ def grow(org, *, staff: int, pairs: int, activities: int, roadmap_rows: int, sta
         )
         for n in range(activities)
     )
-    rm = Roadmap.objects.filter(organization=org).first() or Roadmap.objects.create(
+    # The dashboards read the approved roadmap: each call fills a new one and approves it (the latest is current).
+    rm = Roadmap.objects.create(
         organization=org,
         title="Дорожная карта",
         period_label="текущий год",
@@ -52,6 +53,7 @@ def grow(org, *, staff: int, pairs: int, activities: int, roadmap_rows: int, sta
         )
         for n in range(roadmap_rows)
     )
+    Roadmap.objects.filter(pk=rm.pk).update(status=Roadmap.Status.APPROVED)
 
 
 def queries_for(client, url: str) -> list[str]:

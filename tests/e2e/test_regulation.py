@@ -62,7 +62,8 @@ def test_curator_prepares_the_regulation_and_the_head_approves_it_with_the_roadm
     expect(page.get_by_test_id("regulation-text")).to_contain_text("9.3. Положение размещается")
     shot("regulation-adopted")
 
-    # The approval order names both documents; the curator sends it to the head.
+    # The curator chooses the roadmap the order approves with the regulation; the order names both documents.
+    page.get_by_test_id("order-roadmap").select_option(str(roadmap.pk))
     page.get_by_test_id("form-order").click()
     expect(page.get_by_role("heading", name="Проект приказа")).to_be_visible()
     text = page.get_by_test_id("order-text")

@@ -80,7 +80,6 @@ def approved_roadmap(
         period_label="2026–2027 учебный год",
         period_start=date(2026, 9, 1),
         period_end=date(2027, 8, 31),
-        status=status,
     )
     stage = RoadmapStage.objects.create(roadmap=roadmap, number="1", title="Подготовка условий", position=1)
     RoadmapActivity.objects.create(
@@ -92,6 +91,10 @@ def approved_roadmap(
         responsible_person=responsible,
         position=1,
     )
+    # Filled as a draft, then approved: an approved roadmap's content is fixed.
+    if status != Roadmap.Status.DRAFT:
+        Roadmap.objects.filter(pk=roadmap.pk).update(status=status)
+        roadmap.status = status
     return roadmap
 
 

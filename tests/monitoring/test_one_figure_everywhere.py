@@ -21,6 +21,7 @@ from people.models import MenteeEntry, Role
 from roadmap.models import ActivityStatus, Roadmap, RoadmapActivity, RoadmapStage
 from tests.factories import PersonFactory
 from tests.mentoring.pair_fixtures import make_pair, selected_mentor
+from tests.monitoring.test_progress import approve
 from tests.people.bank_fixtures import mentee_entry
 
 pytestmark = pytest.mark.time_machine("2026-11-20 10:00 +03:00")
@@ -74,6 +75,15 @@ def scene(org):
         roadmap=rm, stage=s5, position=1, content="Закрепить пары", status=ActivityStatus.DONE, done_on=today
     )
     RoadmapActivity.objects.create(roadmap=rm, stage=s5, position=2, content="Встречи пар", deadline_date=today)
+    # The current roadmap is the approved one; a newer draft (next year's, say) changes none of the figures.
+    approve(rm)
+    Roadmap.objects.create(
+        organization=org,
+        title="Проект на следующий год",
+        period_label="следующий год",
+        period_start=today + timedelta(days=1),
+        period_end=today + timedelta(days=300),
+    )
     return {"roadmap": rm}
 
 

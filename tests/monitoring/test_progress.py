@@ -48,6 +48,7 @@ def checks(org) -> dict:
 
 
 def roadmap(org, *, approved: bool = False) -> Roadmap:
+    """A roadmap of the period around today; `approved` with no content (add it first, then call `approve`)."""
     today = timezone.localdate()
     return Roadmap.objects.create(
         organization=org,
@@ -57,6 +58,13 @@ def roadmap(org, *, approved: bool = False) -> Roadmap:
         period_end=today + timedelta(days=200),
         status=Roadmap.Status.APPROVED if approved else Roadmap.Status.DRAFT,
     )
+
+
+def approve(rm: Roadmap) -> Roadmap:
+    """An approved roadmap's content is fixed: tests fill a draft, then approve it (status only, no order)."""
+    Roadmap.objects.filter(pk=rm.pk).update(status=Roadmap.Status.APPROVED)
+    rm.status = Roadmap.Status.APPROVED
+    return rm
 
 
 def person(org, *roles):
@@ -166,7 +174,7 @@ def test_yes_no_figures_are_bools_and_counts_are_ints_on_both_databases(org):
 
 
 def test_sync_completes_linked_activities_once_and_keeps_manual_statuses(org):
-    rm = roadmap(org, approved=True)
+    rm = roadmap(org)
     stage = RoadmapStage.objects.create(roadmap=rm, number="1", model_stage=1, title="Подготовка условий")
     linked = RoadmapActivity.objects.create(
         roadmap=rm, stage=stage, content="Утвердить карту", check_code="roadmap_approved"
@@ -178,6 +186,7 @@ def test_sync_completes_linked_activities_once_and_keeps_manual_statuses(org):
         roadmap=rm, stage=stage, content="Положение", check_code="regulation_approved"
     )
     plain = RoadmapActivity.objects.create(roadmap=rm, stage=stage, content="Собрание коллектива")
+    approve(rm)
     assert sync_roadmap_activities(rm) == 1
     linked.refresh_from_db()
     assert (linked.status, linked.done_on, linked.note) == (ActivityStatus.DONE, timezone.localdate(), SYNC_NOTE)
@@ -198,9 +207,10 @@ def test_requested_entries_are_not_yet_in_the_bank(org):
 def test_saving_a_practice_completes_the_activity_and_a_page_view_or_a_refused_form_writes_nothing(
     org, curator, django_capture_on_commit_callbacks
 ):
-    rm = roadmap(org, approved=True)
+    rm = roadmap(org)
     stage = RoadmapStage.objects.create(roadmap=rm, number="6", model_stage=6, title="Завершение")
     saved = RoadmapActivity.objects.create(roadmap=rm, stage=stage, content="Копилка", check_code="practices_saved")
+    approve(rm)
     home = reverse("role_home", args=[org.slug, "curator"])
     create = reverse("monitoring:practice_create", args=[org.slug])
 
@@ -228,9 +238,10 @@ def test_saving_a_practice_completes_the_activity_and_a_page_view_or_a_refused_f
 
 
 def test_complete_roadmap_completes_the_current_roadmap_from_fresh_figures(org):
-    rm = roadmap(org, approved=True)
+    rm = roadmap(org)
     stage = RoadmapStage.objects.create(roadmap=rm, number="1", model_stage=1, title="Подготовка")
     linked = RoadmapActivity.objects.create(roadmap=rm, stage=stage, content="Карта", check_code="roadmap_approved")
+    approve(rm)
     before = org.data_version
     assert complete_roadmap(org) == 1
     linked.refresh_from_db()

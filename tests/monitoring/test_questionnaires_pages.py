@@ -19,7 +19,7 @@ from monitoring.questionnaires import submit_answers
 from roadmap.models import ActivityStatus, RoadmapActivity, RoadmapStage
 from tests.mentoring.pair_fixtures import bulk_pairs
 from tests.monitoring.questionnaire_fixtures import active_programme, launch, questions_of, small_set, valid_answers
-from tests.monitoring.test_progress import roadmap
+from tests.monitoring.test_progress import approve, roadmap
 
 
 def url(name: str, org, *args) -> str:
@@ -219,11 +219,12 @@ def test_stage_check_is_done_when_half_of_the_invited_answered(org, mentor, ment
 def test_the_answer_that_collects_the_questionnaires_completes_the_roadmap_activity(
     org, mentor, mentee, django_capture_on_commit_callbacks
 ):
-    rm = roadmap(org, approved=True)
+    rm = roadmap(org)
     stage = RoadmapStage.objects.create(roadmap=rm, number="6", model_stage=6, title="Завершение")
     collected = RoadmapActivity.objects.create(
         roadmap=rm, stage=stage, content="Анкетирование", check_code="questionnaires_collected"
     )
+    approve(rm)
     active_programme(mentor.person, mentee.person)
     with django_capture_on_commit_callbacks(execute=True):
         survey = launch(org, small_set(org))

@@ -34,6 +34,7 @@ def setup_org(org, head, curator, mentor, mentee):
         content="Собрать запросы педагогов",
         deadline_date=today - timedelta(days=3),
     )
+    Roadmap.objects.filter(pk=rm.pk).update(status=Roadmap.Status.APPROVED)  # only the approved one is current
     make_order(org, OrderKind.FREE, status=Order.Status.SUBMITTED, heading="О проведении семинара наставников")
     for p in (head, curator, mentor, mentee):
         p.person.email = f"{p.person.pk}@school.example"

@@ -33,7 +33,7 @@ from roadmap.services import (
     submit_order,
 )
 from tests.mentoring.pair_fixtures import make_pair
-from tests.monitoring.test_progress import roadmap
+from tests.monitoring.test_progress import approve, roadmap
 from tests.roadmap.approval_fixtures import make_order, names, pairs_order
 
 pytestmark = pytest.mark.usefixtures("media")
@@ -206,11 +206,12 @@ def test_appointing_a_curator_gives_the_role_once(org, head, mentor):
 def test_the_appointment_completes_the_roadmap_activity_once_committed(
     org, head, mentor, django_capture_on_commit_callbacks
 ):
-    rm = roadmap(org, approved=True)
+    rm = roadmap(org)
     stage = RoadmapStage.objects.create(roadmap=rm, number="1", model_stage=1, title="Подготовка")
     activity = RoadmapActivity.objects.create(
         roadmap=rm, stage=stage, content="Назначить куратора", check_code="curator_appointed"
     )
+    approve(rm)
     with django_capture_on_commit_callbacks(execute=True) as run:
         approve_order(make_order(org, OrderKind.CURATOR, appointee=mentor.person), by=head.user)
         activity.refresh_from_db()
@@ -249,6 +250,8 @@ def test_orders_that_record_a_decision_change_no_pair(org, head, mentor, mentee,
 
 EFFECTS = {
     OrderKind.REGULATION: "_approve_regulation",
+    OrderKind.ROADMAP: "_approve_roadmap",
+    OrderKind.ROADMAP_CHANGE: "_approve_roadmap",
     OrderKind.CURATOR: "_appoint_curator",
     OrderKind.PAIRS: "_fix_pairs",
     OrderKind.EARLY_END: "_end_early",

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -143,17 +144,18 @@ def test_pages_keep_their_query_count(org, curator, django_assert_max_num_querie
 # --- the order and the stamps ---
 
 
-def test_the_approval_order_names_the_regulation_and_the_latest_roadmap(org, curator):
-    make_roadmap(org, 2024)
-    latest = make_roadmap(org, 2025)
+def test_the_approval_order_names_the_regulation_and_the_roadmap_the_curator_chose(org, curator):
+    chosen = make_roadmap(org, 2024)
+    make_roadmap(org, 2025)  # later, but not chosen: nothing is picked by itself
     reg = adopted(org, curator)
-    response = curator.client.post(url("regulation_order", org, reg.pk))
+    assert [r.pk for r in curator.client.get(url("regulation_edit", org, reg.pk)).context["approvable_roadmaps"]]
+    response = curator.client.post(url("regulation_order", org, reg.pk), {"roadmap": chosen.pk})
     order = Order.objects.get(kind=OrderKind.REGULATION)
     assert response.url == url("order", org, order.pk)
-    assert order.regulation == reg and order.roadmap == latest
+    assert order.regulation == reg and order.roadmap == chosen
     text = " ".join(order.items)
     assert "Приложение № 1 — Положение о системе наставничества" in text
-    assert "Приложение № 2 — Дорожная карта" in text and "2025–2026 учебный год" in text
+    assert "Приложение № 2 — Дорожная карта" in text and "2024–2025 учебный год" in text
     assert f"протокол от {timezone.localdate():%d.%m.%Y} № 1" in text
 
 
@@ -175,7 +177,7 @@ def test_the_head_approves_both_by_one_order_and_the_pdfs_carry_the_stamp(org, c
     reg = adopted(org, curator)
     before = curator.client.get(url("regulation_pdf", org, reg.pk)).content
     assert "УТВЕРЖДЕНО приказом от __.__.____ № ___" in first_page_text(before)
-    order = service.draft_approval_order(reg, by=curator.user)
+    order = service.draft_approval_order(reg, by=curator.user, roadmap=roadmap)
     submit_order(order, by=curator.user)
     approve_order(order, by=head.user)
     reg.refresh_from_db()
@@ -195,7 +197,10 @@ def test_approval_is_refused_for_a_regulation_not_adopted(org, curator, head):
     reg = adopted(org, curator)
     order = service.draft_approval_order(reg, by=curator.user)
     submit_order(order, by=curator.user)
-    Regulation.objects.filter(pk=reg.pk).update(status=Regulation.Status.DRAFT)
+    # An adopted version cannot go back to a draft (its text is fixed): point the order at a draft version instead,
+    # past the guard that keeps a submitted order unchanged (as a fault in the data would).
+    draft = service.new_version(org, by=curator.user)
+    QuerySet.update(Order.objects.filter(pk=order.pk), regulation=draft)
     with pytest.raises(ValidationError):
         approve_order(order, by=head.user)
     order.refresh_from_db()
