@@ -27,9 +27,13 @@ State = Mentorship.State
 EDITABLE_STATES = (State.DRAFT, State.PROPOSED)
 PROGRAMME_STATUSES = {
     "none": "нет",
-    "draft": "черновик",
-    "acknowledged": "наставляемый ознакомлен",
+    "draft": "проект",
+    "sent": "на ознакомлении у наставляемого",
+    "acknowledged": "ждёт утверждения",
     "approved": "утверждена",
+    "change_proposed": "изменения ждут согласия наставляемого",
+    "change_agreed": "изменения ждут утверждения",
+    "change_returned": "изменения на доработке",
 }
 WAITING_SHOWN = 30
 

@@ -19,9 +19,13 @@ PAIR_STATE_CLASSES = {
 }
 PROGRAMME_STATUS = {  # status: (classes, text)
     "approved": ("text-bg-success", "утверждена"),
-    "acknowledged": ("text-bg-info", "наставляемый ознакомлен"),
-    "draft": ("text-bg-light border", "черновик"),
+    "acknowledged": ("text-bg-info", "ждёт утверждения"),
+    "sent": ("text-bg-warning", "на ознакомлении у наставляемого"),
+    "draft": ("text-bg-light border", "проект"),
     "none": ("text-secondary", "не составлена"),
+    "change_proposed": ("text-bg-warning", "изменения ждут согласия наставляемого"),
+    "change_agreed": ("text-bg-info", "изменения ждут утверждения"),
+    "change_returned": ("text-bg-light border", "изменения на доработке"),
 }
 ENTRY_STATUS_CLASSES = {
     "requested": "text-bg-warning",
@@ -43,7 +47,7 @@ def state_badge(state: str, label: str) -> str:
 
 @register.simple_tag
 def programme_badge(status: str) -> str:
-    """Where a pair's programme stands: none yet, draft, acknowledged by the mentee, approved."""
+    """Where a pair's programme stands in its chain: none yet, draft, sent, acknowledged, approved, a change."""
     classes, text = PROGRAMME_STATUS.get(status, PROGRAMME_STATUS["approved"])
     return format_html('<span class="badge fw-normal {}">{}</span>', classes, text)
 
