@@ -211,7 +211,8 @@ def propose_correction(
     programme = _approved_for_change(programme, revision)
     content = {
         "note": {f: _plain(note[f]) for f in NOTE_FIELDS},
-        "rows": [{**row, "deadline": _plain(row["deadline"])} for row in rows],
+        # The plan keeps the order it is given in.
+        "rows": [{**row, "position": n, "deadline": _plain(row["deadline"])} for n, row in enumerate(rows, start=1)],
     }
     missing = missing_in_content(content, REQUIRED_SECTIONS)
     if missing:
