@@ -7,7 +7,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
 
 from mentoring.models import Mentorship, PlanActivity, Programme, ProgrammeRevision
 from mentoring.programmes import propose_correction, propose_extension, versions
@@ -65,7 +68,7 @@ def test_editing_the_note_after_acknowledgement_withdraws_it(programme, mentor, 
 def test_editing_adding_or_deleting_a_row_after_sending_returns_to_draft(programme, mentor, mentee):
     for change in (
         lambda row: PlanActivity.objects.filter(pk=row.pk).update(activity="Другое"),
-        lambda row: PlanActivity.objects.create(programme=programme, activity="Ещё одно", deadline=row.deadline),
+        lambda row: PlanActivity.objects.create(programme=row.programme, activity="Ещё одно", deadline=row.deadline),
         lambda row: row.delete(),
     ):
         programme.send(mentor.user)
@@ -172,7 +175,7 @@ def test_a_correction_keeps_the_rows_progress_and_the_old_version(approved, ment
     first.status, first.done_on, first.mentor_note = PlanActivity.Status.DONE, date(2025, 9, 8), "Проведено"
     first.save()
     content = approved.snapshot()
-    rows = content["rows"][:2] + [{**content["rows"][0], "id": None, "activity": "Открытый урок"}]
+    rows = [*content["rows"][:2], {**content["rows"][0], "id": None, "activity": "Открытый урок"}]
     rows[0] = {**rows[0], "activity": "Посещение двух уроков"}
     change = propose_correction(
         approved, reason="Уточнение", note={**content["note"], "tasks": "Новые задачи"}, rows=rows, by=mentor.user
@@ -228,3 +231,22 @@ def test_lists_show_where_each_programme_stands(org, persona, mentor, mentee, cu
         states[pair.pk] = status
     found = {m.pk: m.programme_status for m in Mentorship.objects.filter(pk__in=states).with_programme_status()}
     assert found == {pk: ("change_proposed" if s == "change" else s) for pk, s in states.items()}
+
+
+# --- admin ---
+
+
+@pytest.fixture
+def superuser_client():
+    client = Client()
+    client.force_login(get_user_model().objects.create_superuser("root", "root@example.ru", "x"))
+    return client
+
+
+def test_admin_shows_an_approved_programme_read_only(approved, superuser_client):
+    page = superuser_client.get(reverse("admin:mentoring_programme_change", args=[approved.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'name="goals"' not in html and 'name="end"' not in html
+    assert 'name="activities-0-activity"' not in html and 'name="activities-0-status"' in html  # progress stays
+    assert superuser_client.get(reverse("admin:mentoring_programme_delete", args=[approved.pk])).status_code == 403
