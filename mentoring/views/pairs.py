@@ -73,6 +73,8 @@ def pair_list(request: HttpRequest, access: OrgAccess) -> HttpResponse:
         "waiting_total": waiting.count(),
         "open_requests": ChangeRequest.objects.for_org(access.org).open().count(),
         "can_edit": access.has(*PAIR_EDITORS),
+        # The organisation's approver of programmes holds the role of the same name (curator or head).
+        "is_approver": access.has(access.org.programme_approver),
     }
     return render(request, "mentoring/pairs/list.html", context)
 

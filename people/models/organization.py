@@ -81,6 +81,8 @@ class Organization(models.Model):
         validators=[RegexValidator(r"\{n\}", "Формат должен содержать {n} — место порядкового номера.")],
         help_text="{n} — порядковый номер приказа в году, например «{n}-од» даёт «15-од».",
     )
+
+    # The values are the kinds of the roles that approve (Role.Kind).
     class ProgrammeApprover(models.TextChoices):
         CURATOR = "curator", "Куратор"
         HEAD = "head", "Руководитель организации"

@@ -57,3 +57,41 @@ def status_badge(status: str, label: str) -> str:
     """A bank entry's status (mentee requests and entries, mentor candidates)."""
     classes = ENTRY_STATUS_CLASSES.get(status, "text-bg-light border")
     return format_html('<span class="badge rounded-pill {}">{}</span>', classes, label)
+
+
+# What moves a programme's chain on, for whom: (the step's words, whether it is this reader's own turn).
+PROGRAMME_NEXT = {
+    "mentor": {
+        "none": ("Составьте программу", True),
+        "draft": ("Доработайте программу и отправьте наставляемому", True),
+        "sent": ("Программа ждёт ознакомления наставляемого", False),
+        "acknowledged": ("Программа ждёт утверждения", False),
+        "change_proposed": ("Изменения ждут согласия наставляемого", False),
+        "change_agreed": ("Изменения ждут утверждения", False),
+        "change_returned": ("Доработайте предложенные изменения", True),
+    },
+    "mentee": {
+        "none": ("Наставник составляет программу", False),
+        "draft": ("Наставник составляет программу", False),
+        "sent": ("Ознакомьтесь с программой", True),
+        "acknowledged": ("Программа ждёт утверждения", False),
+        "change_proposed": ("Согласуйте изменения программы", True),
+        "change_agreed": ("Изменения ждут утверждения", False),
+        "change_returned": ("Изменения дорабатывает наставник", False),
+    },
+    "approver": {
+        "acknowledged": ("Утвердите программу", True),
+        "change_agreed": ("Утвердите изменения программы", True),
+    },
+}
+
+
+@register.simple_tag
+def programme_next(status: str, role: str, url: str = "") -> str:
+    """The one next step of a programme's chain for `role` (mentor, mentee, approver): a link when it is theirs."""
+    text, mine = PROGRAMME_NEXT.get(role, {}).get(status, ("", False))
+    if not text:
+        return ""
+    if mine and url:
+        return format_html('<a class="btn btn-sm btn-primary" href="{}" data-testid="programme-next">{}</a>', url, text)
+    return format_html('<span class="small text-secondary" data-testid="programme-next">{}</span>', text)
