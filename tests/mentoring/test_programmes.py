@@ -16,6 +16,7 @@ from mentoring.programmes import (
     propose_correction,
     propose_extension,
 )
+from people.changes import organization_changed
 from people.models import Direction, Role
 from people.services import install_reference_lists
 from tests.mentoring.programme_fixtures import END, active_pair, approved_programme, programme_with_rows
@@ -654,3 +655,46 @@ def test_direction_choices_are_the_organisations_own(programme, mentor, other_or
     foreign = Direction.objects.filter(organization=other_org).first()
     response = mentor.client.post(url("programme_row_new", programme.mentorship), row_data(direction=foreign.pk), **HX)
     assert "Выберите корректный вариант" in response.content.decode()
+
+
+# --- home pages and the pairs list: where each programme stands and whose turn it is ---
+
+
+def home(who, role: str) -> str:
+    return who.client.get(reverse("role_home", args=[who.org.slug, role])).content.decode()
+
+
+def test_homes_show_the_chain_and_the_next_action_of_each_participant(programme, mentor, mentee, curator):
+    pair = programme.mentorship
+    assert "Доработайте программу и отправьте наставляемому" in home(mentor, "mentor")
+    assert "Наставник составляет программу" in home(mentee, "mentee")
+    programme.send(mentor.user)
+    mentee_home = home(mentee, "mentee")
+    assert "на ознакомлении у наставляемого" in mentee_home
+    assert f'href="{url("programme", pair)}" data-testid="programme-next">Ознакомьтесь с программой' in mentee_home
+    assert "Программа ждёт ознакомления наставляемого" in home(mentor, "mentor")
+    programme.acknowledge(mentee.person)
+    pairs_page = curator.client.get(reverse("mentoring:pairs", args=[pair.organization.slug])).content.decode()
+    assert "Утвердите программу" in pairs_page
+    assert "1</span> программа ждёт утверждения" in home(curator, "curator")
+    programme.approve(curator.user)
+    propose_extension(fresh_programme(programme), new_end=date(2026, 6, 30), reason="Отпуск", by=mentor.user)
+    assert "Согласуйте изменения программы" in home(mentee, "mentee")
+    assert "Изменения ждут согласия наставляемого" in home(mentor, "mentor")
+
+
+def test_where_the_head_approves_the_head_is_told_and_the_curator_is_not(programme, mentor, mentee, curator, head):
+    org = programme.mentorship.organization
+    org.programme_approver = org.ProgrammeApprover.HEAD
+    org.save(update_fields=["programme_approver"])
+    programme.send(mentor.user)
+    programme.acknowledge(mentee.person)
+    organization_changed(org)
+    assert 'data-testid="programmes-to-approve"' in home(head, "head")
+    assert "программа ждёт утверждения" not in home(curator, "curator")
+    pairs_page = head.client.get(reverse("mentoring:pairs", args=[org.slug])).content.decode()
+    assert "Утвердите программу" in pairs_page
+
+
+def fresh_programme(programme: Programme) -> Programme:
+    return Programme.objects.get(pk=programme.pk)
