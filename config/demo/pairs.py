@@ -210,7 +210,7 @@ def _seed_programme(m: Mentorship, spec: dict, plan: dict, people: dict, by, sta
     months = spec.get("extended_months")
     if months:  # before the approval is recorded below: the demo writes the history it shows
         _seed_extension(programme, m, spec, end, add_months(end, months), by, mentee, approver, today)
-    written_by = m.mentor.user or by
+    written_by = m.mentor.user  # the mentor sends; a mentor without an account is named by nobody
     chain = {"draft": 0, "sent": 1, "acknowledged": 2, "approved": 3}[status]
 
     def day(n: int) -> datetime:
@@ -226,7 +226,9 @@ def _seed_programme(m: Mentorship, spec: dict, plan: dict, people: dict, by, sta
         approved_by=approver if chain >= 3 else None,
     )
     if spec.get("pending_change"):
-        _seed_pending_change(Programme.objects.get(pk=programme.pk), spec["pending_change"], written_by, mentee, today)
+        _seed_pending_change(
+            Programme.objects.get(pk=programme.pk), spec["pending_change"], written_by or by, mentee, today
+        )
 
 
 def _seed_extension(programme, m, spec, end, new_end, by, mentee, approver, today) -> None:

@@ -110,8 +110,8 @@ class ProgrammeAccess:
 
     @property
     def approver_label(self) -> str:
-        """Who approves programmes in this organisation, in the dative: «куратору», «руководителю»."""
-        return "руководителю" if _head_approves(self.mentorship.organization) else "куратору"
+        """Who approves programmes in this organisation, in the instrumental: «куратором», «руководителем»."""
+        return "руководителем" if _head_approves(self.mentorship.organization) else "куратором"
 
     @property
     def next_step(self) -> str:
@@ -124,13 +124,13 @@ class ProgrammeAccess:
         if change is not None:
             return {
                 ProgrammeRevision.Status.PROPOSED: "Изменения ждут согласия наставляемого.",
-                ProgrammeRevision.Status.AGREED: f"Изменения ждут утверждения ({self.approver_label}).",
+                ProgrammeRevision.Status.AGREED: f"Изменения ждут утверждения {self.approver_label}.",
                 ProgrammeRevision.Status.RETURNED: "Изменения возвращены наставнику на доработку.",
             }[change.status]
         return {
             Programme.Status.DRAFT: "Наставник дорабатывает программу и отправляет её наставляемому на ознакомление.",
             Programme.Status.SENT: "Программа ждёт ознакомления наставляемого.",
-            Programme.Status.ACKNOWLEDGED: f"Программа ждёт утверждения ({self.approver_label}).",
+            Programme.Status.ACKNOWLEDGED: f"Программа ждёт утверждения {self.approver_label}.",
             Programme.Status.APPROVED: "",
         }[self.programme.status]
 
@@ -575,7 +575,7 @@ def programme_extend(request: HttpRequest, access: OrgAccess, pk: int) -> HttpRe
             messages.success(
                 request,
                 f"Продление до {data['new_end']:%d.%m.%Y} предложено. Оно вступит в силу после согласия "
-                f"наставляемого и утверждения ({pa.approver_label}).",
+                f"наставляемого и утверждения {pa.approver_label}.",
             )
             return _back(access, pa)
     context = {"access": access, "pa": pa, "form": form, "kind": "extension", "change": change}
@@ -610,7 +610,7 @@ def programme_correction(request: HttpRequest, access: OrgAccess, pk: int) -> Ht
             messages.success(
                 request,
                 "Изменения предложены. Они вступят в силу после согласия наставляемого и утверждения "
-                f"({pa.approver_label}); до тех пор действует утверждённая редакция.",
+                f"{pa.approver_label}; до тех пор действует утверждённая редакция.",
             )
             return _back(access, pa)
     context = {

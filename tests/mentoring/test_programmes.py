@@ -361,7 +361,7 @@ def test_the_head_approves_where_the_regulation_says_so(programme, mentor, mente
     programme.send(mentor.user)
     programme.acknowledge(mentee.person)
     assert curator.client.post(url("programme_approve", pair)).status_code == 404
-    assert "ждёт утверждения (руководителю)" in curator.client.get(url("programme", pair)).content.decode()
+    assert "ждёт утверждения руководителем" in curator.client.get(url("programme", pair)).content.decode()
     page = head.client.get(url("programme", pair)).content.decode()
     assert 'data-testid="approve"' in page
     head.client.post(url("programme_approve", pair))
