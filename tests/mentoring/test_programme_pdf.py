@@ -94,7 +94,7 @@ def test_a_pending_change_is_not_printed_as_approved_content(programme, mentor, 
     change.agree(mentee.person)
     text = " ".join(pages_text(curator.client.get(pdf_url(approved)).content))
     assert "с 01.09.2025 по 31.05.2026" in text and "31.08.2026" not in text
-    assert "Продление программы от" in text and "в этот текст не внесено" in text
+    assert "Изменение программы (продление) от" in text and "в этот текст не внесено" in text
     change.approve(curator.user)
     text = " ".join(pages_text(curator.client.get(pdf_url(approved)).content))
     assert "с 01.09.2025 по 31.08.2026" in text and "в этот текст не внесено" not in text
