@@ -16,6 +16,9 @@ from mentoring.models import Mentorship, PlanActivity, Programme, ProgrammeRevis
 from mentoring.programmes import propose_correction, propose_extension, versions
 from tests.mentoring.programme_fixtures import END, active_pair, approved_programme, programme_with_rows
 
+# Mid-programme (the fixtures run 01.09.2025–31.05.2026): dates done and due are judged against this day.
+pytestmark = pytest.mark.time_machine("2025-11-20 10:00 +03:00", tick=True)
+
 
 @pytest.fixture
 def programme(mentor, mentee) -> Programme:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from mentoring.models import Mentorship
@@ -17,6 +18,9 @@ from mentoring.programmes import propose_extension
 from tests.mentoring.programme_fixtures import active_pair, approved_programme, programme_with_rows
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+# Mid-programme (the fixtures run 01.09.2025–31.05.2026): dates done and due are judged against this day.
+pytestmark = pytest.mark.time_machine("2025-11-20 10:00 +03:00", tick=True)
 
 
 def pdf_url(programme) -> str:
@@ -52,12 +56,15 @@ def test_the_document_names_the_participants_and_the_plan(programme, mentor, men
 def test_an_approved_programme_says_so_with_the_date(programme, mentor, mentee, curator):
     programme = approved_programme(programme, mentor_user=mentor.user, mentee=mentee.person, approver_user=curator.user)
     text = " ".join(pages_text(curator.client.get(pdf_url(programme)).content))
-    day = f"{programme.approved_at:%d.%m.%Y}"
+    day = f"{timezone.localtime(programme.approved_at):%d.%m.%Y}"
     assert f"УТВЕРЖДЕНО куратором программы наставничества {day}, Белова Н. С." in text
     assert "ПРОЕКТ" not in text
     # The real chain with its dates: sent by the mentor, acknowledged by the mentee, approved by the curator.
-    assert f"Отправлена наставляемому на ознакомление {programme.sent_at:%d.%m.%Y}, Фролова Г. П." in text
-    assert f"Наставляемый ознакомлен {programme.acknowledged_at:%d.%m.%Y}, Смирнова Д. А." in text
+    assert (
+        f"Отправлена наставляемому на ознакомление {timezone.localtime(programme.sent_at):%d.%m.%Y}, Фролова Г. П."
+        in text
+    )
+    assert f"Наставляемый ознакомлен {timezone.localtime(programme.acknowledged_at):%d.%m.%Y}, Смирнова Д. А." in text
     assert f"Утверждена {day}, Белова Н. С." in text
 
 
@@ -98,7 +105,7 @@ def test_a_pending_change_is_not_printed_as_approved_content(programme, mentor, 
     change.approve(curator.user)
     text = " ".join(pages_text(curator.client.get(pdf_url(approved)).content))
     assert "с 01.09.2025 по 31.08.2026" in text and "в этот текст не внесено" not in text
-    assert f"в редакции изменений от {change.approved_at:%d.%m.%Y}" in text
+    assert f"в редакции изменений от {timezone.localtime(change.approved_at):%d.%m.%Y}" in text
 
 
 def test_a_forty_row_plan_repeats_its_header_on_the_next_page(mentor, mentee):

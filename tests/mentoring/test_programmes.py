@@ -23,6 +23,9 @@ from tests.mentoring.programme_fixtures import END, active_pair, approved_progra
 
 HX = {"HTTP_HX_REQUEST": "true"}
 
+# Mid-programme (the fixtures run 01.09.2025–31.05.2026): dates done and due are judged against this day.
+pytestmark = pytest.mark.time_machine("2025-11-20 10:00 +03:00", tick=True)
+
 
 def url(name: str, pair: Mentorship, *extra) -> str:
     return reverse(f"mentoring:{name}", args=[pair.organization.slug, pair.pk, *extra])
