@@ -174,14 +174,14 @@ def test_programme_chain_draft_sent_acknowledged_approved_changed_by_agreement(d
     page.get_by_label("Новая дата окончания").fill(new_end.isoformat())
     page.get_by_label("Основание продления").fill("Наставляемая была на больничном: перенос открытого занятия.")
     page.get_by_role("button", name="Предложить продление").click()
-    expect(page.get_by_test_id("pending-change")).to_contain_text("ждёт согласия наставляемого")
+    expect(page.get_by_test_id("pending-change")).to_contain_text("Ждёт согласия наставляемого")
     assert Programme.objects.get(mentorship=pair).end == old_end
     shot("programme-change-proposed")
 
     switch_user(page, live_server, "mentee")
     page.goto(programme_url)
     page.get_by_test_id("change-agree").click()
-    expect(page.get_by_test_id("pending-change")).to_contain_text("ждёт утверждения")
+    expect(page.get_by_test_id("pending-change")).to_contain_text("Ждёт утверждения")
     assert Programme.objects.get(mentorship=pair).end == old_end
 
     switch_user(page, live_server, "curator")
