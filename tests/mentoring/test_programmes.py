@@ -447,6 +447,8 @@ def test_an_extension_takes_effect_only_after_agreement_and_approval(approved, m
     assert mentor.client.get(url("programme_extend", pair)).status_code == 200  # reworking the pending one
     page = mentee.client.get(url("programme", pair)).content.decode()
     assert 'data-testid="pending-change"' in page and 'data-testid="change-agree"' in page
+    proposed = mentee.client.get(url("programme_version", pair, 0)).content.decode()
+    assert "01.09.2025 — 31.10.2026" in proposed and "Не вступила в силу" in proposed
     mentee.client.post(url("programme_change_agree", pair))
     approved.refresh_from_db()
     assert approved.end == END
