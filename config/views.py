@@ -182,7 +182,7 @@ def _next_actions(access: OrgAccess, figures: dict) -> list[dict]:
             "icon": icon,
         }
         for key, forms, url_name, icon in NEXT_ACTIONS
-        if figures[key]
+        if figures[key] and not (key == "programmes_to_approve" and access.org.programme_approver != Role.Kind.CURATOR)
     ]
 
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from mentoring.models import (
+    NOTE_FIELDS,
     ChangeRequest,
     Mentorship,
     MentorshipEvent,
@@ -48,24 +49,70 @@ class MentorshipAdmin(admin.ModelAdmin):
 
 
 class PlanActivityInline(admin.TabularInline):
+    """The plan; once the programme is approved only the record of the work (status, date done) is edited."""
+
     model = PlanActivity
     extra = 0
     fields = ["position", "direction", "activity", "deadline", "status", "done_on"]
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_approved:
+            return ["position", "direction", "activity", "deadline"]
+        return []
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return obj is None or not obj.is_approved
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return obj is None or not obj.is_approved
+
 
 @admin.register(Programme)
 class ProgrammeAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "start", "end", "acknowledged_at", "approved_at"]
+    """The chain moves only through the model's methods; an approved programme's content is read-only."""
+
+    list_display = ["__str__", "status", "start", "end", "acknowledged_at", "approved_at"]
+    list_filter = ["status"]
     list_select_related = ["mentorship__mentor"]
-    readonly_fields = ["acknowledged_at", "acknowledged_by", "approved_at", "approved_by"]
+    readonly_fields = [
+        "status",
+        "sent_at",
+        "sent_by",
+        "acknowledged_at",
+        "acknowledged_by",
+        "approved_at",
+        "approved_by",
+        "remark",
+        "remark_by",
+        "remark_at",
+    ]
     raw_id_fields = ["mentorship", "copied_from"]
     inlines = [PlanActivityInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_approved:
+            return [*self.readonly_fields, "mentorship", *NOTE_FIELDS, "template", "copied_from"]
+        return self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return obj is None or not obj.is_approved
 
 
 @admin.register(ProgrammeRevision)
 class ProgrammeRevisionAdmin(admin.ModelAdmin):
-    list_display = ["programme", "kind", "created_at", "author"]
-    list_filter = ["kind"]
+    """Versions are records: read here, changed only through the proposal's own steps."""
+
+    list_display = ["programme", "kind", "status", "created_at", "author"]
+    list_filter = ["kind", "status"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class TemplateActivityInline(admin.TabularInline):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -444,9 +446,112 @@ class ExtensionForm(forms.Form):
 class CorrectionForm(forms.Form):
     reason = forms.CharField(
         label="Основание изменений",
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Укажите, почему программа изменяется."},
     )
+
+
+class CommentForm(forms.Form):
+    """The mentee's comment on a programme or a change, or the approver's reason to return it."""
+
+    comment = forms.CharField(
+        label="Замечания",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Напишите, что нужно изменить."},
+    )
+
+
+class ProposalRowForm(forms.Form):
+    """A row of the plan in a proposed correction: an existing row (its id) changed, or a new one."""
+
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    direction = forms.ModelChoiceField(label="Направление", queryset=Direction.objects.none(), required=False)
+    activity = forms.CharField(
+        label="Мероприятие",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Опишите мероприятие."},
+    )
+    form = forms.CharField(label="Форма", max_length=200, required=False)
+    deadline = forms.DateField(
+        label="Срок",
+        widget=PROGRAMME_DATE,
+        error_messages={"required": "Укажите срок.", "invalid": "Укажите срок датой."},
+    )
+    expected_result = forms.CharField(
+        label="Ожидаемый результат", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, programme: Programme, directions, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+        self.fields["direction"].queryset = directions
+        self.fields["direction"].empty_label = "— направление —"
+
+    def clean(self) -> dict:
+        data = super().clean()
+        deadline, p = data.get("deadline"), self.programme
+        if deadline and not (p.start <= deadline <= p.end):
+            self.add_error("deadline", f"Срок должен быть в пределах программы: {p.start:%d.%m.%Y}–{p.end:%d.%m.%Y}.")
+        return data
+
+
+class BaseProposalRowFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        if not self.kept_forms():
+            raise forms.ValidationError("В плане должно остаться хотя бы одно мероприятие.")
+
+    def kept_forms(self) -> list[ProposalRowForm]:
+        """The rows that stay: every shown row not marked for removal, and the empty ones that were filled in."""
+        return [
+            form
+            for i, form in enumerate(self.forms)
+            if not self._should_delete_form(form) and (i < self.initial_form_count() or form.has_changed())
+        ]
+
+    def rows(self) -> list[dict]:
+        """The rows as the proposal keeps them, in the order shown; ids only of rows the programme has."""
+        own = set(self.programme.activities.values_list("pk", flat=True))
+        rows = []
+        for form in self.kept_forms():
+            data = form.cleaned_data
+            direction = data.get("direction")
+            rows.append(
+                {
+                    "id": data.get("id") if data.get("id") in own else None,
+                    "position": len(rows) + 1,
+                    "direction_id": direction.pk if direction else None,
+                    "direction": direction.name if direction else "",
+                    "activity": data["activity"],
+                    "form": data.get("form", ""),
+                    "deadline": data["deadline"],
+                    "expected_result": data.get("expected_result", ""),
+                }
+            )
+        return rows
+
+
+ProposalRowFormSet = forms.formset_factory(
+    ProposalRowForm, formset=BaseProposalRowFormSet, extra=2, can_delete=True, max_num=200
+)
+
+
+def proposal_row_formset(data, *, programme: Programme, rows: list[dict]) -> BaseProposalRowFormSet:
+    """The plan of a proposed correction: the rows of `rows` (a version's content) and two empty ones."""
+    org = programme.mentorship.organization
+    current = [r["direction_id"] for r in rows if r.get("direction_id")]
+    directions = Direction.objects.filter(organization=org).filter(Q(is_active=True) | Q(pk__in=current))
+    initial = [
+        {k: row.get(k) for k in ("id", "activity", "form", "expected_result")}
+        | {"direction": row.get("direction_id"), "deadline": date.fromisoformat(row["deadline"])}
+        for row in rows
+    ]
+    formset = ProposalRowFormSet(
+        data, initial=initial, prefix="rows", form_kwargs={"programme": programme, "directions": directions}
+    )
+    formset.programme = programme
+    return formset
 
 
 # --- end of personalised programme block -----------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Workflows of the personalised programme that span several models: starting a programme (blank, from a
-template, from a completed programme), extending and correcting an approved one, and the summary of what a
-revision changed, computed from the simple-history records of the programme and its plan."""
+template, from a completed programme), proposing a change to an approved one (an extension or a correction, with
+the full content it would give the programme), the summary of what a version changes, and the approved versions."""
 
 from __future__ import annotations
 
@@ -17,35 +17,25 @@ from django.utils import timezone
 
 from mentoring.models import (
     MAX_PROGRAMME_MONTHS,
+    NOTE_FIELDS,
+    REQUIRED_SECTIONS,
+    ROW_FIELDS,
     Mentorship,
     PlanActivity,
     Programme,
     ProgrammeRevision,
     ProgrammeTemplate,
     TemplateActivity,
+    missing_in_content,
 )
 from people.models import Direction, Organization
 
 TEMPLATES_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "programme_templates.json"
 
-# Fields of the note copied from a template or an earlier programme, and compared between versions.
-NOTE_FIELDS = [
-    "title",
-    "problem",
-    "goals",
-    "tasks",
-    "content",
-    "start",
-    "end",
-    "results_intermediate",
-    "results_planned",
-    "meeting_schedule",
-    "mode",
-    "conditions",
-]
-# Fields of a plan row that make the plan; status, results and reflections are its progress, not its content.
-ROW_FIELDS = ["direction_id", "activity", "form", "deadline", "expected_result"]
-ROW_COPY_FIELDS = ["position", "direction_id", "activity", "form", "deadline", "expected_result"]
+# Fields of a plan row copied into a new programme: its content, without the record of the work.
+ROW_COPY_FIELDS = ROW_FIELDS
+# Fields of a row a version's summary lists (the position changes whenever a row is added).
+_SHOWN_ROW_FIELDS = ["direction_id", "activity", "form", "deadline", "expected_result"]
 
 
 def add_months(day: date, months: int) -> date:
@@ -164,7 +154,7 @@ def create_programme(
     return programme
 
 
-# --- revisions of an approved programme ---
+# --- changes to an approved programme: proposals kept as versions ---
 
 
 def check_extension(programme: Programme, new_end: date | None) -> None:
@@ -183,132 +173,153 @@ def check_extension(programme: Programme, new_end: date | None) -> None:
         raise ValidationError({"new_end": "За одно продление программу можно продлить не более чем на 12 месяцев."})
 
 
-@transaction.atomic
-def extend_programme(programme: Programme, *, new_end: date, reason: str, by) -> ProgrammeRevision:
+def _approved_for_change(programme: Programme, revision: ProgrammeRevision | None) -> Programme:
+    """The programme, locked, if a change may be proposed to it (or `revision`, the pending one, reworked)."""
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     if not programme.is_approved:
-        raise ValidationError("Продлить можно только утверждённую программу; до утверждения измените даты в записке.")
-    if programme.open_correction() is not None:
-        raise ValidationError("Сначала завершите внесение изменений в программу.")
+        raise ValidationError("До утверждения программу изменяют в самой программе, без оформления изменений.")
+    pending = ProgrammeRevision.objects.pending().filter(programme=programme).first()
+    if pending is not None and (revision is None or pending.pk != revision.pk):
+        raise ValidationError("Изменение программы уже на согласовании: дождитесь решения по нему или отзовите его.")
+    return programme
+
+
+@transaction.atomic
+def propose_extension(
+    programme: Programme, *, new_end: date, reason: str, by, revision: ProgrammeRevision | None = None
+) -> ProgrammeRevision:
+    """Propose a later end date. It takes effect once the mentee agrees and the approver approves."""
+    programme = _approved_for_change(programme, revision)
     check_extension(programme, new_end)
-    since = _last_mark(programme)
-    old_end = programme.end
-    programme.end = new_end
-    programme.save(update_fields=["end", "updated_at"])
-    return ProgrammeRevision.objects.create(
-        programme=programme,
-        kind=ProgrammeRevision.Kind.EXTENSION,
-        reason=reason,
-        author=by,
-        old_end=old_end,
-        new_end=new_end,
-        summary=summarize_changes(programme, since),
-        closed_at=timezone.now(),
-    )
+    content = programme.snapshot()
+    content["note"]["end"] = new_end.isoformat()
+    return _save_proposal(programme, ProgrammeRevision.Kind.EXTENSION, reason, by, content, revision)
 
 
 @transaction.atomic
-def start_correction(programme: Programme, *, reason: str, by) -> ProgrammeRevision:
-    programme = Programme.objects.select_for_update().get(pk=programme.pk)
-    if not programme.is_approved:
-        raise ValidationError("До утверждения программу можно изменять без оформления изменений.")
-    if programme.open_correction() is not None:
-        raise ValidationError("Изменения в программу уже вносятся: завершите их.")
-    return ProgrammeRevision.objects.create(
-        programme=programme, kind=ProgrammeRevision.Kind.CORRECTION, reason=reason, author=by, old_end=programme.end
-    )
+def propose_correction(
+    programme: Programme,
+    *,
+    reason: str,
+    note: dict,
+    rows: list[dict],
+    by,
+    revision: ProgrammeRevision | None = None,
+) -> ProgrammeRevision:
+    """Propose a corrected note and plan (the full new content). `note` holds NOTE_FIELDS; each of `rows` holds
+    ROW_FIELDS, `direction` (its name) and the `id` of the row it replaces, or none for a new row."""
+    programme = _approved_for_change(programme, revision)
+    content = {
+        "note": {f: _plain(note[f]) for f in NOTE_FIELDS},
+        # The plan keeps the order it is given in.
+        "rows": [{**row, "position": n, "deadline": _plain(row["deadline"])} for n, row in enumerate(rows, start=1)],
+    }
+    missing = missing_in_content(content, REQUIRED_SECTIONS)
+    if missing:
+        raise ValidationError(["Чтобы предложить изменения, заполните:", *missing])
+    return _save_proposal(programme, ProgrammeRevision.Kind.CORRECTION, reason, by, content, revision)
 
 
-@transaction.atomic
-def finish_correction(programme: Programme) -> ProgrammeRevision:
-    """Close the open correction and record what it changed."""
-    open_ones = ProgrammeRevision.objects.select_for_update().filter(
-        programme=programme, kind=ProgrammeRevision.Kind.CORRECTION, closed_at__isnull=True
-    )
-    revision = open_ones.first()
+def _save_proposal(programme, kind, reason, by, content, revision) -> ProgrammeRevision:
+    summary = diff_contents(programme.snapshot(), content)
+    if not summary:
+        raise ValidationError("Предлагаемая редакция ничем не отличается от утверждённой.")
     if revision is None:
-        raise ValidationError("Изменения в программу сейчас не вносятся.")
-    revision.summary = summarize_changes(programme, _last_mark(programme, before=revision))
-    revision.new_end = programme.end
-    revision.closed_at = timezone.now()
-    revision.save(update_fields=["summary", "new_end", "closed_at"])
+        revision = ProgrammeRevision(programme=programme, kind=kind, author=by, created_at=timezone.now())
+    revision.reason = reason
+    revision.content = content
+    revision.summary = summary
+    revision.old_end = programme.end
+    revision.new_end = date.fromisoformat(content["note"]["end"])
+    # A reworked proposal goes to the mentee again: an agreement covers only the version agreed to.
+    revision.status = ProgrammeRevision.Status.PROPOSED
+    revision.agreed_at = revision.agreed_by = None
+    revision.save()
     return revision
 
 
-def _last_mark(programme: Programme, before: ProgrammeRevision | None = None) -> datetime:
-    """When the version a new revision is compared with was fixed: the previous closed revision, or approval."""
-    revisions = ProgrammeRevision.objects.filter(programme=programme)
-    if before is not None:
-        revisions = revisions.exclude(pk=before.pk)
-    # A revision is fixed when closed; one recorded without a closing time (an extension) when created.
-    marks = [r.closed_at or r.created_at for r in revisions if not r.is_open]
-    last = max(marks, default=None)
-    return last or programme.approved_at
+def _plain(value):
+    return value.isoformat() if isinstance(value, date) else value
 
 
 # --- what changed ---
 
 
-@dataclass
-class FieldChange:
-    label: str
-    old: str
-    new: str
-
-
-def _show(value, field: str) -> str:
+def _show(value, field: str, row: dict | None = None) -> str:
     if value is None or value == "":
         return "—"
-    if isinstance(value, date):
-        return value.strftime("%d.%m.%Y")
+    if field in ("start", "end", "deadline"):
+        return date.fromisoformat(value).strftime("%d.%m.%Y") if isinstance(value, str) else f"{value:%d.%m.%Y}"
     if field == "mode":
         return Programme.Mode(value).label if value in Programme.Mode.values else str(value)
     if field == "direction_id":
-        direction = Direction.objects.filter(pk=value).first()
-        return direction.name if direction else "—"
+        return (row or {}).get("direction") or "—"
     return str(value)
 
 
-def _state_at(records: list, moment: datetime | None):
-    """The newest history record at `moment` (records newest first), or None if the object did not exist."""
-    for record in records:
-        if moment is None or record.history_date <= moment:
-            return None if record.history_type == "-" else record
-    return None
+def _label(model, field: str) -> str:
+    return str(model._meta.get_field(field.removesuffix("_id")).verbose_name).capitalize()
 
 
-def _field_changes(model, old, new, fields: list[str]) -> list[dict]:
-    changes = []
-    for field in fields:
-        before, after = getattr(old, field), getattr(new, field)
-        if before != after:
-            name = field.removesuffix("_id")
-            label = str(model._meta.get_field(name).verbose_name)
-            changes.append({"field": label.capitalize(), "old": _show(before, field), "new": _show(after, field)})
-    return changes
-
-
-def summarize_changes(programme: Programme, since: datetime | None) -> list[dict]:
-    """What changed in the note and the plan between `since` and now, as a list of plain entries:
-    {"kind": "field", "field", "old", "new"}, {"kind": "added"|"removed", "activity"},
-    {"kind": "changed", "activity", "changes": [field changes]}."""
+def diff_contents(old: dict, new: dict) -> list[dict]:
+    """What a version changes, as plain entries: {"kind": "field", "field", "old", "new"},
+    {"kind": "added"|"removed", "activity"}, {"kind": "changed", "activity", "changes": [field changes]}."""
     summary: list[dict] = []
-    note_records = list(programme.history.order_by("-history_date", "-history_id"))
-    old_note, new_note = _state_at(note_records, since), _state_at(note_records, None)
-    if old_note is not None and new_note is not None:
-        for change in _field_changes(Programme, old_note, new_note, NOTE_FIELDS):
-            summary.append({"kind": "field", **change})
-    by_row: dict[int, list] = {}
-    for record in PlanActivity.history.filter(programme_id=programme.pk).order_by("-history_date", "-history_id"):
-        by_row.setdefault(record.id, []).append(record)
-    for records in by_row.values():
-        old, new = _state_at(records, since), _state_at(records, None)
-        if old is None and new is not None:
-            summary.append({"kind": "added", "activity": new.activity})
-        elif old is not None and new is None:
-            summary.append({"kind": "removed", "activity": old.activity})
-        elif old is not None and new is not None:
-            changes = _field_changes(PlanActivity, old, new, ROW_FIELDS)
-            if changes:
-                summary.append({"kind": "changed", "activity": new.activity, "changes": changes})
+    for field in NOTE_FIELDS:
+        before, after = old["note"].get(field), new["note"].get(field)
+        if before != after:
+            summary.append(
+                {
+                    "kind": "field",
+                    "field": _label(Programme, field),
+                    "old": _show(before, field),
+                    "new": _show(after, field),
+                }
+            )
+    old_rows = {row["id"]: row for row in old["rows"] if row.get("id")}
+    kept = set()
+    for row in new["rows"]:
+        before = old_rows.get(row.get("id"))
+        if before is None:
+            summary.append({"kind": "added", "activity": row["activity"]})
+            continue
+        kept.add(before["id"])
+        changes = [
+            {"field": _label(PlanActivity, f), "old": _show(before[f], f, before), "new": _show(row[f], f, row)}
+            for f in _SHOWN_ROW_FIELDS
+            if before[f] != row[f]
+        ]
+        if changes:
+            summary.append({"kind": "changed", "activity": row["activity"], "changes": changes})
+    for pk, row in old_rows.items():
+        if pk not in kept:
+            summary.append({"kind": "removed", "activity": row["activity"]})
     return summary
+
+
+@dataclass
+class Version:
+    """An approved version of the programme, readable after it was replaced."""
+
+    number: int
+    approved_at: datetime | None
+    content: dict
+    revision: ProgrammeRevision | None  # the change that made this version; None for the first one
+    is_current: bool = False
+
+
+def versions(programme: Programme) -> list[Version]:
+    """The approved versions, oldest first: the first approved content, then one per approved change.
+
+    A version's content is the frozen copy kept by the change that replaced it (`previous`), or for the current
+    version the programme itself. Changes recorded before versions were kept have no copy (empty content).
+    """
+    approved = sorted((r for r in programme.revisions.all() if r.is_approved), key=lambda r: (r.closed_at, r.pk))
+    result = [Version(1, programme.approved_at, approved[0].previous if approved else {}, None)]
+    for n, revision in enumerate(approved, start=2):
+        following = approved[n - 1] if n - 1 < len(approved) else None
+        result.append(
+            Version(n, revision.approved_at or revision.closed_at, following.previous if following else {}, revision)
+        )
+    result[-1].is_current = True
+    return result

@@ -111,6 +111,7 @@ class OrganizationForm(forms.ModelForm):
             "email",
             "phone",
             "order_number_format",
+            "programme_approver",
         ]
 
 

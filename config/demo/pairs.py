@@ -22,6 +22,7 @@ from mentoring.models import (
     SupportRecord,
     recount_places,
 )
+from mentoring.programmes import diff_contents, propose_extension
 from people.models import Direction, MenteeEntry, MentoringForm, MentoringKind, Organization, Person
 
 S = Mentorship.State
@@ -102,6 +103,9 @@ def _seed_pair(org: Organization, spec: dict, plans: dict, people: dict, by, tod
     first = MentorshipEvent.objects.create(mentorship=m, actor=by, to_state=S.DRAFT, note="Сформирована куратором.")
     _backdate(m, first, created_on)
     if spec["state"] == S.DRAFT:
+        # The mentor may start the programme while the pair is being formed.
+        if spec.get("plan"):
+            _seed_programme(m, spec, plans[spec["plan"]], people, by, start, end, today)
         return True
     _backdate(
         m,
@@ -109,6 +113,8 @@ def _seed_pair(org: Organization, spec: dict, plans: dict, people: dict, by, tod
         created_on + timedelta(days=3),
     )
     if spec["state"] == S.PROPOSED:
+        if spec.get("plan"):
+            _seed_programme(m, spec, plans[spec["plan"]], people, by, start, end, today)
         return True
     _backdate(m, m.activate(by=by, on=start, note="Приказ о закреплении наставнических пар утверждён."), start)
     if spec.get("plan"):
@@ -132,10 +138,19 @@ def _seed_pair(org: Organization, spec: dict, plans: dict, people: dict, by, tod
     return True
 
 
+def _approver_user(org: Organization, by):
+    """Who approves the organisation's programmes, as its regulation says: the curator (`by`) or the head."""
+    if org.programme_approver != org.ProgrammeApprover.HEAD:
+        return by
+    head = Person.objects.filter(organization=org, roles__kind="head", user__isnull=False).first()
+    return head.user if head else by
+
+
 def _seed_programme(m: Mentorship, spec: dict, plan: dict, people: dict, by, start: date, end: date, today: date):
     org = m.organization
     mentee = m.mentees.order_by("id").first()
     status = spec.get("programme", "draft")
+    approver = _approver_user(org, by)
     programme = Programme.objects.create(
         mentorship=m,
         start=start,
@@ -155,10 +170,6 @@ def _seed_programme(m: Mentorship, spec: dict, plan: dict, people: dict, by, sta
                 "conditions",
             )
         },
-        acknowledged_at=at(start + timedelta(days=3)) if status in ("acknowledged", "approved") else None,
-        acknowledged_by=mentee if status in ("acknowledged", "approved") else None,
-        approved_at=at(start + timedelta(days=5)) if status == "approved" else None,
-        approved_by=by if status == "approved" else None,
     )
     # Written by the mentor before the mentee read it, not on the day the demo was seeded.
     written = min(start + timedelta(days=1), today)
@@ -195,18 +206,66 @@ def _seed_programme(m: Mentorship, spec: dict, plan: dict, people: dict, by, sta
             )
         )
     PlanActivity.objects.bulk_create(rows)
+    # The chain as it went: sent by the mentor, acknowledged by the mentee, approved by the curator (or the head).
     months = spec.get("extended_months")
-    if months:
-        new_end = add_months(end, months)
-        ProgrammeRevision.objects.create(
-            programme=programme,
-            kind=ProgrammeRevision.Kind.EXTENSION,
-            reason=spec["extension_reason"],
-            author=by,
-            created_at=at(today - timedelta(days=15)),
-            old_end=end,
-            new_end=new_end,
-            summary=[f"Окончание программы перенесено с {end:%d.%m.%Y} на {new_end:%d.%m.%Y}."],
+    if months:  # before the approval is recorded below: the demo writes the history it shows
+        _seed_extension(programme, m, spec, end, add_months(end, months), by, mentee, approver, today)
+    written_by = m.mentor.user  # the mentor sends; a mentor without an account is named by nobody
+    chain = {"draft": 0, "sent": 1, "acknowledged": 2, "approved": 3}[status]
+
+    def day(n: int) -> datetime:
+        return at(min(written + timedelta(days=n), today))
+
+    Programme.objects.filter(pk=programme.pk).update(
+        status=status,
+        sent_at=day(1) if chain >= 1 else None,
+        sent_by=written_by if chain >= 1 else None,
+        acknowledged_at=day(3) if chain >= 2 else None,
+        acknowledged_by=mentee if chain >= 2 else None,
+        approved_at=day(5) if chain >= 3 else None,
+        approved_by=approver if chain >= 3 else None,
+    )
+    if spec.get("pending_change"):
+        _seed_pending_change(
+            Programme.objects.get(pk=programme.pk), spec["pending_change"], written_by or by, mentee, today
         )
-        Programme.objects.filter(pk=programme.pk).update(end=new_end)
-        Mentorship.objects.filter(pk=m.pk).update(planned_end=new_end)
+
+
+def _seed_extension(programme, m, spec, end, new_end, by, mentee, approver, today) -> None:
+    """An extension agreed and approved earlier: the version before it is kept as it was."""
+    programme = Programme.objects.get(pk=programme.pk)
+    previous = programme.snapshot()
+    Programme.objects.filter(pk=programme.pk).update(end=new_end)
+    programme.end = new_end
+    current = programme.snapshot()
+    when = at(today - timedelta(days=15))
+    ProgrammeRevision.objects.create(
+        programme=programme,
+        kind=ProgrammeRevision.Kind.EXTENSION,
+        status=ProgrammeRevision.Status.APPROVED,
+        reason=spec["extension_reason"],
+        author=by,
+        created_at=at(today - timedelta(days=18)),
+        old_end=end,
+        new_end=new_end,
+        summary=diff_contents(previous, current),
+        content=current,
+        previous=previous,
+        agreed_at=at(today - timedelta(days=17)),
+        agreed_by=mentee,
+        approved_at=when,
+        approved_by=approver,
+        closed_at=when,
+    )
+    Mentorship.objects.filter(pk=m.pk).update(planned_end=new_end)
+
+
+def _seed_pending_change(programme: Programme, spec: dict, by, mentee: Person, today: date) -> None:
+    """A change on its way: proposed by the mentor, perhaps agreed by the mentee, not yet approved."""
+    change = propose_extension(
+        programme, new_end=programme.end + timedelta(days=spec["days"]), reason=spec["reason"], by=by
+    )
+    ProgrammeRevision.objects.filter(pk=change.pk).update(created_at=at(today - timedelta(days=4)))
+    if spec.get("agreed"):
+        change.agree(mentee)
+        ProgrammeRevision.objects.filter(pk=change.pk).update(agreed_at=at(today - timedelta(days=2)))

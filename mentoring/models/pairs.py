@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models.functions import Concat
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -59,15 +62,18 @@ class MentorshipQuerySet(models.QuerySet):
         )
 
     def with_programme_status(self) -> MentorshipQuerySet:
-        """Annotate `programme_status`: none, draft, acknowledged (by the mentee) or approved (by the curator)."""
+        """Annotate `programme_status`: where the programme's chain stands (PROGRAMME_STATUSES), in the same query."""
+        pending = ProgrammeRevision.objects.filter(
+            programme__mentorship=models.OuterRef("pk"), status__in=ProgrammeRevision.PENDING
+        ).values("status")[:1]
         return self.annotate(
+            pending_change=models.Subquery(pending, output_field=models.CharField()),
             programme_status=models.Case(
                 models.When(programme__isnull=True, then=models.Value("none")),
-                models.When(programme__approved_at__isnull=False, then=models.Value("approved")),
-                models.When(programme__acknowledged_at__isnull=False, then=models.Value("acknowledged")),
-                default=models.Value("draft"),
+                models.When(pending_change__isnull=False, then=Concat(models.Value("change_"), "pending_change")),
+                default="programme__status",
                 output_field=models.CharField(),
-            )
+            ),
         )
 
     def for_list(self) -> MentorshipQuerySet:
@@ -456,13 +462,93 @@ class SupportRecord(models.Model):
         return f"{self.date:%d.%m.%Y}"
 
 
+# Content of a programme: what the mentee acknowledges and the approver approves. Everything else on the programme
+# (the state of the chain, who and when) and on a plan row (status, date done, results, reflections) is a record
+# of the work, not of the approved content.
+NOTE_FIELDS = [
+    "title",
+    "problem",
+    "goals",
+    "tasks",
+    "content",
+    "start",
+    "end",
+    "results_intermediate",
+    "results_planned",
+    "meeting_schedule",
+    "mode",
+    "conditions",
+]
+ROW_FIELDS = ["position", "direction_id", "activity", "form", "deadline", "expected_result"]
+# Sections of the explanatory note a programme cannot be sent without.
+REQUIRED_SECTIONS = ["title", "problem", "goals", "tasks", "content", "results_planned", "meeting_schedule"]
+
+APPROVED_REFUSAL = (
+    "Программа утверждена: её содержание не изменяется. Подготовьте изменения — они вступят в силу после "
+    "согласия наставляемого и утверждения."
+)
+RESET_NOTE = (
+    "Программа изменена после отправки наставляемому, поэтому ознакомление снято. Отправьте программу "
+    "наставляемому ещё раз."
+)
+
+# Set only while an approved change is being written into the programme (ProgrammeRevision.approve).
+_applying_change: ContextVar[bool] = ContextVar("applying_programme_change", default=False)
+
+
+@contextmanager
+def _change_being_applied():
+    token = _applying_change.set(True)
+    try:
+        yield
+    finally:
+        _applying_change.reset(token)
+
+
+def _refuse_if_approved(qs, kwargs: dict | None = None) -> None:
+    touched = kwargs is None or any(name.removesuffix("_id") in _CONTENT_NAMES[qs.model] for name in kwargs)
+    if not touched or _applying_change.get():
+        return
+    approved = Programme.Status.APPROVED
+    lookup = {"status": approved} if qs.model is Programme else {"programme__status": approved}
+    if qs.filter(**lookup).exists():
+        raise ValidationError(APPROVED_REFUSAL)
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    # Bulk changes bypass save()/delete(); refuse them where they would touch an approved programme's content.
+    def update(self, **kwargs) -> int:
+        _refuse_if_approved(self, kwargs)
+        return super().update(**kwargs)
+
+    update.queryset_only = True
+
+    def delete(self):
+        _refuse_if_approved(self)
+        return super().delete()
+
+    delete.queryset_only = True
+
+
 class Programme(models.Model):
-    """The personalised mentoring programme of one pair or group: the explanatory note and the plan."""
+    """The personalised mentoring programme of one pair or group: the explanatory note and the plan.
+
+    The chain: the mentor drafts it, sends it to the mentee, the mentee acknowledges that version (or comments,
+    which returns it to the mentor), the approver named by the organisation's regulation approves. An edit of the
+    content after sending returns it to draft. Approved content never changes in place: a change is a
+    ProgrammeRevision the mentee agrees to and the approver approves.
+    """
 
     class Mode(models.TextChoices):
         IN_PERSON = "in_person", "Очно"
         ONLINE = "online", "Дистанционно"
         MIXED = "mixed", "Смешанно"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Проект"
+        SENT = "sent", "На ознакомлении у наставляемого"
+        ACKNOWLEDGED = "acknowledged", "Ждёт утверждения"
+        APPROVED = "approved", "Утверждена"
 
     mentorship = models.OneToOneField(Mentorship, on_delete=models.CASCADE, related_name="programme")
     title = models.CharField("название", max_length=300, blank=True)
@@ -477,11 +563,21 @@ class Programme(models.Model):
     meeting_schedule = models.TextField("расписание встреч", blank=True)
     mode = models.CharField("режим работы", max_length=20, choices=Mode.choices, default=Mode.IN_PERSON)
     conditions = models.TextField("условия", blank=True)
+    status = models.CharField("состояние", max_length=20, choices=Status.choices, default=Status.DRAFT)
+    sent_at = models.DateTimeField("отправлена наставляемому", null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="отправил",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     acknowledged_at = models.DateTimeField("наставляемый ознакомлен", null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         Person, verbose_name="ознакомился", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    approved_at = models.DateTimeField("утверждена куратором", null=True, blank=True)
+    approved_at = models.DateTimeField("утверждена", null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="утвердил",
@@ -490,6 +586,12 @@ class Programme(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Why the programme is back in draft: the mentee's comment, the approver's, or an edit after sending.
+    remark = models.TextField("замечание", blank=True)
+    remark_by = models.ForeignKey(
+        Person, verbose_name="автор замечания", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    remark_at = models.DateTimeField("замечание от", null=True, blank=True)
     template = models.ForeignKey(
         "ProgrammeTemplate",
         verbose_name="создана по шаблону",
@@ -510,57 +612,212 @@ class Programme(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = ProgrammeQuerySet.as_manager()
 
     class Meta:
         verbose_name = "персонализированная программа"
         verbose_name_plural = "персонализированные программы"
         constraints = [
-            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="programme_end_after_start")
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="programme_end_after_start"),
+            models.CheckConstraint(
+                condition=~models.Q(status="approved") | models.Q(approved_at__isnull=False),
+                name="programme_approved_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["acknowledged", "approved"]) | models.Q(acknowledged_at__isnull=False),
+                name="programme_acknowledged_has_date",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title or f"Программа: {self.mentorship}"
 
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and not _applying_change.get():
+            stored = Programme.objects.filter(pk=self.pk).values("status", *NOTE_FIELDS).first()
+            if stored is not None and any(stored[f] != getattr(self, f) for f in NOTE_FIELDS):
+                if stored["status"] == self.Status.APPROVED:
+                    raise ValidationError(APPROVED_REFUSAL)
+                if stored["status"] in (self.Status.SENT, self.Status.ACKNOWLEDGED):
+                    self._back_to_draft(RESET_NOTE, by=None)
+                    if kwargs.get("update_fields") is not None:
+                        kwargs["update_fields"] = {*kwargs["update_fields"], *self.CHAIN_FIELDS}
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.is_approved and not _applying_change.get():
+            raise ValidationError("Утверждённую программу удалить нельзя.")
+        return super().delete(*args, **kwargs)
+
     @property
     def is_approved(self) -> bool:
-        return self.approved_at is not None
+        return self.status == self.Status.APPROVED
+
+    @property
+    def is_draft(self) -> bool:
+        """Not approved yet: printed as ПРОЕКТ."""
+        return self.status != self.Status.APPROVED
 
     def clean(self) -> None:
         # Once approved, the dates change only by extension, which may take the programme past 12 months.
         if not self.is_approved:
             check_programme_length(self.start, self.end)
 
-    def open_correction(self) -> ProgrammeRevision | None:
-        """The correction in progress, if any: while it is open, the approved note and plan may be edited."""
-        return next((r for r in self.revisions.all() if r.is_open), None)
+    def pending_change(self) -> ProgrammeRevision | None:
+        """The change being agreed or approved, if any (from the prefetched revisions when there are)."""
+        return next((r for r in self.revisions.all() if r.is_pending), None)
 
     def is_locked(self) -> bool:
-        """Approved and no correction in progress: plain edits of the note and the plan are refused."""
-        return self.is_approved and self.open_correction() is None
+        """Approved: plain edits of the note and the plan are refused."""
+        return self.is_approved
+
+    # --- content: the copy a version keeps, and edits that return a sent programme to draft ---
+
+    def snapshot(self, rows: Iterable[PlanActivity] | None = None) -> dict:
+        """The content as plain data: the note and the plan rows (with their ids, to find them again)."""
+        rows = self.activities.select_related("direction") if rows is None else rows
+        return {
+            "note": {f: _plain(getattr(self, f)) for f in NOTE_FIELDS},
+            "rows": [
+                {
+                    "id": row.pk,
+                    **{f: _plain(getattr(row, f)) for f in ROW_FIELDS},
+                    "direction": row.direction.name if row.direction_id else "",
+                }
+                for row in rows
+            ],
+        }
+
+    def missing(self, rows: list[PlanActivity] | None = None) -> list[str]:
+        """What must be filled before the programme can be sent to the mentee; empty when it is complete."""
+        rows = list(self.activities.all()) if rows is None else rows
+        return missing_in_content(self.snapshot(rows), REQUIRED_SECTIONS)
+
+    CHAIN_FIELDS = ("status", "acknowledged_at", "acknowledged_by", "remark", "remark_by", "remark_at")
+
+    def _back_to_draft(self, remark: str, *, by: Person | None) -> None:
+        self.status = self.Status.DRAFT
+        self.acknowledged_at = None
+        self.acknowledged_by = None
+        self.remark = remark
+        self.remark_by = by
+        self.remark_at = timezone.now()
+
+    @classmethod
+    def content_changed(cls, programme_id: int) -> None:
+        """A plan row changed: a programme that was sent or acknowledged goes back to draft, with a note why."""
+        Programme.objects.filter(pk=programme_id, status__in=[cls.Status.SENT, cls.Status.ACKNOWLEDGED]).update(
+            status=cls.Status.DRAFT,
+            acknowledged_at=None,
+            acknowledged_by=None,
+            remark=RESET_NOTE,
+            remark_by=None,
+            remark_at=timezone.now(),
+        )
+
+    # --- the chain ---
+
+    def _locked(self) -> Programme:
+        return Programme.objects.select_for_update().get(pk=self.pk)
+
+    def _record(self, fields: tuple[str, ...] | list[str]) -> None:
+        # Chain fields only: no content check is needed, and the history gets its record.
+        super().save(update_fields=[*fields, "updated_at"])
+
+    @transaction.atomic
+    def send(self, user) -> None:
+        """The mentor sends the programme to the mentee. Only a complete programme can be sent."""
+        locked = self._locked()
+        if locked.status != self.Status.DRAFT:
+            raise ValidationError("Программа уже отправлена наставляемому.")
+        missing = locked.missing()
+        if missing:
+            raise ValidationError(["Чтобы отправить программу, заполните:", *missing])
+        self.status = self.Status.SENT
+        self.sent_at = timezone.now()
+        self.sent_by = user
+        self.remark, self.remark_by, self.remark_at = "", None, None
+        self._record(["status", "sent_at", "sent_by", "remark", "remark_by", "remark_at"])
 
     @transaction.atomic
     def acknowledge(self, person: Person) -> None:
-        """The mentee has read the programme. Possible once the plan has at least one row."""
-        locked = Programme.objects.select_for_update().get(pk=self.pk)
-        if locked.acknowledged_at is not None:
+        """The mentee has read the version that was sent."""
+        locked = self._locked()
+        if locked.status == self.Status.DRAFT:
+            raise ValidationError("Программа ещё не отправлена вам на ознакомление: наставник её дорабатывает.")
+        if locked.status != self.Status.SENT:
             raise ValidationError("Ознакомление с программой уже отмечено.")
-        if not self.activities.exists():
-            raise ValidationError("В плане пока нет ни одного мероприятия: знакомиться не с чем.")
+        self.status = self.Status.ACKNOWLEDGED
         self.acknowledged_at = timezone.now()
         self.acknowledged_by = person
-        self.save(update_fields=["acknowledged_at", "acknowledged_by"])
+        self._record(["status", "acknowledged_at", "acknowledged_by"])
+
+    @transaction.atomic
+    def comment(self, person: Person, text: str) -> None:
+        """The mentee does not acknowledge and says why: the programme returns to the mentor with the comment."""
+        text = text.strip()
+        if not text:
+            raise ValidationError({"comment": "Напишите, что нужно изменить в программе."})
+        if self._locked().status != self.Status.SENT:
+            raise ValidationError("Замечания можно оставить к программе, отправленной на ознакомление.")
+        self._back_to_draft(text, by=person)
+        self._record(self.CHAIN_FIELDS)
 
     @transaction.atomic
     def approve(self, user) -> None:
-        """The curator approves the programme; from then on changes go through revisions."""
-        locked = Programme.objects.select_for_update().get(pk=self.pk)
-        if locked.approved_at is not None:
+        """The approver approves the acknowledged version; from then on changes go through revisions."""
+        locked = self._locked()
+        if locked.status == self.Status.APPROVED:
             raise ValidationError("Программа уже утверждена.")
-        if locked.acknowledged_at is None:
+        if locked.status != self.Status.ACKNOWLEDGED:
             raise ValidationError("Утвердить программу можно после того, как наставляемый ознакомится с ней.")
+        self.status = self.Status.APPROVED
         self.approved_at = timezone.now()
         self.approved_by = user
-        self.save(update_fields=["approved_at", "approved_by"])
+        self._record(["status", "approved_at", "approved_by"])
+
+    @transaction.atomic
+    def return_to_mentor(self, person: Person, text: str) -> None:
+        """The approver returns the acknowledged programme for rework, with a comment."""
+        text = text.strip()
+        if not text:
+            raise ValidationError({"comment": "Напишите, что нужно доработать."})
+        if self._locked().status != self.Status.ACKNOWLEDGED:
+            raise ValidationError("Вернуть на доработку можно программу, которая ждёт утверждения.")
+        self._back_to_draft(text, by=person)
+        self._record(self.CHAIN_FIELDS)
+
+
+def _plain(value):
+    """A field's value as JSON keeps it: dates as ISO strings."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def missing_in_content(content: dict, required: list[str]) -> list[str]:
+    """What a programme's content lacks to be sent or proposed: empty sections, no plan, dates out of bounds."""
+    note, rows = content["note"], content["rows"]
+    missing = [
+        f"раздел «{Programme._meta.get_field(f).verbose_name.capitalize()}» пояснительной записки"
+        for f in required
+        if not str(note.get(f) or "").strip()
+    ]
+    start, end = _day(note.get("start")), _day(note.get("end"))
+    if not rows:
+        missing.append("план мероприятий: добавьте хотя бы одно мероприятие")
+    if start and end:
+        outside = [n for n, row in enumerate(rows, start=1) if not (start <= _day(row["deadline"]) <= end)]
+        if outside:
+            numbers = ", ".join(str(n) for n in outside)
+            missing.append(
+                f"сроки мероприятий № {numbers}: они должны быть в пределах программы ({start:%d.%m.%Y}–{end:%d.%m.%Y})"
+            )
+    return missing
+
+
+def _day(value) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
 
 
 def months_between(start: date, end: date) -> float:
@@ -592,9 +849,27 @@ class PlanActivityQuerySet(models.QuerySet):
     def overdue(self, today: date | None = None) -> PlanActivityQuerySet:
         return self.open().filter(deadline__lt=today or timezone.localdate())
 
+    # Progress marks may be set in bulk; the plan's content of an approved programme may not.
+    def update(self, **kwargs) -> int:
+        _refuse_if_approved(self, kwargs)
+        if any(name.removesuffix("_id") in _CONTENT_NAMES[PlanActivity] for name in kwargs):
+            for programme_id in set(self.values_list("programme_id", flat=True)):
+                Programme.content_changed(programme_id)
+        return super().update(**kwargs)
+
+    update.queryset_only = True
+
+    def delete(self):
+        _refuse_if_approved(self)
+        for programme_id in set(self.values_list("programme_id", flat=True)):
+            Programme.content_changed(programme_id)
+        return super().delete()
+
+    delete.queryset_only = True
+
 
 class PlanActivity(models.Model):
-    """A row of the programme's plan."""
+    """A row of the programme's plan: its content (ROW_FIELDS) and the record of the work done on it."""
 
     class Status(models.TextChoices):
         PLANNED = "planned", "Запланировано"
@@ -632,20 +907,70 @@ class PlanActivity(models.Model):
     def __str__(self) -> str:
         return self.activity[:60]
 
+    def save(self, *args, **kwargs) -> None:
+        if self._content_changes():
+            self._guard()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._guard()
+        return super().delete(*args, **kwargs)
+
     @property
     def is_overdue(self) -> bool:
         return self.status in (self.Status.PLANNED, self.Status.IN_PROGRESS) and self.deadline < timezone.localdate()
 
+    def _content_changes(self) -> bool:
+        if self.pk is None:
+            return True
+        stored = PlanActivity.objects.filter(pk=self.pk).values(*ROW_FIELDS).first()
+        return stored is None or any(stored[f] != getattr(self, f) for f in ROW_FIELDS)
+
+    def _guard(self) -> None:
+        """Refuse a change of an approved plan; return a sent or acknowledged programme to draft."""
+        if _applying_change.get():
+            return
+        status = Programme.objects.filter(pk=self.programme_id).values_list("status", flat=True).first()
+        if status == Programme.Status.APPROVED:
+            raise ValidationError(APPROVED_REFUSAL)
+        Programme.content_changed(self.programme_id)
+
+
+_CONTENT_NAMES = {
+    Programme: {f.removesuffix("_id") for f in NOTE_FIELDS},
+    PlanActivity: {f.removesuffix("_id") for f in ROW_FIELDS},
+}
+
+
+class ProgrammeRevisionQuerySet(models.QuerySet):
+    def pending(self) -> ProgrammeRevisionQuerySet:
+        return self.filter(status__in=ProgrammeRevision.PENDING)
+
 
 class ProgrammeRevision(models.Model):
-    """A change to an approved programme: an extension or a correction, agreed by both sides."""
+    """A change to an approved programme, kept as a version.
+
+    The mentor (or the curator) proposes it with the full content it would give the programme; the mentee agrees
+    (or declines with a comment, which returns it to the author); the approver approves, and only then does it
+    become the programme's content. The approved version it replaced is kept frozen in `previous`.
+    """
 
     class Kind(models.TextChoices):
         EXTENSION = "extension", "Продление"
         CORRECTION = "correction", "Корректировка"
 
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Ждёт согласия наставляемого"
+        AGREED = "agreed", "Ждёт утверждения"
+        RETURNED = "returned", "Возвращено на доработку"
+        APPROVED = "approved", "Утверждено"
+        WITHDRAWN = "withdrawn", "Отозвано"
+
+    PENDING = (Status.PROPOSED, Status.AGREED, Status.RETURNED)
+
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="revisions")
     kind = models.CharField("вид изменения", max_length=20, choices=Kind.choices)
+    status = models.CharField("состояние", max_length=20, choices=Status.choices, default=Status.PROPOSED)
     reason = models.TextField("основание")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -659,21 +984,124 @@ class ProgrammeRevision(models.Model):
     old_end = models.DateField("прежнее окончание", null=True, blank=True)
     new_end = models.DateField("новое окончание", null=True, blank=True)
     summary = models.JSONField("что изменилось", default=list, blank=True)
-    # A correction stays open while the plan is being edited; an extension is closed at once.
+    # The full content the change gives the programme, and the approved content it replaced (set on approval).
+    content = models.JSONField("предлагаемое содержание", default=dict, blank=True)
+    previous = models.JSONField("прежняя редакция", default=dict, blank=True)
+    agreed_at = models.DateTimeField("наставляемый согласен", null=True, blank=True)
+    agreed_by = models.ForeignKey(
+        Person, verbose_name="согласился", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField("утверждено", null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="утвердил",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    remark = models.TextField("замечание", blank=True)
+    remark_by = models.ForeignKey(
+        Person, verbose_name="автор замечания", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    remark_at = models.DateTimeField("замечание от", null=True, blank=True)
+    # When the change became the programme's content.
     closed_at = models.DateTimeField("изменения внесены", null=True, blank=True)
+
+    objects = ProgrammeRevisionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "изменение программы"
         verbose_name_plural = "изменения программ"
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme"],
+                condition=models.Q(status__in=["proposed", "agreed", "returned"]),
+                name="programmerevision_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="approved") | models.Q(closed_at__isnull=False),
+                name="programmerevision_approved_closed",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} от {self.created_at:%d.%m.%Y}"
 
     @property
-    def is_open(self) -> bool:
-        """A correction in progress; an extension is complete when recorded."""
-        return self.kind == self.Kind.CORRECTION and self.closed_at is None
+    def is_pending(self) -> bool:
+        return self.status in self.PENDING
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    def _locked(self) -> ProgrammeRevision:
+        return ProgrammeRevision.objects.select_for_update().get(pk=self.pk)
+
+    @transaction.atomic
+    def agree(self, person: Person) -> None:
+        """The mentee agrees to the proposed change."""
+        if self._locked().status != self.Status.PROPOSED:
+            raise ValidationError("Это изменение не ждёт вашего согласия.")
+        self.status = self.Status.AGREED
+        self.agreed_at = timezone.now()
+        self.agreed_by = person
+        self.save(update_fields=["status", "agreed_at", "agreed_by"])
+
+    @transaction.atomic
+    def send_back(self, person: Person, text: str) -> None:
+        """The mentee declines (or the approver returns) the change with a comment: it goes back to its author."""
+        text = text.strip()
+        if not text:
+            raise ValidationError({"comment": "Напишите, что нужно изменить."})
+        if self._locked().status not in (self.Status.PROPOSED, self.Status.AGREED):
+            raise ValidationError("Это изменение сейчас не на согласовании.")
+        self.status = self.Status.RETURNED
+        self.agreed_at, self.agreed_by = None, None
+        self.remark, self.remark_by, self.remark_at = text, person, timezone.now()
+        self.save(update_fields=["status", "agreed_at", "agreed_by", "remark", "remark_by", "remark_at"])
+
+    @transaction.atomic
+    def withdraw(self) -> None:
+        if self._locked().status not in self.PENDING:
+            raise ValidationError("Это изменение уже не на согласовании.")
+        self.status = self.Status.WITHDRAWN
+        self.save(update_fields=["status"])
+
+    @transaction.atomic
+    def approve(self, user) -> None:
+        """The approver approves the agreed change: its content becomes the programme's; the old one is kept."""
+        if self._locked().status != self.Status.AGREED:
+            raise ValidationError("Утвердить изменение можно после согласия наставляемого.")
+        programme = Programme.objects.select_for_update().get(pk=self.programme_id)
+        self.previous = programme.snapshot()
+        with _change_being_applied():
+            _apply_content(programme, self.content)
+        self.status = self.Status.APPROVED
+        self.approved_at = self.closed_at = timezone.now()
+        self.approved_by = user
+        self.save(update_fields=["status", "previous", "approved_at", "closed_at", "approved_by"])
+
+
+def _apply_content(programme: Programme, content: dict) -> None:
+    """Write a version's content into the programme: the note, then the rows (kept by id, added, removed)."""
+    for field in NOTE_FIELDS:
+        value = content["note"][field]
+        setattr(programme, field, _day(value) if field in ("start", "end") else value)
+    programme.save()
+    existing = {row.pk: row for row in programme.activities.all()}
+    kept = set()
+    for data in content["rows"]:
+        row = existing.get(data.get("id")) or PlanActivity(programme=programme)
+        for field in ROW_FIELDS:
+            setattr(row, field, _day(data[field]) if field == "deadline" else data[field])
+        row.save()
+        kept.add(row.pk)
+    for pk, row in existing.items():
+        if pk not in kept:
+            row.delete()
 
 
 class ProgrammeTemplate(models.Model):

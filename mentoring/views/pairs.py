@@ -27,9 +27,13 @@ State = Mentorship.State
 EDITABLE_STATES = (State.DRAFT, State.PROPOSED)
 PROGRAMME_STATUSES = {
     "none": "нет",
-    "draft": "черновик",
-    "acknowledged": "наставляемый ознакомлен",
+    "draft": "проект",
+    "sent": "на ознакомлении у наставляемого",
+    "acknowledged": "ждёт утверждения",
     "approved": "утверждена",
+    "change_proposed": "изменения ждут согласия наставляемого",
+    "change_agreed": "изменения ждут утверждения",
+    "change_returned": "изменения на доработке",
 }
 WAITING_SHOWN = 30
 
@@ -69,6 +73,8 @@ def pair_list(request: HttpRequest, access: OrgAccess) -> HttpResponse:
         "waiting_total": waiting.count(),
         "open_requests": ChangeRequest.objects.for_org(access.org).open().count(),
         "can_edit": access.has(*PAIR_EDITORS),
+        # The organisation's approver of programmes holds the role of the same name (curator or head).
+        "is_approver": access.has(access.org.programme_approver),
     }
     return render(request, "mentoring/pairs/list.html", context)
 

@@ -1,9 +1,10 @@
-"""The personalised programme of a pair or group: the note, the plan edited in place (htmx), acknowledgement,
-approval, extensions and corrections kept as versions, and the printable document."""
+"""The personalised programme of a pair or group: the note, the plan edited in place (htmx), the chain (sent to the
+mentee, acknowledged or commented, approved), changes proposed as versions, and the printable document."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from core.pdf import render_pdf
 from mentoring.forms import (
+    CommentForm,
     CorrectionForm,
     ExtensionForm,
     PlanProgressForm,
@@ -22,14 +24,15 @@ from mentoring.forms import (
     ProgrammeNoteForm,
     ProgrammeStartForm,
     ReflectionForm,
+    proposal_row_formset,
 )
-from mentoring.models import Mentorship, PlanActivity, Programme, ProgrammeRevision
+from mentoring.models import NOTE_FIELDS, Mentorship, PlanActivity, Programme, ProgrammeRevision
 from mentoring.programmes import (
     completed_programmes,
     create_programme,
-    extend_programme,
-    finish_correction,
-    start_correction,
+    propose_correction,
+    propose_extension,
+    versions,
 )
 from people.access import OrgAccess, org_view
 from people.changes import organization_changed
@@ -40,13 +43,18 @@ PROGRAMME_READERS = (Role.Kind.CURATOR, Role.Kind.HEAD, Role.Kind.MENTOR, Role.K
 
 @dataclass
 class ProgrammeAccess:
-    """What the current user may do with one pair's programme."""
+    """What the current user may do with one pair's programme, and the one next step of its chain."""
 
     mentorship: Mentorship
     programme: Programme | None
     is_mentor: bool
     is_mentee: bool
     is_curator: bool
+    is_approver: bool = False
+
+    @property
+    def status(self) -> str:
+        return self.programme.status if self.programme else ""
 
     @property
     def can_write(self) -> bool:
@@ -55,22 +63,80 @@ class ProgrammeAccess:
 
     @property
     def can_edit(self) -> bool:
-        """Plain edits of the note and the plan: before approval, or while a correction is open."""
-        return self.can_write and self.programme is not None and not self.programme.is_locked()
+        """Edits of the note and the plan: until approval (after sending, an edit returns it to draft)."""
+        return self.can_write and self.programme is not None and not self.programme.is_approved
 
     @property
     def can_mark_progress(self) -> bool:
         """After approval the mentor still records status, date done and result of each row."""
-        return self.can_write and self.programme is not None and self.programme.is_locked()
+        return self.can_write and self.programme is not None and self.programme.is_approved
 
     @property
     def can_reflect(self) -> bool:
         return self.is_mentee and self.programme is not None
 
     @property
+    def can_send(self) -> bool:
+        return self.can_edit and self.status == Programme.Status.DRAFT
+
+    @property
+    def can_acknowledge(self) -> bool:
+        return self.is_mentee and self.status == Programme.Status.SENT
+
+    @property
+    def can_approve(self) -> bool:
+        return self.is_approver and self.status == Programme.Status.ACKNOWLEDGED
+
+    @property
+    def change(self) -> ProgrammeRevision | None:
+        return self.programme.pending_change() if self.programme else None
+
+    @property
     def can_revise(self) -> bool:
-        p = self.programme
-        return self.can_write and p is not None and p.is_approved and p.open_correction() is None
+        """Propose a change: to an approved programme with no change on its way."""
+        return self.can_mark_progress and self.change is None
+
+    @property
+    def can_rework_change(self) -> bool:
+        return self.can_write and self.change is not None
+
+    @property
+    def can_agree_change(self) -> bool:
+        return self.is_mentee and self.change is not None and self.change.status == ProgrammeRevision.Status.PROPOSED
+
+    @property
+    def can_approve_change(self) -> bool:
+        return self.is_approver and self.change is not None and self.change.status == ProgrammeRevision.Status.AGREED
+
+    @property
+    def approver_label(self) -> str:
+        """Who approves programmes in this organisation, in the instrumental: «куратором», «руководителем»."""
+        return "руководителем" if _head_approves(self.mentorship.organization) else "куратором"
+
+    @property
+    def next_step(self) -> str:
+        """The one thing that moves the chain on, in words; empty when nothing waits."""
+        if self.programme is None:
+            return "Наставник составляет программу."
+        if self.mentorship.state in (Mentorship.State.COMPLETED, Mentorship.State.ENDED_EARLY):
+            return ""
+        change = self.change
+        if change is not None:
+            return {
+                ProgrammeRevision.Status.PROPOSED: "Изменения ждут согласия наставляемого.",
+                ProgrammeRevision.Status.AGREED: f"Изменения ждут утверждения {self.approver_label}.",
+                ProgrammeRevision.Status.RETURNED: "Изменения возвращены наставнику на доработку.",
+            }[change.status]
+        return {
+            Programme.Status.DRAFT: "Наставник дорабатывает программу и отправляет её наставляемому на ознакомление.",
+            Programme.Status.SENT: "Программа ждёт ознакомления наставляемого.",
+            Programme.Status.ACKNOWLEDGED: f"Программа ждёт утверждения {self.approver_label}.",
+            Programme.Status.APPROVED: "",
+        }[self.programme.status]
+
+
+def _head_approves(org) -> bool:
+    return org.programme_approver == org.ProgrammeApprover.HEAD
 
 
 def get_programme_access(access: OrgAccess, pk: int) -> ProgrammeAccess:
@@ -85,17 +151,20 @@ def get_programme_access(access: OrgAccess, pk: int) -> ProgrammeAccess:
     is_mentor = mentorship.mentor_id == access.person.pk
     is_mentee = any(p.pk == access.person.pk for p in mentorship.mentees.all())
     is_curator = access.has(Role.Kind.CURATOR)
-    if not (is_mentor or is_mentee or is_curator or access.has(Role.Kind.HEAD)):
+    is_head = access.has(Role.Kind.HEAD)
+    if not (is_mentor or is_mentee or is_curator or is_head):
         raise Http404
+    is_approver = is_head if _head_approves(access.org) else is_curator
     programme = (
         Programme.objects.filter(mentorship=mentorship)
         .select_related("acknowledged_by", "approved_by", "template")
-        .prefetch_related(Prefetch("revisions", ProgrammeRevision.objects.select_related("author")))
+        .select_related("sent_by", "remark_by")
+        .prefetch_related(Prefetch("revisions", ProgrammeRevision.objects.select_related("agreed_by", "remark_by")))
         .first()
     )
     if programme is not None:
         programme.mentorship = mentorship  # the rows and the document reach the pair through it
-    return ProgrammeAccess(mentorship, programme, is_mentor, is_mentee, is_curator)
+    return ProgrammeAccess(mentorship, programme, is_mentor, is_mentee, is_curator, is_approver)
 
 
 def _programme_or_404(pa: ProgrammeAccess) -> Programme:
@@ -127,14 +196,18 @@ def _name_users(access: OrgAccess, programme: Programme | None) -> None:
     if programme is None:
         return
     revisions = list(programme.revisions.all())
-    users = {programme.approved_by_id, *(r.author_id for r in revisions)} - {None}
+    users = {programme.approved_by_id, programme.sent_by_id}
+    users |= {r.author_id for r in revisions} | {r.approved_by_id for r in revisions}
+    users -= {None}
     names = {}
     if users:
         people = Person.objects.filter(organization=access.org, user_id__in=users)
         names = {p.user_id: p.short_name for p in people}
     programme.approved_by_name = names.get(programme.approved_by_id, "")
+    programme.sent_by_name = names.get(programme.sent_by_id, "")
     for revision in revisions:
         revision.author_name = names.get(revision.author_id, "")
+        revision.approved_by_name = names.get(revision.approved_by_id, "")
 
 
 def plan_summary(rows) -> dict:
@@ -161,7 +234,9 @@ def programme_context(access: OrgAccess, pa: ProgrammeAccess) -> dict:
         "rows": rows,
         **plan_summary(rows),
         "revisions": list(programme.revisions.all()) if programme else [],
-        "open_correction": programme.open_correction() if programme else None,
+        "change": pa.change,
+        "versions": versions(programme) if programme and programme.is_approved else [],
+        "ended": pa.mentorship.state in (Mentorship.State.COMPLETED, Mentorship.State.ENDED_EARLY),
     }
 
 
@@ -221,13 +296,19 @@ def programme_note(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResp
     programme = _programme_or_404(pa)
     if not pa.can_edit:
         if pa.can_write:
-            messages.error(request, "Программа утверждена: изменения вносятся через «Внести изменения».")
+            messages.error(
+                request,
+                "Программа утверждена: изменения предлагаются через «Внести изменения» или «Продлить программу».",
+            )
             return _back(access, pa)
         raise Http404
+    was_sent = programme.status != Programme.Status.DRAFT
     form = ProgrammeNoteForm(request.POST or None, instance=programme)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Пояснительная записка сохранена.")
+        if was_sent and programme.status == Programme.Status.DRAFT:
+            messages.warning(request, "Ознакомление наставляемого снято: отправьте программу ему ещё раз.")
         return _back(access, pa)
     return render(request, "mentoring/programmes/note_form.html", {"access": access, "pa": pa, "form": form})
 
@@ -272,9 +353,19 @@ def row_new(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
 
 def _after_post(request, access, pa, row) -> HttpResponse:
     if request.htmx:
-        return _plan_changed(_row_response(request, access, pa, row))
+        response = _plan_changed(_row_response(request, access, pa, row))
+        if _sent_back_to_draft(pa):
+            response["HX-Refresh"] = "true"  # the page shows why the acknowledgement was withdrawn
+        return response
     messages.success(request, "Мероприятие сохранено.")
     return _back(access, pa)
+
+
+def _sent_back_to_draft(pa: ProgrammeAccess) -> bool:
+    """The edit just saved returned a sent or acknowledged programme to draft."""
+    if pa.programme is None or pa.programme.status in (Programme.Status.DRAFT, Programme.Status.APPROVED):
+        return False
+    return Programme.objects.filter(pk=pa.programme.pk, status=Programme.Status.DRAFT).exists()
 
 
 def _plan_changed(response: HttpResponse) -> HttpResponse:
@@ -327,7 +418,10 @@ def row_delete(request: HttpRequest, access: OrgAccess, pk: int, row: int) -> Ht
         raise Http404
     activity.delete()
     if request.htmx:
-        return _plan_changed(HttpResponse(""))
+        response = _plan_changed(HttpResponse(""))
+        if _sent_back_to_draft(pa):
+            response["HX-Refresh"] = "true"
+        return response
     messages.success(request, "Мероприятие удалено из плана.")
     return _back(access, pa)
 
@@ -347,16 +441,52 @@ def row_reflection(request: HttpRequest, access: OrgAccess, pk: int, row: int) -
     return render(request, "mentoring/programmes/_reflection_form.html", context)
 
 
-# --- acknowledgement, approval, versions ---
+# --- the chain: sent to the mentee, acknowledged or commented, approved or returned ---
 
 
-def _state_change(request: HttpRequest, change, success: str) -> None:
+def _state_change(request: HttpRequest, change, success: str) -> bool:
     try:
         change()
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, success)
+        return False
+    messages.success(request, success)
+    return True
+
+
+def _page_with(request: HttpRequest, access: OrgAccess, pa: ProgrammeAccess, **extra) -> HttpResponse:
+    """The programme page again, with what went wrong beside the form that was sent."""
+    context = {**programme_context(access, pa), **extra}
+    return render(request, "mentoring/programmes/programme.html", context)
+
+
+def _commented(request, access, pa, form_name: str, act) -> HttpResponse:
+    """A comment that sends the programme or a change back: errors beside the field, else the change is made."""
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            act(form.cleaned_data["comment"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Замечания переданы наставнику.")
+        return _back(access, pa)
+    return _page_with(request, access, pa, **{form_name: form})
+
+
+@org_view(*PROGRAMME_READERS)
+@require_POST
+def programme_send(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    pa = get_programme_access(access, pk)
+    programme = _programme_or_404(pa)
+    if not pa.can_edit:
+        raise Http404
+    try:
+        programme.send(request.user)
+    except ValidationError as exc:
+        return _page_with(request, access, pa, send_problems=exc.messages)
+    messages.success(request, "Программа отправлена наставляемому на ознакомление.")
+    return _back(access, pa)
 
 
 @org_view(*PROGRAMME_READERS)
@@ -370,11 +500,23 @@ def programme_acknowledge(request: HttpRequest, access: OrgAccess, pk: int) -> H
     return _back(access, pa)
 
 
-@org_view(Role.Kind.CURATOR)
+@org_view(*PROGRAMME_READERS)
+@require_POST
+def programme_comment(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    pa = get_programme_access(access, pk)
+    programme = _programme_or_404(pa)
+    if not pa.is_mentee:
+        raise Http404
+    return _commented(request, access, pa, "comment_form", lambda text: programme.comment(access.person, text))
+
+
+@org_view(*PROGRAMME_READERS)
 @require_POST
 def programme_approve(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
     pa = get_programme_access(access, pk)
     programme = _programme_or_404(pa)
+    if not pa.is_approver:
+        raise Http404
 
     def approve() -> None:
         programme.approve(request.user)
@@ -385,22 +527,58 @@ def programme_approve(request: HttpRequest, access: OrgAccess, pk: int) -> HttpR
 
 
 @org_view(*PROGRAMME_READERS)
+@require_POST
+def programme_return(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    pa = get_programme_access(access, pk)
+    programme = _programme_or_404(pa)
+    if not pa.is_approver:
+        raise Http404
+    return _commented(request, access, pa, "return_form", lambda text: programme.return_to_mentor(access.person, text))
+
+
+# --- changes to an approved programme: proposals kept as versions ---
+
+
+def _change_or_404(pa: ProgrammeAccess) -> ProgrammeRevision:
+    change = pa.change
+    if change is None:
+        raise Http404
+    return change
+
+
+def _proposal_form_allowed(pa: ProgrammeAccess, kind: str) -> ProgrammeRevision | None:
+    """The pending change of this kind being reworked, or None for a new one; 404 when neither is possible."""
+    change = pa.change
+    if change is not None and pa.can_rework_change and change.kind == kind:
+        return change
+    if not pa.can_revise:
+        raise Http404
+    return None
+
+
+@org_view(*PROGRAMME_READERS)
 def programme_extend(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
     pa = get_programme_access(access, pk)
     programme = _programme_or_404(pa)
-    if not pa.can_revise:
-        raise Http404
-    form = ExtensionForm(request.POST or None, programme=programme)
+    change = _proposal_form_allowed(pa, ProgrammeRevision.Kind.EXTENSION)
+    initial = {"new_end": change.new_end, "reason": change.reason} if change else None
+    form = ExtensionForm(request.POST or None, programme=programme, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            extend_programme(programme, new_end=data["new_end"], reason=data["reason"], by=request.user)
+            propose_extension(
+                programme, new_end=data["new_end"], reason=data["reason"], by=request.user, revision=change
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"Программа продлена до {data['new_end']:%d.%m.%Y}.")
+            messages.success(
+                request,
+                f"Продление до {data['new_end']:%d.%m.%Y} предложено. Оно вступит в силу после согласия "
+                f"наставляемого и утверждения {pa.approver_label}.",
+            )
             return _back(access, pa)
-    context = {"access": access, "pa": pa, "form": form, "kind": "extension"}
+    context = {"access": access, "pa": pa, "form": form, "kind": "extension", "change": change}
     return render(request, "mentoring/programmes/revision_form.html", context)
 
 
@@ -408,46 +586,166 @@ def programme_extend(request: HttpRequest, access: OrgAccess, pk: int) -> HttpRe
 def programme_correction(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
     pa = get_programme_access(access, pk)
     programme = _programme_or_404(pa)
-    if not pa.can_revise:
-        raise Http404
-    form = CorrectionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    change = _proposal_form_allowed(pa, ProgrammeRevision.Kind.CORRECTION)
+    content = change.content if change else programme.snapshot()
+    data = request.POST if request.method == "POST" else None
+    form = CorrectionForm(data, initial={"reason": change.reason} if change else None)
+    shown = Programme(mentorship=pa.mentorship, status=Programme.Status.APPROVED, **_note_values(content))
+    note_form = ProgrammeNoteForm(data, instance=shown, prefix="note")
+    rows = proposal_row_formset(data, programme=programme, rows=content["rows"])
+    if data is not None and form.is_valid() and note_form.is_valid() and rows.is_valid():
+        note = {f: note_form.cleaned_data.get(f, getattr(shown, f)) for f in NOTE_FIELDS}
         try:
-            start_correction(programme, reason=form.cleaned_data["reason"], by=request.user)
+            propose_correction(
+                programme,
+                reason=form.cleaned_data["reason"],
+                note=note,
+                rows=rows.rows(),
+                by=request.user,
+                revision=change,
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "Внесите изменения в записку и план, затем нажмите «Завершить изменения».")
+            messages.success(
+                request,
+                "Изменения предложены. Они вступят в силу после согласия наставляемого и утверждения "
+                f"{pa.approver_label}; до тех пор действует утверждённая редакция.",
+            )
             return _back(access, pa)
-    context = {"access": access, "pa": pa, "form": form, "kind": "correction"}
+    context = {
+        "access": access,
+        "pa": pa,
+        "form": form,
+        "note_form": note_form,
+        "rows": rows,
+        "kind": "correction",
+        "change": change,
+    }
     return render(request, "mentoring/programmes/revision_form.html", context)
+
+
+def _note_values(content: dict) -> dict:
+    note = dict(content["note"])
+    for field in ("start", "end"):
+        note[field] = date.fromisoformat(note[field])
+    return note
 
 
 @org_view(*PROGRAMME_READERS)
 @require_POST
-def programme_correction_finish(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+def change_agree(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
     pa = get_programme_access(access, pk)
-    programme = _programme_or_404(pa)
+    _programme_or_404(pa)
+    change = _change_or_404(pa)
+    if not pa.is_mentee:
+        raise Http404
+    _state_change(request, lambda: change.agree(access.person), "Вы согласились с изменениями программы.")
+    return _back(access, pa)
+
+
+@org_view(*PROGRAMME_READERS)
+@require_POST
+def change_decline(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    pa = get_programme_access(access, pk)
+    _programme_or_404(pa)
+    change = _change_or_404(pa)
+    if not pa.is_mentee:
+        raise Http404
+    return _commented(request, access, pa, "decline_form", lambda text: change.send_back(access.person, text))
+
+
+@org_view(*PROGRAMME_READERS)
+@require_POST
+def change_approve(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    pa = get_programme_access(access, pk)
+    _programme_or_404(pa)
+    change = _change_or_404(pa)
+    if not pa.is_approver:
+        raise Http404
+
+    def approve() -> None:
+        change.approve(request.user)
+        organization_changed(access.org)
+
+    _state_change(request, approve, "Изменения утверждены и внесены в программу; прежняя редакция сохранена.")
+    return _back(access, pa)
+
+
+@org_view(*PROGRAMME_READERS)
+@require_POST
+def change_return(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    pa = get_programme_access(access, pk)
+    _programme_or_404(pa)
+    change = _change_or_404(pa)
+    if not pa.is_approver:
+        raise Http404
+    return _commented(request, access, pa, "change_return_form", lambda text: change.send_back(access.person, text))
+
+
+@org_view(*PROGRAMME_READERS)
+@require_POST
+def change_withdraw(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    pa = get_programme_access(access, pk)
+    _programme_or_404(pa)
+    change = _change_or_404(pa)
     if not pa.can_write:
         raise Http404
-    _state_change(request, lambda: finish_correction(programme), "Изменения внесены и сохранены как новая версия.")
+    _state_change(request, change.withdraw, "Предложенные изменения отозваны; действует утверждённая редакция.")
     return _back(access, pa)
+
+
+@org_view(*PROGRAMME_READERS)
+def programme_version(request: HttpRequest, access: OrgAccess, pk: int, number: int) -> HttpResponse:
+    """An approved version as it was, or (number 0) the change on its way, read-only."""
+    pa = get_programme_access(access, pk)
+    programme = _programme_or_404(pa)
+    if number == 0:
+        change = _change_or_404(pa)
+        shown = {"number": 0, "content": change.content, "change": change}
+    else:
+        found = [v for v in versions(programme) if v.number == number] if programme.is_approved else []
+        if not found:
+            raise Http404
+        version = found[0]
+        content = programme.snapshot() if version.is_current else version.content
+        shown = {"number": number, "content": content, "version": version}
+    _name_users(access, programme)
+    shown["content"] = _readable(shown["content"])
+    context = {"access": access, "pa": pa, "programme": programme, "mentorship": pa.mentorship, **shown}
+    return render(request, "mentoring/programmes/version.html", context)
+
+
+def _readable(content: dict) -> dict:
+    """A version's content with its dates as 05.06.2026."""
+    if not content:
+        return {}
+
+    def day(value: str) -> str:
+        return f"{date.fromisoformat(value):%d.%m.%Y}" if value else ""
+
+    note = {**content["note"], "start": day(content["note"]["start"]), "end": day(content["note"]["end"])}
+    rows = [{**row, "deadline": day(row["deadline"])} for row in content["rows"]]
+    return {"note": note, "rows": rows}
 
 
 @org_view(*PROGRAMME_READERS)
 def programme_pdf(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
     pa = get_programme_access(access, pk)
     _programme_or_404(pa)
-    context = {**programme_context(access, pa), "curator": _curator(access, pa.programme)}
+    context = {**programme_context(access, pa), "curator": _signer(access, pa.programme)}
+    context["approver_is_head"] = _head_approves(access.org)
+    context["current_version"] = context["versions"][-1] if context["versions"] else None
     filename = f"Программа наставничества — {pa.mentorship.mentor.surname}.pdf"
     return render_pdf(request, "documents/programme.html", context, filename)
 
 
-def _curator(access: OrgAccess, programme: Programme) -> Person | None:
-    """Who signs as curator: the one who approved the programme, or the organisation's curator."""
+def _signer(access: OrgAccess, programme: Programme) -> Person | None:
+    """Who signs as the approver: the one who approved the programme, or the organisation's curator (or head)."""
     people = Person.objects.for_org(access.org).working()
     if programme.approved_by_id:
         found = people.filter(user_id=programme.approved_by_id).first()
         if found:
             return found
-    return people.filter(roles__kind=Role.Kind.CURATOR).order_by("surname", "name").first()
+    role = Role.Kind.HEAD if _head_approves(access.org) else Role.Kind.CURATOR
+    return people.filter(roles__kind=role).order_by("surname", "name").first()

@@ -81,6 +81,19 @@ class Organization(models.Model):
         validators=[RegexValidator(r"\{n\}", "Формат должен содержать {n} — место порядкового номера.")],
         help_text="{n} — порядковый номер приказа в году, например «{n}-од» даёт «15-од».",
     )
+
+    # The values are the kinds of the roles that approve (Role.Kind).
+    class ProgrammeApprover(models.TextChoices):
+        CURATOR = "curator", "Куратор"
+        HEAD = "head", "Руководитель организации"
+
+    programme_approver = models.CharField(
+        "кто утверждает персонализированные программы",
+        max_length=20,
+        choices=ProgrammeApprover.choices,
+        default=ProgrammeApprover.CURATOR,
+        help_text="Как установлено положением о наставничестве организации.",
+    )
     created_at = models.DateTimeField("создана", auto_now_add=True)
     # Replaced by every write in the organisation (people.changes.touch): cached figures are kept under it.
     data_version = models.UUIDField("версия данных", default=uuid.uuid4, editable=False)

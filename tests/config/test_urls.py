@@ -119,6 +119,7 @@ def url_values(org_slug: str, person_pk: int, item_pk: int) -> dict[str, str]:
         "municipality": "some-municipality",
         "file_pk": item_pk,  # a material of a practice (the public page)
         "table": "roles",  # a table of the report page (mentoring/views/reports.py)
+        "number": 1,  # a version of a programme (mentoring/views/programmes.py)
     }
 
 

@@ -1,5 +1,7 @@
-"""A programme's journey in a real browser: the mentor writes it and adds plan rows in place, the mentee
-acknowledges, the curator approves, the mentor extends it, and the PDF carries the participants and the plan."""
+"""A programme's journey in a real browser: the mentor writes it and adds plan rows in place, sends it (a
+half-written one is refused with the list of what to fill), the mentee acknowledges, an edit withdraws the
+acknowledgement, the curator approves, an extension is proposed, agreed and approved, the old version stays
+readable, and the PDF says ПРОЕКТ while a draft and carries the approval and the real chain afterwards."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import io
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
@@ -52,7 +55,15 @@ def add_row(page, activity: str, deadline, result: str) -> None:
     expect(page.get_by_test_id("plan-row").filter(has_text=activity)).to_be_visible()
 
 
-def test_mentor_writes_a_programme_mentee_acknowledges_curator_approves_mentor_extends(demo, live_server, page, shot):
+def pdf_text(page) -> str:
+    with page.expect_download() as download_info:
+        page.get_by_test_id("pdf").click()
+    content = Path(download_info.value.path()).read_bytes()
+    return " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(content)).pages)
+
+
+@pytest.mark.time_machine("2026-03-02 10:00 +03:00", tick=True)
+def test_programme_chain_draft_sent_acknowledged_approved_changed_by_agreement(demo, live_server, page, shot):
     pair = demo_pair()
     today = timezone.localdate()
     programme_url = f"{live_server.url}/o/{pair.organization.slug}/pairs/{pair.pk}/programme/"
@@ -92,41 +103,105 @@ def test_mentor_writes_a_programme_mentee_acknowledges_curator_approves_mentor_e
     expect(page.get_by_test_id("plan-row")).to_have_count(2)
     expect(page.get_by_test_id("plan-summary")).to_contain_text("выполнено 0 из 2")
     assert page.evaluate("window.__noReload") == "still here"
-    shot("programme-mentor-plan")
 
-    # The mentee reads the programme and acknowledges it.
+    # The draft prints as a project, with no approval stamp.
+    text = pdf_text(page)
+    assert "ПРОЕКТ" in text and "УТВЕРЖДЕНО" not in text
+
+    # The mentee has nothing to acknowledge yet.
     switch_user(page, live_server, "mentee")
     page.goto(programme_url)
+    expect(page.get_by_test_id("chain-state")).to_have_text("Проект")
+    expect(page.get_by_test_id("acknowledge")).to_have_count(0)
+
+    # Sending a half-written programme is refused with the list of what to fill.
+    switch_user(page, live_server, "mentor")
+    page.goto(programme_url)
+    page.get_by_test_id("send").click()
+    problems = page.get_by_test_id("send-problems")
+    expect(problems).to_contain_text("раздел «Задачи» пояснительной записки")
+    expect(problems).to_contain_text("раздел «Планируемые результаты» пояснительной записки")
+    shot("programme-send-refused")
+    page.get_by_role("link", name="Изменить записку").click()
+    page.get_by_label("Задачи").fill("Освоить режим дня; подготовить первое родительское собрание.")
+    page.get_by_label("Содержание деятельности").fill("Консультации, совместная подготовка собрания.")
+    page.get_by_label("Планируемые результаты").fill("Воспитатель уверенно ведёт группу и собрания.")
+    page.get_by_role("button", name="Сохранить").click()
+    page.get_by_test_id("send").click()
+    expect(page.get_by_test_id("chain-state")).to_have_text("На ознакомлении у наставляемого")
+    expect(page.get_by_test_id("sent")).to_contain_text("Фролова Г. П.")
+    shot("programme-sent")
+
+    # The mentee acknowledges that version.
+    switch_user(page, live_server, "mentee")
+    page.goto(f"{live_server.url}/o/{pair.organization.slug}/home/mentee/")
+    page.get_by_role("link", name="Ознакомьтесь с программой").first.click()
     expect(page.get_by_test_id("plan")).to_contain_text("Подготовка к родительскому собранию")
-    page.get_by_role("button", name="Ознакомлен(а)").click()
+    page.get_by_test_id("acknowledge").click()
     expect(page.get_by_test_id("acknowledged")).to_contain_text("Смирнова Д. А.")
 
-    # The curator approves it.
+    # An edit after acknowledgement withdraws it, with a note saying so; the mentor sends again.
+    switch_user(page, live_server, "mentor")
+    page.goto(programme_url)
+    page.get_by_role("link", name="Изменить записку").click()
+    page.get_by_label("Цель").fill("Помочь освоиться в должности воспитателя.")
+    page.get_by_role("button", name="Сохранить").click()
+    expect(page.get_by_test_id("remark")).to_contain_text("ознакомление снято")
+    expect(page.get_by_test_id("chain-state")).to_have_text("Проект")
+    shot("programme-reset-after-edit")
+    page.get_by_test_id("send").click()
+    switch_user(page, live_server, "mentee")
+    page.goto(programme_url)
+    page.get_by_test_id("acknowledge").click()
+    expect(page.get_by_test_id("chain-state")).to_have_text("Ждёт утверждения")
+
+    # The curator (the approver in this kindergarten) approves.
     switch_user(page, live_server, "curator")
     page.goto(programme_url)
-    page.get_by_role("button", name="Утвердить").click()
-    expect(page.get_by_test_id("approved")).to_be_visible()
+    shot("programme-acknowledged")
+    page.get_by_test_id("approve").click()
+    expect(page.get_by_test_id("approved")).to_contain_text("Белоусова Н. С.")
+    expect(page.get_by_test_id("chain-state")).to_have_text("Утверждена")
     shot("programme-approved")
 
-    # The mentor extends it: the extension shows as a version.
+    # The mentor proposes an extension: nothing changes until the mentee agrees and the curator approves.
     switch_user(page, live_server, "mentor")
     page.goto(programme_url)
     expect(page.get_by_test_id("add-row")).to_have_count(0)
     page.get_by_role("link", name="Продлить программу").click()
+    old_end = Programme.objects.get(mentorship=pair).end
     new_end = add_months(today, 11)
     page.get_by_label("Новая дата окончания").fill(new_end.isoformat())
     page.get_by_label("Основание продления").fill("Наставляемая была на больничном: перенос открытого занятия.")
-    page.get_by_role("button", name="Продлить программу").click()
-    version = page.get_by_test_id("version")
-    expect(version).to_contain_text("Продление")
+    page.get_by_role("button", name="Предложить продление").click()
+    expect(page.get_by_test_id("pending-change")).to_contain_text("Ждёт согласия наставляемого")
+    assert Programme.objects.get(mentorship=pair).end == old_end
+    shot("programme-change-proposed")
+
+    switch_user(page, live_server, "mentee")
+    page.goto(programme_url)
+    page.get_by_test_id("change-agree").click()
+    expect(page.get_by_test_id("pending-change")).to_contain_text("Ждёт утверждения")
+    assert Programme.objects.get(mentorship=pair).end == old_end
+
+    switch_user(page, live_server, "curator")
+    page.goto(programme_url)
+    shot("programme-change-agreed")
+    page.get_by_test_id("change-approve").click()
+    expect(page.get_by_test_id("pending-change")).to_have_count(0)
+    version = page.get_by_test_id("version").first
+    expect(version).to_contain_text("Редакция 2: продление")
     expect(version).to_contain_text(f"→ {new_end:%d.%m.%Y}")
-    shot("programme-extended")
+    shot("programme-changed")
     assert Programme.objects.get(mentorship=pair).end == new_end
 
-    # The document carries the participants and the plan.
-    with page.expect_download() as download_info:
-        page.get_by_test_id("pdf").click()
-    content = Path(download_info.value.path()).read_bytes()
-    text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(content)).pages)
+    # The first version stays readable as it was approved.
+    page.get_by_role("link", name="Редакция 1").click()
+    expect(page.get_by_test_id("version-note")).to_contain_text(f"{old_end:%d.%m.%Y}")
+
+    # The document is approved, in its current wording, with the real chain.
+    page.goto(programme_url)
+    text = pdf_text(page)
     assert "Фролова Галина Петровна" in text and "Смирнова Дарья Андреевна" in text
-    assert "Подготовка к родительскому собранию" in text and "УТВЕРЖДЕНО" in text
+    assert "Подготовка к родительскому собранию" in text and "УТВЕРЖДЕНО" in text and "ПРОЕКТ" not in text
+    assert f"по {new_end:%d.%m.%Y}" in text and "Наставляемый ознакомлен" in text

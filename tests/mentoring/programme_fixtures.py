@@ -33,6 +33,9 @@ def programme_with_rows(pair: Mentorship, rows: int = 3, **fields) -> Programme:
         "title": "Адаптация учителя физики",
         "problem": "Затруднения в планировании уроков и работе с родителями.",
         "goals": "Помочь освоиться в должности.",
+        "tasks": "Освоить планирование уроков; наладить общение с родителями.",
+        "content": "Взаимопосещение уроков, разбор планов, консультации перед собраниями.",
+        "results_planned": "Уверенное планирование уроков и проведение собраний.",
         "start": START,
         "end": END,
         "meeting_schedule": "Еженедельно по вторникам в 15:00",
@@ -51,3 +54,11 @@ def programme_with_rows(pair: Mentorship, rows: int = 3, **fields) -> Programme:
             expected_result=f"Результат № {i + 1}",
         )
     return programme
+
+
+def approved_programme(programme: Programme, *, mentor_user, mentee: Person, approver_user) -> Programme:
+    """The programme taken through the whole chain: sent, acknowledged, approved."""
+    programme.send(mentor_user)
+    programme.acknowledge(mentee)
+    programme.approve(approver_user)
+    return Programme.objects.get(pk=programme.pk)

@@ -5,15 +5,22 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
-from tests.mentoring.programme_fixtures import active_pair, programme_with_rows
+from mentoring.models import Mentorship
+from mentoring.programmes import propose_extension
+from tests.mentoring.programme_fixtures import active_pair, approved_programme, programme_with_rows
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+# Mid-programme (the fixtures run 01.09.2025–31.05.2026): dates done and due are judged against this day.
+pytestmark = pytest.mark.time_machine("2025-11-20 10:00 +03:00", tick=True)
 
 
 def pdf_url(programme) -> str:
@@ -46,11 +53,59 @@ def test_the_document_names_the_participants_and_the_plan(programme, mentor, men
     assert "Белова Н. С." in text  # the curator signs
 
 
-def test_an_approved_programme_says_so_with_the_date(programme, mentee, curator):
-    programme.acknowledge(mentee.person)
-    programme.approve(curator.user)
+def test_an_approved_programme_says_so_with_the_date(programme, mentor, mentee, curator):
+    programme = approved_programme(programme, mentor_user=mentor.user, mentee=mentee.person, approver_user=curator.user)
     text = " ".join(pages_text(curator.client.get(pdf_url(programme)).content))
-    assert f"УТВЕРЖДЕНО куратором программы наставничества {programme.approved_at:%d.%m.%Y}" in text
+    day = f"{timezone.localtime(programme.approved_at):%d.%m.%Y}"
+    assert f"УТВЕРЖДЕНО куратором программы наставничества {day}, Белова Н. С." in text
+    assert "ПРОЕКТ" not in text
+    # The real chain with its dates: sent by the mentor, acknowledged by the mentee, approved by the curator.
+    assert (
+        f"Отправлена наставляемому на ознакомление {timezone.localtime(programme.sent_at):%d.%m.%Y}, Фролова Г. П."
+        in text
+    )
+    assert f"Наставляемый ознакомлен {timezone.localtime(programme.acknowledged_at):%d.%m.%Y}, Смирнова Д. А." in text
+    assert f"Утверждена {day}, Белова Н. С." in text
+
+
+def test_a_draft_says_project_and_carries_no_approval(programme, mentor, mentee):
+    text = " ".join(pages_text(mentor.client.get(pdf_url(programme)).content))
+    assert text.startswith("ПРОЕКТ") or "ПРОЕКТ" in text.split("Персонализированная программа")[0]
+    assert "Проект программы: наставляемому на ознакомление ещё не отправлен. Документ не утверждён." in text
+    assert "УТВЕРЖДЕНО" not in text
+    assert "Утверждена не утверждена" in text
+    programme.send(mentor.user)
+    programme.acknowledge(mentee.person)
+    text = " ".join(pages_text(mentor.client.get(pdf_url(programme)).content))
+    assert "ПРОЕКТ" in text and "УТВЕРЖДЕНО" not in text
+    assert "Проект программы: наставляемый ознакомлен, программа ждёт утверждения." in text
+
+
+def test_an_ended_programme_says_so_with_the_date_and_reason(programme, mentor, mentee, curator):
+    approved = approved_programme(programme, mentor_user=mentor.user, mentee=mentee.person, approver_user=curator.user)
+    pair = approved.mentorship
+    Mentorship.objects.filter(pk=pair.pk).update(
+        state=Mentorship.State.ENDED_EARLY, ended_on=date(2026, 2, 10), end_reason=Mentorship.EndReason.MENTEE
+    )
+    text = " ".join(pages_text(curator.client.get(pdf_url(approved)).content))
+    assert "Программа завершена досрочно 10.02.2026. Основание: по инициативе наставляемого." in text
+    assert "Отметка о выполнении" in text
+    Mentorship.objects.filter(pk=pair.pk).update(state=Mentorship.State.COMPLETED, ended_on=date(2026, 5, 31))
+    text = " ".join(pages_text(curator.client.get(pdf_url(approved)).content))
+    assert "Программа завершена 31.05.2026." in text and "досрочно" not in text
+
+
+def test_a_pending_change_is_not_printed_as_approved_content(programme, mentor, mentee, curator):
+    approved = approved_programme(programme, mentor_user=mentor.user, mentee=mentee.person, approver_user=curator.user)
+    change = propose_extension(approved, new_end=date(2026, 8, 31), reason="Болезнь", by=mentor.user)
+    change.agree(mentee.person)
+    text = " ".join(pages_text(curator.client.get(pdf_url(approved)).content))
+    assert "с 01.09.2025 по 31.05.2026" in text and "31.08.2026" not in text
+    assert "Изменение программы (продление) от" in text and "в этот текст не внесено" in text
+    change.approve(curator.user)
+    text = " ".join(pages_text(curator.client.get(pdf_url(approved)).content))
+    assert "с 01.09.2025 по 31.08.2026" in text and "в этот текст не внесено" not in text
+    assert f"в редакции изменений от {timezone.localtime(change.approved_at):%d.%m.%Y}" in text
 
 
 def test_a_forty_row_plan_repeats_its_header_on_the_next_page(mentor, mentee):
@@ -61,7 +116,7 @@ def test_a_forty_row_plan_repeats_its_header_on_the_next_page(mentor, mentee):
     assert len(plan_pages) >= 2
     for i in plan_pages:
         assert "Ожидаемый результат" in pages[i] and "Направление" in pages[i], f"page {i + 1} lost the header"
-    assert "Мероприятие плана № 40" in pages[-1]
+    assert "Мероприятие плана № 40" in pages[plan_pages[-1]]
 
 
 PDFTOPPM = shutil.which("pdftoppm")

@@ -13,15 +13,18 @@ from mentoring.programmes import (
     TEMPLATES_FIXTURE,
     create_programme,
     ensure_programme_templates,
-    extend_programme,
-    finish_correction,
-    start_correction,
+    propose_correction,
+    propose_extension,
 )
+from people.changes import organization_changed
 from people.models import Direction, Role
 from people.services import install_reference_lists
-from tests.mentoring.programme_fixtures import END, START, active_pair, programme_with_rows
+from tests.mentoring.programme_fixtures import END, active_pair, approved_programme, programme_with_rows
 
 HX = {"HTTP_HX_REQUEST": "true"}
+
+# Mid-programme (the fixtures run 01.09.2025–31.05.2026): dates done and due are judged against this day.
+pytestmark = pytest.mark.time_machine("2025-11-20 10:00 +03:00", tick=True)
 
 
 def url(name: str, pair: Mentorship, *extra) -> str:
@@ -245,47 +248,163 @@ def test_other_mentors_mentees_admins_and_outsiders_get_404(programme, org, pers
     assert programme.activities.count() == 3
 
 
-# --- acknowledgement and approval ---
+# --- the chain: sent, acknowledged or commented, approved ---
 
 
-def test_mentee_acknowledges_only_once_there_are_rows(pair, mentee):
-    programme = programme_with_rows(pair, rows=0)
-    mentee.client.post(url("programme_acknowledge", pair))
+def test_mentee_cannot_acknowledge_a_draft_that_was_not_sent(programme, mentee):
+    # A programme with a plan, but the mentor has not sent it: there is nothing to acknowledge yet.
+    response = mentee.client.post(url("programme_acknowledge", programme.mentorship), follow=True)
+    assert "ещё не отправлена вам на ознакомление" in response.content.decode()
+    programme.refresh_from_db()
+    assert (programme.status, programme.acknowledged_at) == ("draft", None)
+    page = mentee.client.get(url("programme", programme.mentorship)).content.decode()
+    assert 'data-testid="acknowledge"' not in page
+
+
+def test_an_incomplete_programme_is_not_sent_and_the_mentor_gets_the_list_of_what_to_fill(pair, mentor, mentee):
+    programme = programme_with_rows(pair, rows=2, tasks="", results_planned="")
+    PlanActivity.objects.filter(programme=programme, position=2).update(deadline=date(2026, 8, 1))
+    response = mentor.client.post(url("programme_send", pair))
+    assert response.status_code == 200
+    problems = response.context["send_problems"]
+    assert problems[0] == "Чтобы отправить программу, заполните:"
+    assert "раздел «Задачи» пояснительной записки" in problems
+    assert "раздел «Планируемые результаты» пояснительной записки" in problems
+    assert any(p.startswith("сроки мероприятий № 2") for p in problems)
+    assert 'data-testid="send-problems"' in response.content.decode()
+    programme.refresh_from_db()
+    assert programme.status == "draft"
+    assert mentee.client.post(url("programme_acknowledge", pair)).status_code == 302
     programme.refresh_from_db()
     assert programme.acknowledged_at is None
-    PlanActivity.objects.create(programme=programme, activity="Встреча", deadline=START + timedelta(days=10))
-    response = mentee.client.post(url("programme_acknowledge", pair), follow=True)
-    assert "Вы ознакомились с программой." in response.content.decode()
+
+
+def test_a_plan_without_rows_cannot_be_sent(pair, mentor):
+    programme = programme_with_rows(pair, rows=0)
+    response = mentor.client.post(url("programme_send", pair))
+    assert "план мероприятий: добавьте хотя бы одно мероприятие" in response.context["send_problems"]
     programme.refresh_from_db()
-    assert programme.acknowledged_by == mentee.person
+    assert programme.status == "draft"
 
 
-def test_curator_approves_only_after_acknowledgement(programme, curator, mentee, mentor):
+def test_the_chain_mentor_sends_mentee_acknowledges_curator_approves(programme, mentor, mentee, curator):
     pair = programme.mentorship
-    response = curator.client.post(url("programme_approve", pair), follow=True)
-    assert "после того, как наставляемый ознакомится" in response.content.decode()
+    assert curator.client.post(url("programme_approve", pair), follow=True).status_code == 200
     programme.refresh_from_db()
     assert programme.approved_at is None
+    assert mentee.client.post(url("programme_send", pair)).status_code == 404
+    mentor.client.post(url("programme_send", pair))
+    programme.refresh_from_db()
+    assert (programme.status, programme.sent_by) == ("sent", mentor.user)
+    assert "Программа ждёт ознакомления наставляемого." in mentor.client.get(url("programme", pair)).content.decode()
+    mentee.client.post(url("programme_acknowledge", pair))
+    programme.refresh_from_db()
+    assert (programme.status, programme.acknowledged_by) == ("acknowledged", mentee.person)
     assert mentor.client.post(url("programme_approve", pair)).status_code == 404
-    programme.acknowledge(mentee.person)
     curator.client.post(url("programme_approve", pair))
     programme.refresh_from_db()
-    assert programme.approved_by == curator.user
+    assert (programme.status, programme.approved_by) == ("approved", curator.user)
+    page = mentee.client.get(url("programme", pair)).content.decode()
+    assert 'data-testid="approved"' in page and "Белова Н. С." in page
+
+
+def test_a_comment_returns_the_programme_to_the_mentor_with_the_comment(programme, mentor, mentee):
+    pair = programme.mentorship
+    programme.send(mentor.user)
+    response = mentee.client.post(url("programme_comment", pair), {"comment": "  "})
+    assert response.status_code == 200
+    assert response.context["comment_form"].errors["comment"] == ["Напишите, что нужно изменить."]
+    assert "invalid-feedback" in response.content.decode()
+    mentee.client.post(url("programme_comment", pair), {"comment": "Добавьте посещение открытых уроков."})
+    programme.refresh_from_db()
+    assert (programme.status, programme.remark_by) == ("draft", mentee.person)
+    page = mentor.client.get(url("programme", pair)).content.decode()
+    assert "Добавьте посещение открытых уроков." in page and 'data-testid="remark"' in page
+
+
+def test_editing_the_note_after_acknowledgement_returns_it_to_draft_with_a_note(programme, mentor, mentee):
+    pair = programme.mentorship
+    programme.send(mentor.user)
+    programme.acknowledge(mentee.person)
+    note = {
+        "title": "Адаптация учителя физики",
+        "problem": programme.problem,
+        "goals": "Другая цель",
+        "tasks": programme.tasks,
+        "content": programme.content,
+        "results_planned": programme.results_planned,
+        "meeting_schedule": programme.meeting_schedule,
+        "start": "2025-09-01",
+        "end": "2026-05-31",
+        "mode": "in_person",
+    }
+    response = mentor.client.post(url("programme_note", pair), note, follow=True)
+    assert "Ознакомление наставляемого снято" in response.content.decode()
+    programme.refresh_from_db()
+    assert (programme.status, programme.acknowledged_at) == ("draft", None)
+    assert "ознакомление снято" in programme.remark
+
+
+def test_a_row_edited_in_place_after_sending_reloads_the_page_to_show_the_reset(programme, mentor):
+    pair = programme.mentorship
+    programme.send(mentor.user)
+    row = programme.activities.first()
+    data = row_data(activity="Новая формулировка", deadline=f"{row.deadline:%Y-%m-%d}")
+    response = mentor.client.post(url("programme_row_edit", pair, row.pk), data, **HX)
+    assert response["HX-Refresh"] == "true"
+    programme.refresh_from_db()
+    assert programme.status == "draft"
+
+
+def test_the_head_approves_where_the_regulation_says_so(programme, mentor, mentee, curator, head):
+    org = programme.mentorship.organization
+    org.programme_approver = org.ProgrammeApprover.HEAD
+    org.save(update_fields=["programme_approver"])
+    pair = programme.mentorship
+    programme.send(mentor.user)
+    programme.acknowledge(mentee.person)
+    assert curator.client.post(url("programme_approve", pair)).status_code == 404
+    assert "ждёт утверждения руководителем" in curator.client.get(url("programme", pair)).content.decode()
+    page = head.client.get(url("programme", pair)).content.decode()
+    assert 'data-testid="approve"' in page
+    head.client.post(url("programme_approve", pair))
+    programme.refresh_from_db()
+    assert (programme.status, programme.approved_by) == ("approved", head.user)
+
+
+def test_the_organisation_settings_name_who_approves_programmes(org, head):
+    from people.forms import OrganizationForm
+
+    data = {**OrganizationForm(instance=org).initial, "programme_approver": "head"}
+    data = {k: v for k, v in data.items() if v is not None}
+    response = head.client.post(reverse("people:org_settings", args=[org.slug]), data)
+    assert response.status_code == 302, response.context["form"].errors
+    org.refresh_from_db()
+    assert org.programme_approver == "head"
 
 
 def test_acknowledge_and_approve_refuse_get(programme, mentee, curator):
     assert mentee.client.get(url("programme_acknowledge", programme.mentorship)).status_code == 405
     assert curator.client.get(url("programme_approve", programme.mentorship)).status_code == 405
+    assert curator.client.get(url("programme_send", programme.mentorship)).status_code == 405
 
 
-# --- after approval: locked, extension and correction as versions ---
+def test_outsiders_cannot_move_the_chain(programme, mentor, outsider, admin):
+    pair = programme.mentorship
+    for who in (outsider, admin):
+        for name in ("programme_send", "programme_acknowledge", "programme_approve", "programme_comment"):
+            assert who.client.post(url(name, pair), {"comment": "x"}).status_code == 404
+        assert who.client.get(url("programme_version", pair, 1)).status_code == 404
+    programme.refresh_from_db()
+    assert programme.status == "draft"
+
+
+# --- after approval: locked; changes are proposals the mentee agrees to and the approver approves ---
 
 
 @pytest.fixture
-def approved(programme, mentee, curator) -> Programme:
-    programme.acknowledge(mentee.person)
-    programme.approve(curator.user)
-    return Programme.objects.get(pk=programme.pk)
+def approved(programme, mentor, mentee, curator) -> Programme:
+    return approved_programme(programme, mentor_user=mentor.user, mentee=mentee.person, approver_user=curator.user)
 
 
 def test_an_approved_plan_is_locked_for_plain_edits(approved, mentor):
@@ -306,20 +425,64 @@ def test_an_approved_plan_is_locked_for_plain_edits(approved, mentor):
     assert row.activity.startswith("Мероприятие плана")
 
 
-def test_extension_is_recorded_as_a_version_and_may_pass_twelve_months(approved, mentor):
+def test_an_extension_takes_effect_only_after_agreement_and_approval(approved, mentor, mentee, curator):
     pair = approved.mentorship
     response = mentor.client.post(
         url("programme_extend", pair), {"new_end": "2026-10-31", "reason": "Болезнь наставляемого"}, follow=True
     )
-    assert "Программа продлена до 31.10.2026." in response.content.decode()
+    assert "Продление до 31.10.2026 предложено" in response.content.decode()
     approved.refresh_from_db()
-    assert approved.end == date(2026, 10, 31)  # 14 months in all
+    assert approved.end == END  # not yet
     revision = approved.revisions.get()
-    assert (revision.kind, revision.old_end, revision.new_end) == ("extension", END, date(2026, 10, 31))
+    assert (revision.kind, revision.status, revision.old_end, revision.new_end) == (
+        "extension",
+        "proposed",
+        END,
+        date(2026, 10, 31),
+    )
     assert revision.author == mentor.user and revision.reason == "Болезнь наставляемого"
     assert {"kind": "field", "field": "Окончание", "old": "31.05.2026", "new": "31.10.2026"} in revision.summary
+    # The approver cannot approve before the mentee agrees; a second proposal waits for this one.
+    curator.client.post(url("programme_change_approve", pair))
+    assert mentor.client.get(url("programme_extend", pair)).status_code == 200  # reworking the pending one
+    page = mentee.client.get(url("programme", pair)).content.decode()
+    assert 'data-testid="pending-change"' in page and 'data-testid="change-agree"' in page
+    proposed = mentee.client.get(url("programme_version", pair, 0)).content.decode()
+    assert "01.09.2025 — 31.10.2026" in proposed and "Не вступила в силу" in proposed
+    mentee.client.post(url("programme_change_agree", pair))
+    approved.refresh_from_db()
+    assert approved.end == END
+    curator.client.post(url("programme_change_approve", pair))
+    approved.refresh_from_db()
+    assert approved.end == date(2026, 10, 31)  # 14 months in all
+    revision.refresh_from_db()
+    assert (revision.status, revision.agreed_by, revision.approved_by) == ("approved", mentee.person, curator.user)
     page = mentor.client.get(url("programme", pair)).content.decode()
-    assert "Продление" in page and "31.05.2026 → 31.10.2026" in page
+    assert "Редакция 2: продление" in page and "31.05.2026 → 31.10.2026" in page
+    # The version it replaced stays readable as it was.
+    old = mentor.client.get(url("programme_version", pair, 1)).content.decode()
+    assert "01.09.2025 — 31.05.2026" in old
+    current = mentor.client.get(url("programme_version", pair, 2)).content.decode()
+    assert "01.09.2025 — 31.10.2026" in current
+
+
+def test_the_mentee_declines_a_change_with_a_comment_and_it_returns_to_the_mentor(approved, mentor, mentee):
+    pair = approved.mentorship
+    mentor.client.post(url("programme_extend", pair), {"new_end": "2026-06-30", "reason": "Отпуск"})
+    response = mentee.client.post(url("programme_change_decline", pair), {"comment": ""})
+    assert response.context["decline_form"].errors["comment"]
+    mentee.client.post(url("programme_change_decline", pair), {"comment": "Лучше до конца июля."})
+    revision = approved.revisions.get()
+    assert (revision.status, revision.remark) == ("returned", "Лучше до конца июля.")
+    assert "Лучше до конца июля." in mentor.client.get(url("programme", pair)).content.decode()
+    mentor.client.post(url("programme_extend", pair), {"new_end": "2026-07-31", "reason": "Отпуск"})
+    revision.refresh_from_db()
+    assert (revision.status, revision.new_end) == ("proposed", date(2026, 7, 31))
+    mentor.client.post(url("programme_change_withdraw", pair))
+    revision.refresh_from_db()
+    assert revision.status == "withdrawn"
+    approved.refresh_from_db()
+    assert approved.end == END
 
 
 def test_extension_to_an_earlier_date_is_refused_beside_the_field(approved, mentor):
@@ -332,45 +495,121 @@ def test_extension_to_an_earlier_date_is_refused_beside_the_field(approved, ment
 
 def test_extension_needs_approval_first(programme, mentor):
     assert mentor.client.get(url("programme_extend", programme.mentorship)).status_code == 404
+    assert mentor.client.get(url("programme_correction", programme.mentorship)).status_code == 404
 
 
-def test_correction_opens_edits_and_its_summary_lists_what_changed(approved, mentor):
+def _correction_post(programme: Programme, reason: str, rows: list[dict], **note) -> dict:
+    data = {"reason": reason}
+    for field in ("title", "problem", "goals", "tasks", "content", "results_intermediate", "results_planned"):
+        data[f"note-{field}"] = note.get(field, getattr(programme, field))
+    data["note-meeting_schedule"] = note.get("meeting_schedule", programme.meeting_schedule)
+    data["note-conditions"] = note.get("conditions", programme.conditions)
+    data["note-mode"] = note.get("mode", programme.mode)
+    data.update({"rows-TOTAL_FORMS": str(len(rows)), "rows-INITIAL_FORMS": str(sum(1 for r in rows if r.get("id")))})
+    data.update({"rows-MIN_NUM_FORMS": "0", "rows-MAX_NUM_FORMS": "1000"})
+    for i, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"rows-{i}-{key}"] = value
+    return data
+
+
+def _row_post(row: PlanActivity, **changes) -> dict:
+    return {
+        "id": row.pk,
+        "direction": row.direction_id or "",
+        "activity": row.activity,
+        "form": row.form,
+        "deadline": f"{row.deadline:%Y-%m-%d}",
+        "expected_result": row.expected_result,
+        **changes,
+    }
+
+
+def test_a_correction_is_a_proposal_and_its_summary_lists_what_changed(approved, mentor, mentee, curator):
     pair = approved.mentorship
-    mentor.client.post(url("programme_correction", pair), {"reason": "Смена расписания уроков"})
-    assert approved.revisions.get().is_open
-    first, second, _ = approved.activities.all()
-    added = mentor.client.post(url("programme_row_new", pair), row_data(activity="Открытый урок"), **HX)
-    assert added.status_code == 200
-    mentor.client.post(url("programme_row_delete", pair, second.pk), **HX)
-    same = row_data(
-        direction=first.direction_id, activity=first.activity, form=first.form, expected_result=first.expected_result
-    )
-    mentor.client.post(url("programme_row_edit", pair, first.pk), {**same, "deadline": "2025-09-20"}, **HX)
-    note = {"title": "Адаптация учителя физики", "start": "2025-09-01", "end": "2026-05-31", "mode": "online"}
-    mentor.client.post(url("programme_note", pair), note)
-    mentor.client.post(url("programme_correction_finish", pair))
+    assert mentor.client.get(url("programme_correction", pair)).status_code == 200
+    first, second, third = approved.activities.all()
+    first.status, first.done_on, first.mentor_note = "done", date(2025, 9, 8), "Проведено"
+    first.save()
+    rows = [
+        _row_post(first, deadline="2025-09-20"),
+        _row_post(second, DELETE="on"),
+        _row_post(third),
+        {"activity": "Открытый урок", "deadline": "2025-12-10", "form": "", "expected_result": "", "direction": ""},
+    ]
+    data = _correction_post(approved, "Смена расписания уроков", rows, mode="online")
+    response = mentor.client.post(url("programme_correction", pair), data, follow=True)
+    assert "Изменения предложены" in response.content.decode()
+    # Nothing changed yet: the approved content stands until the mentee agrees and the curator approves.
+    assert approved.activities.count() == 3
+    approved.refresh_from_db()
+    assert approved.mode == "in_person"
     revision = ProgrammeRevision.objects.get(programme=approved)
-    assert not revision.is_open
     summary = revision.summary
     assert {"kind": "added", "activity": "Открытый урок"} in summary
     assert {"kind": "removed", "activity": second.activity} in summary
     changed = next(item for item in summary if item["kind"] == "changed")
     assert changed["changes"] == [{"field": "Срок", "old": "08.09.2025", "new": "20.09.2025"}]
     assert {"kind": "field", "field": "Режим работы", "old": "Очно", "new": "Дистанционно"} in summary
-    # Plain edits are locked again.
+    revision.agree(mentee.person)
+    curator.client.post(url("programme_change_approve", pair))
+    approved.refresh_from_db()
+    assert approved.mode == "online"
+    rows_now = list(approved.activities.all())
+    assert [r.activity for r in rows_now] == [first.activity, third.activity, "Открытый урок"]
+    kept = rows_now[0]
+    assert (kept.pk, kept.deadline, kept.status, kept.mentor_note) == (first.pk, date(2025, 9, 20), "done", "Проведено")
+    # Plain edits stay locked.
     assert mentor.client.post(url("programme_row_new", pair), row_data(), **HX).status_code == 404
     page = mentor.client.get(url("programme", pair)).content.decode()
     assert "добавлено мероприятие «Открытый урок»" in page
     assert "Режим работы: Очно → Дистанционно" in page
+    old = mentor.client.get(url("programme_version", pair, 1)).content.decode()
+    assert second.activity in old and "Открытый урок" not in old
 
 
-def test_a_second_revision_lists_only_its_own_changes(approved, mentor):
-    start_correction(approved, reason="Первая", by=mentor.user)
-    PlanActivity.objects.create(programme=approved, activity="Первое добавление", deadline=date(2025, 12, 1))
-    finish_correction(approved)
-    revision = extend_programme(approved, new_end=date(2026, 6, 30), reason="Вторая", by=mentor.user)
-    kinds = [item["kind"] for item in revision.summary]
-    assert kinds == ["field"]
+def test_a_correction_with_errors_shows_them_beside_the_fields(approved, mentor):
+    pair = approved.mentorship
+    rows = [_row_post(r) for r in approved.activities.all()]
+    rows[0]["deadline"] = "2027-01-01"
+    data = _correction_post(approved, "", rows, tasks="")
+    response = mentor.client.post(url("programme_correction", pair), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["reason"]
+    assert "в пределах программы" in response.context["rows"].forms[0].errors["deadline"][0]
+    assert not approved.revisions.exists()
+
+
+def test_a_second_change_lists_only_its_own_changes(approved, mentor, mentee, curator):
+    content = approved.snapshot()
+    rows = content["rows"] + [{**content["rows"][0], "id": None, "activity": "Первое добавление"}]
+    first = propose_correction(approved, reason="Первая", note=content["note"], rows=rows, by=mentor.user)
+    first.agree(mentee.person)
+    first.approve(curator.user)
+    second = propose_extension(approved, new_end=date(2026, 6, 30), reason="Вторая", by=mentor.user)
+    assert [item["kind"] for item in second.summary] == ["field"]
+
+
+def test_an_old_change_recorded_without_a_copy_keeps_the_programme_locked(approved, mentor):
+    # As changes recorded before proposals existed: a plain sentence for a summary and no frozen copy.
+    ProgrammeRevision.objects.create(
+        programme=approved,
+        kind="extension",
+        status="approved",
+        reason="Продление",
+        old_end=END,
+        new_end=date(2026, 6, 30),
+        summary=["Окончание программы перенесено с 31.05.2026 на 30.06.2026."],
+        closed_at=approved.approved_at,
+    )
+    approved = Programme.objects.get(pk=approved.pk)
+    assert approved.is_locked() and approved.pending_change() is None
+    page = mentor.client.get(url("programme", approved.mentorship)).content.decode()
+    assert "Окончание программы перенесено с 31.05.2026 на 30.06.2026." in page
+    assert "Внести изменения" in page
+    assert (
+        'data-testid="no-copy"' in mentor.client.get(url("programme_version", approved.mentorship, 1)).content.decode()
+    )
 
 
 # --- overdue and queries ---
@@ -391,8 +630,7 @@ def test_overdue_rows_stand_out_for_mentor_mentee_and_curator(pair, mentor, ment
 @pytest.mark.parametrize("size", [5, 40])
 def test_programme_page_runs_a_constant_number_of_queries(pair, mentor, curator, size, django_assert_num_queries):
     programme = programme_with_rows(pair, rows=size)
-    programme.acknowledged_at = programme.created_at
-    programme.save()
+    programme.send(mentor.user)
     for who in (mentor, curator):
         who.client.get(url("programme", pair))  # warm the session
         with django_assert_num_queries(QUERIES_PAGE):
@@ -413,7 +651,8 @@ def test_row_fragments_run_a_constant_number_of_queries(pair, mentor, size, djan
 
 # The figures: session and user (2), roles (1), pair, its mentees and kinds (3), programme and its revisions (2),
 # then the plan with directions (1) for the page, or the row (1) for a fragment; the row form adds the directions.
-QUERIES_PAGE = 9
+# The page of a sent programme names who sent it: the staff member behind the account (1).
+QUERIES_PAGE = 10
 QUERIES_ROW = 9
 
 
@@ -423,18 +662,44 @@ def test_direction_choices_are_the_organisations_own(programme, mentor, other_or
     assert "Выберите корректный вариант" in response.content.decode()
 
 
-def test_an_extension_recorded_without_closing_time_keeps_the_programme_locked(approved, mentor):
-    # As the demo records them: a plain sentence for a summary and no closing time.
-    ProgrammeRevision.objects.create(
-        programme=approved,
-        kind="extension",
-        reason="Продление",
-        old_end=END,
-        new_end=date(2026, 6, 30),
-        summary=["Окончание программы перенесено с 31.05.2026 на 30.06.2026."],
-    )
-    approved = Programme.objects.get(pk=approved.pk)
-    assert approved.is_locked() and approved.open_correction() is None
-    page = mentor.client.get(url("programme", approved.mentorship)).content.decode()
-    assert "Окончание программы перенесено с 31.05.2026 на 30.06.2026." in page
-    assert "Внести изменения" in page
+# --- home pages and the pairs list: where each programme stands and whose turn it is ---
+
+
+def home(who, role: str) -> str:
+    return who.client.get(reverse("role_home", args=[who.org.slug, role])).content.decode()
+
+
+def test_homes_show_the_chain_and_the_next_action_of_each_participant(programme, mentor, mentee, curator):
+    pair = programme.mentorship
+    assert "Доработайте программу и отправьте наставляемому" in home(mentor, "mentor")
+    assert "Наставник составляет программу" in home(mentee, "mentee")
+    programme.send(mentor.user)
+    mentee_home = home(mentee, "mentee")
+    assert "на ознакомлении у наставляемого" in mentee_home
+    assert f'href="{url("programme", pair)}" data-testid="programme-next">Ознакомьтесь с программой' in mentee_home
+    assert "Программа ждёт ознакомления наставляемого" in home(mentor, "mentor")
+    programme.acknowledge(mentee.person)
+    pairs_page = curator.client.get(reverse("mentoring:pairs", args=[pair.organization.slug])).content.decode()
+    assert "Утвердите программу" in pairs_page
+    assert "1</span> программа ждёт утверждения" in home(curator, "curator")
+    programme.approve(curator.user)
+    propose_extension(fresh_programme(programme), new_end=date(2026, 6, 30), reason="Отпуск", by=mentor.user)
+    assert "Согласуйте изменения программы" in home(mentee, "mentee")
+    assert "Изменения ждут согласия наставляемого" in home(mentor, "mentor")
+
+
+def test_where_the_head_approves_the_head_is_told_and_the_curator_is_not(programme, mentor, mentee, curator, head):
+    org = programme.mentorship.organization
+    org.programme_approver = org.ProgrammeApprover.HEAD
+    org.save(update_fields=["programme_approver"])
+    programme.send(mentor.user)
+    programme.acknowledge(mentee.person)
+    organization_changed(org)
+    assert 'data-testid="programmes-to-approve"' in home(head, "head")
+    assert "программа ждёт утверждения" not in home(curator, "curator")
+    pairs_page = head.client.get(reverse("mentoring:pairs", args=[org.slug])).content.decode()
+    assert "Утвердите программу" in pairs_page
+
+
+def fresh_programme(programme: Programme) -> Programme:
+    return Programme.objects.get(pk=programme.pk)

@@ -24,6 +24,7 @@ WORDS = {
     "table": "participants",
     "uidb64": "MQ",
     "token": "set-password",
+    "number": 1,  # a version of a programme (mentoring:programme_version)
 }
 # Tables our data lives in: a GET must write to none of them. Sessions and login records are Django's own; the
 # audit log is written on purpose when a GET downloads personal data.

@@ -60,7 +60,19 @@ from roadmap.models import Order, Roadmap
 DEMO_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo_people.json"
 DEMO_PASSWORD = "demo12345"
 
-ORG_FIELDS = ("full_name", "short_name", "kind", "municipality", "city", "region", "address", "site", "email", "phone")
+ORG_FIELDS = (
+    "full_name",
+    "short_name",
+    "kind",
+    "municipality",
+    "city",
+    "region",
+    "address",
+    "site",
+    "email",
+    "phone",
+    "programme_approver",  # who approves programmes, as each organisation's regulation says
+)
 ROLE_KINDS = set(Role.Kind.values)
 CATEGORIES = set(Person.Category.values)
 MENTEE_STATUSES = {"waiting", "supported", "requested", "left", "declined"}

@@ -323,6 +323,8 @@ class Command(BaseCommand):
                     goals="Помочь наставляемому уверенно вести уроки.",
                     start=m.planned_start,
                     end=m.planned_end,
+                    status=_programme_status(m.state),
+                    sent_at=now if m.state != S.DRAFT else None,
                     acknowledged_at=now if m.state != S.DRAFT else None,
                     approved_at=now if m.state in (S.ACTIVE, S.COMPLETED, S.ENDED_EARLY) else None,
                 )
@@ -428,3 +430,11 @@ class Command(BaseCommand):
             )
         )
         Order.objects.bulk_create(orders)
+
+
+def _programme_status(state: str) -> str:
+    """Where a generated programme stands: approved once its pair works, acknowledged while it is in an order."""
+    S = Mentorship.State
+    if state in (S.ACTIVE, S.COMPLETED, S.ENDED_EARLY):
+        return Programme.Status.APPROVED
+    return Programme.Status.ACKNOWLEDGED if state != S.DRAFT else Programme.Status.DRAFT
