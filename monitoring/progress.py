@@ -15,7 +15,15 @@ from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from mentoring.models import ChangeRequest, Mentorship, PlanActivity, Programme, ProgrammeTemplate, SupportRecord
+from mentoring.models import (
+    ChangeRequest,
+    Mentorship,
+    PlanActivity,
+    Programme,
+    ProgrammeRevision,
+    ProgrammeTemplate,
+    SupportRecord,
+)
 from monitoring.models import FinalEvent, Invitation, Practice, PublicPage
 from monitoring.publishing import published_news, published_practices, published_results
 from people.changes import cached_for, touch
@@ -155,9 +163,11 @@ def _figures_queryset(today: date):
         pairs_completed=_count(pairs.filter(state=Mentorship.State.COMPLETED)),
         open_requests=_count(ChangeRequest.objects.open().filter(mentorship__organization=org_ref)),
         participants_without_account=_count(participants_without_account(org_ref)),
+        # Programmes acknowledged by the mentee, and agreed changes of approved ones, waiting for the approver.
         programmes_to_approve=_count(
-            Programme.objects.filter(
-                mentorship__organization=org_ref, acknowledged_at__isnull=False, approved_at__isnull=True
+            Programme.objects.filter(mentorship__organization=org_ref).filter(
+                Q(status=Programme.Status.ACKNOWLEDGED)
+                | Q(pk__in=ProgrammeRevision.objects.filter(status=ProgrammeRevision.Status.AGREED).values("programme"))
             )
         ),
         final_event=Exists(approved.filter(kind=OrderKind.FINAL_EVENT)),

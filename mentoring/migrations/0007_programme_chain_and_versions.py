@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('mentoring', '0006_fill_places_taken'),
-        ('people', '0008_organization_programme_approver'),
+        ('people', '0009_organization_programme_approver'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

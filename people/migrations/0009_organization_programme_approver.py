@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0007_mentor_places_taken'),
+        ('people', '0008_notices'),
     ]
 
     operations = [
