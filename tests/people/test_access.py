@@ -165,6 +165,7 @@ def test_head_and_admin_edit_the_organisation(request, who):
         "short_name": "МБОУ «СОШ № 1»",
         "kind": "school",
         "order_number_format": "{n}-од",
+        "programme_approver": "curator",
     }
     response = actor.client.post(url, data)
     assert response.status_code == 302
