@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import subprocess
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from mentoring.models import Mentorship
+from mentoring.programmes import add_months
 from people.models import Person
 from roadmap.models import Order, OrderKind, Roadmap
 from tests.e2e.conftest import ARTIFACTS, login
@@ -28,6 +32,7 @@ from tests.roadmap.test_roadmap_import import xlsx_bytes
 
 ORG = "ds-solnyshko"
 MSK = ZoneInfo("Europe/Moscow")
+MENTOR, MENTEE = ("Медведева", "Светлана"), ("Романова", "Евгения")  # a mentor with places, a waiting mentee
 NEXT_LABEL = "2027–2028 учебный год"
 IMPORTED_LABEL = "2027–2028 учебный год (вариант из Excel)"
 DEMO_CSV = ARTIFACTS.parent / "fixtures" / "demo_roadmap_school.csv"
@@ -117,6 +122,70 @@ def head_approves_in_inbox(page, live_server, org_url: str, order: Order) -> Ord
     return order
 
 
+# --- step 2: a new pair, approved by order; the people invited --------------------------------------------------
+
+
+def person(surname: str) -> Person:
+    return Person.objects.get(organization__slug=ORG, surname=surname)
+
+
+def form_pair_from_bank(page, org_url: str, start: date) -> Mentorship:
+    mentor, mentee = person(MENTOR[0]), person(MENTEE[0])
+    page.goto(f"{org_url}/pairs/")
+    expect(page.get_by_test_id("waiting-list")).to_contain_text(mentee.short_name)
+    page.get_by_test_id("create-pair").click()
+    choice = page.get_by_label("Наставник").locator("option", has_text=mentor.full_name)
+    expect(choice).to_contain_text("свободных мест")
+    page.get_by_label("Наставник").select_option(choice.get_attribute("value"))
+    page.get_by_label("Форма наставничества").select_option(label="Педагог – педагог")
+    page.get_by_label("Планируемое начало").fill(start.isoformat())
+    page.get_by_label("Планируемое окончание").fill(add_months(start, 9).isoformat())
+    page.get_by_label("Ситуационное наставничество").check()
+    page.get_by_label(mentee.full_name).check()
+    page.get_by_role("button", name="Сохранить").click()
+    expect(page.get_by_text("сохранена как черновик")).to_be_visible()
+    expect(page.get_by_test_id("missing-duties")).to_have_count(0)
+    return Mentorship.objects.get(mentor=mentor, mentees=mentee, state=Mentorship.State.DRAFT)
+
+
+def send_pairs_order(page, org_url: str, pair: Mentorship, due: date) -> Order:
+    page.goto(f"{org_url}/pairs/?state=draft")
+    row = page.get_by_test_id("pairs-table").get_by_role("row").filter(has_text=person(MENTOR[0]).short_name)
+    row.get_by_test_id("pick-pair").check()
+    page.get_by_test_id("order-from-pairs-submit").click()
+    expect(page.get_by_role("heading", name="Проект приказа")).to_be_visible()
+    order = Order.objects.get(kind=OrderKind.PAIRS, status=Order.Status.DRAFT, mentorships=pair)
+    assert list(order.mentorships.all()) == [pair]
+    text = page.get_by_test_id("order-text")
+    expect(text).to_contain_text(person(MENTOR[0]).full_name)
+    expect(text).to_contain_text(person(MENTEE[0]).full_name)
+    expect(page.get_by_test_id("missing")).to_contain_text("Срок исполнения")
+    page.get_by_test_id("order-edit").click()
+    page.get_by_label("Срок исполнения").fill(due.isoformat())
+    page.get_by_test_id("save").click()
+    expect(page.get_by_test_id("order-text")).to_contain_text(f"в срок до {due:%d.%m.%Y} разработать")
+    expect(page.get_by_test_id("missing")).to_have_count(0)
+    page.get_by_test_id("submit").click()
+    expect(page.get_by_test_id("order-status")).to_have_text("На утверждении")
+    order.refresh_from_db()
+    return order
+
+
+def accept_invitation(page, live_server, someone: Person, password: str) -> str:
+    """Follow the e-mailed link, set a password, log in; return the username."""
+    [letter] = [m for m in mail.outbox if someone.email in m.to and "Учётная запись" in m.subject]
+    link = re.search(r"https?://[^/\s]+(/accounts/reset/\S+/)", letter.body)[1]
+    page.context.clear_cookies()
+    page.goto(live_server.url + link)
+    expect(page.get_by_role("heading", name="Установите пароль")).to_be_visible()
+    page.locator("input[name=new_password1]").fill(password)
+    page.locator("input[name=new_password2]").fill(password)
+    page.get_by_role("button", name="Сохранить").click()
+    someone.refresh_from_db()
+    login(page, live_server, someone.user.username, password)
+    return someone.user.username
+
+
 @pytest.mark.time_machine(datetime(2027, 8, 23, 10, 0, tzinfo=MSK), tick=True)
 def test_second_year_start_to_finish(order_media, demo, live_server, page, shot, time_machine, tmp_path):
     org_url = f"{live_server.url}/o/{ORG}"
@@ -164,3 +233,31 @@ def test_second_year_start_to_finish(order_media, demo, live_server, page, shot,
     assert Roadmap.objects.current_for(first.organization) == first
     time_machine.move_to(datetime(2027, 9, 6, 9, 0, tzinfo=MSK), tick=True)
     assert Roadmap.objects.current_for(first.organization) == new
+
+    # 2. The curator forms a pair from the bank and sends the pairs order; the head approves it.
+    switch(page, live_server, "curator")
+    start = date(2027, 9, 13)
+    pair = form_pair_from_bank(page, org_url, start)
+    mail.outbox.clear()
+    pairs_order = send_pairs_order(page, org_url, pair, due=start + timedelta(days=30))
+    switch(page, live_server, "head")
+    page.goto(f"{org_url}/orders/{pairs_order.pk}/")
+    expect(page.get_by_test_id("order-consequences")).to_contain_text("наставляемые — «Наставляемый»")
+    page.get_by_test_id("approve").click()
+    expect(page.get_by_test_id("order-status")).to_have_text("Утверждён")
+    pairs_order.refresh_from_db()
+    pair.refresh_from_db()
+    assert pair.state == Mentorship.State.ACTIVE and pair.started_on == start
+    pairs_pdf = pdf_from_link(page, page.get_by_test_id("order-pdf"), "pairs-order")
+    assert f"№ {pairs_order.reg_number}" in pairs_pdf and f"{pairs_order.date:%d.%m.%Y}" in pairs_pdf
+    assert person(MENTOR[0]).full_name in pairs_pdf and person(MENTEE[0]).full_name in pairs_pdf
+    assert f"начинают работу с {start:%d.%m.%Y}" in pairs_pdf and "__.__.____" not in pairs_pdf
+
+    # The invited mentee and mentor set their passwords and find the pair on their homes.
+    accept_invitation(page, live_server, person(MENTEE[0]), "Osen-2027-defektolog")
+    expect(page.get_by_test_id("home-title")).to_have_text("Рабочий стол наставляемого")
+    expect(page.get_by_test_id("my-pairs")).to_contain_text(person(MENTOR[0]).full_name)
+    shot("second-year-mentee-home")
+    accept_invitation(page, live_server, person(MENTOR[0]), "Osen-2027-nastavnik")
+    expect(page.get_by_test_id("home-title")).to_have_text("Рабочий стол наставника")
+    expect(page.get_by_test_id("my-pairs")).to_contain_text(person(MENTEE[0]).short_name)
