@@ -186,6 +186,47 @@ def accept_invitation(page, live_server, someone: Person, password: str) -> str:
     return someone.user.username
 
 
+# --- step 3: the programme chain ------------------------------------------------------------------------------
+
+PASSWORDS = {MENTOR[0]: "Osen-2027-nastavnik", MENTEE[0]: "Osen-2027-defektolog"}
+
+
+def as_participant(page, live_server, surname: str) -> None:
+    page.context.clear_cookies()
+    login(page, live_server, person(surname).user.username, PASSWORDS[surname])
+
+
+def add_row(page, activity: str, deadline: date, result: str) -> None:
+    page.get_by_test_id("add-row").click()
+    form = page.get_by_test_id("plan-row-form").last
+    form.get_by_label("Мероприятие").fill(activity)
+    form.get_by_label("Направление").select_option(label="Методическое")
+    form.get_by_label("Срок").fill(deadline.isoformat())
+    form.get_by_label("Ожидаемый результат").fill(result)
+    form.get_by_role("button", name="Сохранить").click()
+    expect(page.get_by_test_id("plan-row").filter(has_text=activity)).to_be_visible()
+
+
+def mentor_drafts_programme(page, programme_url: str, start: date, end: date) -> None:
+    page.goto(programme_url)
+    page.get_by_label("С чистого листа").check()
+    page.get_by_label("Начало").fill(start.isoformat())
+    page.get_by_label("Окончание").fill(end.isoformat())
+    page.get_by_role("button", name="Составить программу").click()
+    expect(page.get_by_role("heading", name="Пояснительная записка")).to_be_visible()
+    page.get_by_label("Название").fill("Первый год учителя-дефектолога")
+    page.get_by_label("Описание проблемы").fill("Педагог перешла в дефектологи из воспитателей.")
+    page.get_by_label("Цель").fill("Освоить диагностику и индивидуальные занятия.")
+    page.get_by_label("Задачи").fill("Освоить методики диагностики; провести открытое занятие.")
+    page.get_by_label("Содержание деятельности").fill("Консультации, взаимопосещения, разбор занятий.")
+    page.get_by_label("Планируемые результаты").fill("Педагог самостоятельно ведёт индивидуальные занятия.")
+    page.get_by_label("Расписание встреч").fill("Еженедельно по вторникам в 15:00")
+    page.get_by_role("button", name="Сохранить").click()
+    expect(page.get_by_text("Пояснительная записка сохранена.")).to_be_visible()
+    add_row(page, "Изучение методик диагностики", start + timedelta(days=21), "Методики освоены")
+    add_row(page, "Открытое индивидуальное занятие", start + timedelta(days=90), "Занятие проведено")
+
+
 @pytest.mark.time_machine(datetime(2027, 8, 23, 10, 0, tzinfo=MSK), tick=True)
 def test_second_year_start_to_finish(order_media, demo, live_server, page, shot, time_machine, tmp_path):
     org_url = f"{live_server.url}/o/{ORG}"
@@ -261,3 +302,51 @@ def test_second_year_start_to_finish(order_media, demo, live_server, page, shot,
     accept_invitation(page, live_server, person(MENTOR[0]), "Osen-2027-nastavnik")
     expect(page.get_by_test_id("home-title")).to_have_text("Рабочий стол наставника")
     expect(page.get_by_test_id("my-pairs")).to_contain_text(person(MENTEE[0]).short_name)
+
+    # 3. The mentor drafts the programme (its PDF says ПРОЕКТ) and sends it; the mentee acknowledges.
+    programme_url = f"{org_url}/pairs/{pair.pk}/programme/"
+    p_start, p_end = start, add_months(start, 9)
+    mentor_drafts_programme(page, programme_url, p_start, p_end)
+    draft_pdf = pdf_from_link(page, page.get_by_test_id("pdf"), "programme-draft")
+    assert "ПРОЕКТ" in draft_pdf and "УТВЕРЖДЕНО" not in draft_pdf
+    assert person(MENTOR[0]).full_name in draft_pdf and person(MENTEE[0]).full_name in draft_pdf
+    page.get_by_test_id("send").click()
+    expect(page.get_by_test_id("chain-state")).to_have_text("На ознакомлении у наставляемого")
+
+    as_participant(page, live_server, MENTEE[0])
+    page.goto(programme_url)
+    expect(page.get_by_test_id("plan")).to_contain_text("Открытое индивидуальное занятие")
+    page.get_by_test_id("acknowledge").click()
+    expect(page.get_by_test_id("chain-state")).to_have_text("Ждёт утверждения")
+
+    # The curator (the kindergarten's approver) approves.
+    switch(page, live_server, "curator")
+    page.goto(programme_url)
+    page.get_by_test_id("approve").click()
+    expect(page.get_by_test_id("chain-state")).to_have_text("Утверждена")
+    approved_pdf = pdf_from_link(page, page.get_by_test_id("pdf"), "programme-approved")
+    assert "УТВЕРЖДЕНО" in approved_pdf and "ПРОЕКТ" not in approved_pdf
+    assert f"по {p_end:%d.%m.%Y}" in approved_pdf and "Наставляемый ознакомлен" in approved_pdf
+
+    # The mentor proposes an extension, the mentee agrees, the curator approves: a second version.
+    as_participant(page, live_server, MENTOR[0])
+    page.goto(programme_url)
+    page.get_by_role("link", name="Продлить программу").click()
+    new_end = add_months(p_start, 11)
+    page.get_by_label("Новая дата окончания").fill(new_end.isoformat())
+    page.get_by_label("Основание продления").fill("Перенос открытого занятия на весну.")
+    page.get_by_role("button", name="Предложить продление").click()
+    expect(page.get_by_test_id("pending-change")).to_contain_text("Ждёт согласия наставляемого")
+    as_participant(page, live_server, MENTEE[0])
+    page.goto(programme_url)
+    page.get_by_test_id("change-agree").click()
+    expect(page.get_by_test_id("pending-change")).to_contain_text("Ждёт утверждения")
+    switch(page, live_server, "curator")
+    page.goto(programme_url)
+    page.get_by_test_id("change-approve").click()
+    expect(page.get_by_test_id("pending-change")).to_have_count(0)
+    expect(page.get_by_test_id("version").first).to_contain_text("Редакция 2: продление")
+    shot("second-year-programme-changed")
+    changed_pdf = pdf_from_link(page, page.get_by_test_id("pdf"), "programme-changed")
+    assert "УТВЕРЖДЕНО" in changed_pdf and "ПРОЕКТ" not in changed_pdf
+    assert f"по {new_end:%d.%m.%Y}" in changed_pdf
