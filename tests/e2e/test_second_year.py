@@ -63,6 +63,13 @@ def pdf_from_link(page, link, name: str) -> str:
     return " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(response.body())).pages)
 
 
+def dashboard_overdue_dates(page, org_url: str) -> list[date]:
+    """The deadlines in the curator dashboard's «Просроченные мероприятия дорожной карты» (the current roadmap's)."""
+    page.goto(f"{org_url}/home/curator/")
+    badges = page.get_by_test_id("roadmap-overdue").locator(".list-group-item .badge").all_inner_texts()
+    return [datetime.strptime(b.strip(), "%d.%m.%Y").date() for b in badges]
+
+
 def roadmap_rows(page) -> list[str]:
     return [" ".join(t.split()) for t in page.get_by_test_id("activity").all_inner_texts()]
 
@@ -259,6 +266,9 @@ def test_second_year_start_to_finish(order_media, demo, live_server, page, shot,
     order_pdf = pdf_from_link(page, page.get_by_test_id("order-pdf"), "roadmap-order")
     assert f"№ {order.reg_number}" in order_pdf and f"{order.date:%d.%m.%Y}" in order_pdf
     assert "Об утверждении дорожной карты" in order_pdf and NEXT_LABEL in order_pdf
+    appendix = order_pdf[order_pdf.index("Приложение № 1 к приказу") :]
+    assert f"к приказу от {order.date:%d.%m.%Y} № {order.reg_number}" in appendix and NEXT_LABEL in appendix
+    assert all(" ".join(a.content.split())[:40] in appendix for a in new.activities.all()[:5])
 
     page.goto(f"{org_url}/roadmap/{first.pk}/")
     expect(page.get_by_test_id("roadmap-stamp")).to_have_text(f"Утверждена {first_stamp}")
@@ -272,8 +282,12 @@ def test_second_year_start_to_finish(order_media, demo, live_server, page, shot,
 
     # Until 1 September the first year's roadmap is the current one; from 6 September it is the new one.
     assert Roadmap.objects.current_for(first.organization) == first
+    before = dashboard_overdue_dates(page, org_url)
+    assert before and all(first.period_start <= d <= first.period_end for d in before)
     time_machine.move_to(datetime(2027, 9, 6, 9, 0, tzinfo=MSK), tick=True)
     assert Roadmap.objects.current_for(first.organization) == new
+    after = dashboard_overdue_dates(page, org_url)
+    assert all(new.period_start <= d <= new.period_end for d in after), after
 
     # 2. The curator forms a pair from the bank and sends the pairs order; the head approves it.
     switch(page, live_server, "curator")
@@ -293,6 +307,8 @@ def test_second_year_start_to_finish(order_media, demo, live_server, page, shot,
     assert f"№ {pairs_order.reg_number}" in pairs_pdf and f"{pairs_order.date:%d.%m.%Y}" in pairs_pdf
     assert person(MENTOR[0]).full_name in pairs_pdf and person(MENTEE[0]).full_name in pairs_pdf
     assert f"начинают работу с {start:%d.%m.%Y}" in pairs_pdf and "__.__.____" not in pairs_pdf
+    assert f"в срок до {start + timedelta(days=30):%d.%m.%Y}" in pairs_pdf  # the programmes' deadline
+    assert f"с {start:%d.%m.%Y} по {add_months(start, 9):%d.%m.%Y}" in pairs_pdf  # the appendix's pair
 
     # The invited mentee and mentor set their passwords and find the pair on their homes.
     accept_invitation(page, live_server, person(MENTEE[0]), "Osen-2027-defektolog")
