@@ -302,7 +302,7 @@ class RegulationTextForm(forms.Form):
 
 class RegulationAdoptForm(forms.Form):
     council_date = forms.DateField(
-        label="Дата протокола педагогического совета", widget=forms.DateInput(attrs={"type": "date"})
+        label="Дата протокола педагогического совета", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     council_number = forms.CharField(label="Номер протокола", max_length=40)
 
@@ -334,8 +334,12 @@ class RoadmapCreateForm(forms.Form):
     copy_from = forms.ModelChoiceField(label="Какую дорожную карту копировать", queryset=None, required=False)
     title = forms.CharField(label="Название", max_length=500, required=False, help_text="Можно оставить пустым.")
     period_label = forms.CharField(label="Период", max_length=100, help_text="Например: 2026–2027 учебный год")
-    period_start = forms.DateField(label="Начало периода", widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label="Окончание периода", widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = forms.DateField(
+        label="Начало периода", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    period_end = forms.DateField(
+        label="Окончание периода", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args, organization: Organization, **kwargs) -> None:
 
@@ -478,8 +482,12 @@ class RoadmapImportForm(forms.Form):
         initial="Дорожная карта реализации системы наставничества педагогических работников",
     )
     period_label = forms.CharField(label="Период", max_length=100, help_text="Например: 2026–2027 учебный год")
-    period_start = forms.DateField(label="Начало периода", widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label="Окончание периода", widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = forms.DateField(
+        label="Начало периода", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    period_end = forms.DateField(
+        label="Окончание периода", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

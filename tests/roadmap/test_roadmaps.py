@@ -114,6 +114,14 @@ def test_create_pages_model_copy_blank(org, persona):
     assert Roadmap.objects.get(period_label="2027–2028").activities.count() == 27
 
 
+def test_create_page_prefills_the_period_dates_in_a_form_the_date_picker_reads(org, persona):
+    """A type=date input reads only ISO dates: «01.09.2026» left the prefilled period blank in the browser."""
+    make_roadmap(org)
+    html = persona(org, "curator").client.get(reverse("roadmap:roadmap_create", args=[org.slug])).content.decode()
+    _label, start, end = service.next_period(org)
+    assert f'value="{start:%Y-%m-%d}"' in html and f'value="{end:%Y-%m-%d}"' in html
+
+
 def test_create_refuses_a_period_that_ends_before_it_starts(org, persona):
     curator = persona(org, "curator")
     response = curator.client.post(
