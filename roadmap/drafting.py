@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from mentoring.models import Mentorship, Programme
+from mentoring.models import Mentorship, Programme, ProgrammeRevision
 from people.models import Organization, Person, Role
 from roadmap.documents import ORDER_PLACEHOLDERS, all_programmes_approved
 from roadmap.models import Order, OrderEvent, OrderKind, OrderTemplate, Regulation, Roadmap
@@ -156,8 +156,13 @@ def fixing_order(m: Mentorship) -> Order | None:
 
 
 def revision_text(programme: Programme | None) -> tuple[str, str]:
-    """(the item about the change, the preamble's ground) from the programme's latest revision."""
-    revision = programme.revisions.first() if programme is not None else None
+    """(the item about the change, the preamble's ground) from the programme's latest approved change.
+
+    A proposal still waiting for the mentee's agreement or the approval, or one withdrawn, is not a change yet: the
+    order names only what took effect, and without one it keeps a blank the curator must fill.
+    """
+    approved = ProgrammeRevision.Status.APPROVED
+    revision = programme.revisions.filter(status=approved).first() if programme is not None else None
     if revision is None:
         return "Утвердить изменения, внесённые в программу: ____________.", ""
     ground = f" (основание: {revision.reason.strip().rstrip('.')})" if revision.reason.strip() else ""

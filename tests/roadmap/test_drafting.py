@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from mentoring.models import Mentorship, Programme, ProgrammeRevision
 from people.models import ConsentRequired, Role
@@ -25,6 +26,7 @@ from roadmap.drafting import (
     rewardable_mentors,
 )
 from roadmap.models import Order, OrderEvent, OrderKind, OrderTemplate
+from roadmap.services import submit_order
 from tests.mentoring.pair_fixtures import make_pair
 from tests.people.bank_fixtures import bulk_people
 from tests.roadmap.order_document_fixtures import approved_order
@@ -183,11 +185,40 @@ def test_programme_change_order_refers_to_the_latest_revision(org, curator, ment
         reason="Болезнь наставляемого.",
         old_end=date(2026, 5, 31),
         new_end=date(2026, 8, 31),
+        status=ProgrammeRevision.Status.APPROVED,
+        closed_at=timezone.now(),
+    )
+    # A later proposal the mentee has not agreed to yet is not a change: the order does not name it.
+    ProgrammeRevision.objects.create(
+        programme=programme,
+        kind=ProgrammeRevision.Kind.EXTENSION,
+        reason="Ещё одно продление.",
+        old_end=date(2026, 8, 31),
+        new_end=date(2026, 10, 31),
+        created_at=timezone.now() + timedelta(minutes=1),
     )
     order = draft_order(org, OrderKind.PROGRAMME_CHANGE, by=curator.user, mentorships=[pair])
     assert "«Адаптация учителя физики»" in order.items[0]
     assert order.items[1] == "Продлить срок реализации программы до 31.08.2026 (прежний срок окончания — 31.05.2026)."
     assert order.preamble.endswith("(основание: Болезнь наставляемого)")
+
+
+def test_programme_change_order_names_no_change_that_has_not_taken_effect(org, curator, mentor, mentee):
+    pair = make_pair(mentor.person, mentee.person, state=S.ACTIVE)
+    programme = Programme.objects.create(
+        mentorship=pair, title="Адаптация учителя физики", start=date(2025, 9, 1), end=date(2026, 5, 31)
+    )
+    ProgrammeRevision.objects.create(
+        programme=programme,
+        kind=ProgrammeRevision.Kind.EXTENSION,
+        reason="Болезнь наставляемого.",
+        old_end=date(2026, 5, 31),
+        new_end=date(2026, 8, 31),
+    )
+    order = draft_order(org, OrderKind.PROGRAMME_CHANGE, by=curator.user, mentorships=[pair])
+    assert "31.08.2026" not in " ".join(order.items)
+    with pytest.raises(ValidationError):
+        submit_order(order, by=curator.user)  # the blank left for the change must be filled first
 
 
 def test_programme_change_needs_a_programme(org, curator, mentor, mentee):
