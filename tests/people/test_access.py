@@ -156,6 +156,7 @@ def test_reference_entry_of_another_organisation_is_404(admin, other_org):
     assert admin.client.get(url).status_code == 404
 
 
+@pytest.mark.time_machine("2026-11-20 10:00 +03:00")
 @pytest.mark.parametrize("who", ["head", "admin"])
 def test_head_and_admin_edit_the_organisation(request, who):
     actor = request.getfixturevalue(who)

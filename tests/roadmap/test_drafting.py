@@ -174,6 +174,7 @@ def test_early_end_order_names_the_pair_the_reason_and_the_fixing_order(org, cur
         draft_order(org, OrderKind.EARLY_END, by=curator.user, mentorships=[pair])
 
 
+@pytest.mark.time_machine("2026-11-20 10:00 +03:00")
 def test_programme_change_order_refers_to_the_latest_revision(org, curator, mentor, mentee):
     pair = make_pair(mentor.person, mentee.person, state=S.ACTIVE)
     programme = Programme.objects.create(
@@ -203,6 +204,7 @@ def test_programme_change_order_refers_to_the_latest_revision(org, curator, ment
     assert order.preamble.endswith("(основание: Болезнь наставляемого)")
 
 
+@pytest.mark.time_machine("2026-11-20 10:00 +03:00")
 def test_programme_change_order_names_no_change_that_has_not_taken_effect(org, curator, mentor, mentee):
     pair = make_pair(mentor.person, mentee.person, state=S.ACTIVE)
     programme = Programme.objects.create(
