@@ -384,12 +384,16 @@ class PlanRowForm(forms.ModelForm):
         p = self.programme
         if deadline and not (p.start <= deadline <= p.end):
             self.add_error("deadline", f"Срок должен быть в пределах программы: {p.start:%d.%m.%Y}–{p.end:%d.%m.%Y}.")
+        self._check_progress(data)
+        return data
+
+    def _check_progress(self, data: dict) -> None:
+        """«Выполнено» without a date means done today; a date in the future is refused."""
         status, done_on = data.get("status"), data.get("done_on")
-        if status == PlanActivity.Status.DONE and not done_on:
-            self.add_error("done_on", "Укажите дату выполнения.")
+        if status == PlanActivity.Status.DONE and not done_on and "done_on" not in self.errors:
+            data["done_on"] = done_on = timezone.localdate()
         if done_on and done_on > timezone.localdate():
             self.add_error("done_on", "Дата выполнения не может быть позже сегодняшнего дня.")
-        return data
 
 
 class PlanProgressForm(PlanRowForm):
@@ -400,11 +404,7 @@ class PlanProgressForm(PlanRowForm):
 
     def clean(self) -> dict:
         data = forms.ModelForm.clean(self)
-        status, done_on = data.get("status"), data.get("done_on")
-        if status == PlanActivity.Status.DONE and not done_on:
-            self.add_error("done_on", "Укажите дату выполнения.")
-        if done_on and done_on > timezone.localdate():
-            self.add_error("done_on", "Дата выполнения не может быть позже сегодняшнего дня.")
+        self._check_progress(data)
         return data
 
 

@@ -177,7 +177,7 @@ def render_text(body: str, values: dict[str, str] | None = None) -> SafeString:
         if name not in PLACEHOLDERS:
             return match[0]
         if values is None:
-            return f'<mark class="placeholder" title="{escape(PLACEHOLDERS[name])}">{{{name}}}</mark>'
+            return f'<mark class="consent-field" title="{escape(PLACEHOLDERS[name])}">{{{name}}}</mark>'
         value = (values.get(name) or "").strip()
         if not value:
             return f'<span class="blank">{BLANK}</span>'

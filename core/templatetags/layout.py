@@ -26,3 +26,16 @@ def pct_step(value, step: int = 1) -> int:
         return 0
     number = min(max(number, Decimal(0)), Decimal(100))
     return int((number / step).quantize(Decimal(1), rounding=ROUND_HALF_UP)) * step
+
+
+@register.filter
+def column_name(columns, index) -> str:
+    """The name of column `index` of a table given as (name, …) pairs or plain names: a card's cell label.
+
+    `{{ appendix.columns|column_name:forloop.counter0 }}`; an index out of range gives "".
+    """
+    try:
+        column = list(columns)[int(index)]
+    except (IndexError, TypeError, ValueError):
+        return ""
+    return column if isinstance(column, str) else str(column[0])

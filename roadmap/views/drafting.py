@@ -117,6 +117,8 @@ def order_from_pairs(request: HttpRequest, access: OrgAccess) -> HttpResponse:
         order = draft_order(access.org, OrderKind.PAIRS, by=request.user, mentorships=pairs)
     except ValidationError as exc:
         _refused(request, exc)
+        if request.POST.get("from") == "pair" and len(pairs) == 1:  # sent from the pair's own page: back there
+            return redirect("mentoring:mentorship_detail", access.org.slug, pairs[0].pk)
         return redirect("mentoring:pairs", access.org.slug)
     return _created(request, access, order)
 

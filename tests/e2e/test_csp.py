@@ -94,7 +94,8 @@ def test_deleting_a_draft_pair_still_asks_first(demo, live_server, page, csp_mes
     page.once("dialog", lambda d: answer(d, accept=False))
     page.get_by_test_id("delete-draft").get_by_role("button").click()
     page.wait_for_load_state("networkidle")
-    assert questions == ["Удалить черновик пары (группы)?"]
+    # The question names what would be deleted (issue 19: a confirmation names its object).
+    assert len(questions) == 1 and questions[0].startswith("Удалить черновик: пара наставника "), questions
     assert page.url == url
     assert Mentorship.objects.filter(pk=draft.pk).exists()
 

@@ -3,6 +3,7 @@ asks to be released and the curator refuses with a comment."""
 
 from datetime import timedelta
 
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -30,8 +31,11 @@ def test_curator_forms_a_pair_by_hand_and_includes_it_in_an_order_draft(demo, li
     page.get_by_role("button", name="Сохранить").click()
     expect(page.get_by_text("сохранена как черновик")).to_be_visible()
     expect(page.get_by_test_id("missing-duties")).to_contain_text("Лебедев К. А.")
-    page.get_by_test_id("propose").click()
+    # The pair's page offers the order itself, not a state change without one (issue 19: no traps).
+    expect(page.get_by_test_id("actions").get_by_role("button", name="Включить в проект приказа")).to_have_count(0)
+    page.get_by_test_id("order-from-pair").click()
     expect(page.get_by_role("alert").filter(has_text="Лебедев К. А.")).to_contain_text("нет действующего согласия")
+    expect(page.get_by_test_id("order-from-pair")).to_be_visible()  # refused: back on the pair's page
     shot("pair-propose-refused")
 
     page.get_by_role("link", name="Изменить").click()
@@ -39,13 +43,17 @@ def test_curator_forms_a_pair_by_hand_and_includes_it_in_an_order_draft(demo, li
     page.get_by_label("Романова Евгения Викторовна").check()
     page.get_by_role("button", name="Сохранить").click()
     expect(page.get_by_text("Изменения сохранены")).to_be_visible()
-    page.get_by_label("Комментарий (необязательно)").fill("В проект приказа о закреплении пар на второе полугодие")
-    page.get_by_test_id("propose").click()
-    expect(page.get_by_text("включена в проект приказа", exact=False).first).to_be_visible()
+    page.get_by_test_id("order-from-pair").click()
+    # The order's draft opens with the pair in it; the pair's page then names the order.
+    expect(page.get_by_text("Проект приказа «", exact=False).first).to_be_visible()
+    expect(page.get_by_test_id("order-text")).to_contain_text("Медведева")
+    pair = Mentorship.objects.get(mentor__surname="Медведева", mentees__surname="Романова")
+    assert pair.orders.count() == 1
+    page.goto(f"{live_server.url}{reverse('mentoring:mentorship_detail', args=['ds-solnyshko', pair.pk])}")
     expect(page.get_by_test_id("state-badge")).to_have_text("Включена в проект приказа")
+    expect(page.get_by_test_id("actions").get_by_role("link", name=str(pair.orders.get())).first).to_be_visible()
     history = page.get_by_test_id("history")
     expect(history).to_contain_text("Черновик → Включена в проект приказа")
-    expect(history).to_contain_text("на второе полугодие")
     expect(history).to_contain_text("Белоусова Н.")
     shot("pair-proposed-history")
     assert Mentorship.objects.get(mentor__surname="Медведева", mentees__surname="Романова").state == "proposed"

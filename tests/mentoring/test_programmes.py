@@ -137,14 +137,38 @@ def test_mentee_sees_that_there_is_no_programme_yet(pair, mentee):
 # --- the plan, in place ---
 
 
-def test_adding_a_row_in_place_returns_the_row_alone(programme, mentor):
+def test_adding_a_row_in_place_draws_the_plan_again_with_the_row_in_it(programme, mentor):
     response = mentor.client.post(url("programme_row_new", programme.mentorship), row_data(), **HX)
     html = response.content.decode()
     assert response.status_code == 200
     assert html.lstrip().startswith("<tr") and "<html" not in html
+    assert (response["HX-Retarget"], response["HX-Reswap"]) == ("#plan-rows", "innerHTML")
     assert "Посещение урока наставника" in html and "Изменить" in html
+    assert html.count('data-testid="plan-row"') == 4
     row = programme.activities.get(activity="Посещение урока наставника")
     assert row.position == 4
+
+
+def test_a_new_row_takes_its_place_by_date(programme, mentor):
+    """Issue 19: a row due between the first two rows lands between them, on the page and in the plan."""
+    response = mentor.client.post(
+        url("programme_row_new", programme.mentorship),
+        row_data(activity="Вставка по дате", deadline="2025-09-10"),
+        **HX,
+    )
+    html = response.content.decode()
+    order = [r.activity for r in programme.activities.order_by("position", "id")]
+    assert order[1] == "Вставка по дате", order
+    assert [r.position for r in programme.activities.order_by("position", "id")] == [1, 2, 3, 4]
+    first, inserted, second = (html.index(t) for t in ("№ 1:", "Вставка по дате", "№ 2:"))
+    assert first < inserted < second
+
+
+def test_a_row_due_before_every_other_comes_first(programme, mentor):
+    mentor.client.post(
+        url("programme_row_new", programme.mentorship), row_data(activity="Самое раннее", deadline="2025-09-02"), **HX
+    )
+    assert programme.activities.order_by("position", "id").first().activity == "Самое раннее"
 
 
 def test_a_row_with_errors_comes_back_as_a_form_with_the_errors_in_it(programme, mentor):
@@ -172,12 +196,23 @@ def test_editing_a_row_swaps_it_into_a_form_and_back(programme, mentor):
     assert (row.activity, row.status, row.done_on) == ("Новая формулировка", "done", date(2025, 9, 5))
 
 
-def test_done_without_a_date_is_refused(programme, mentor):
+def test_done_without_a_date_means_done_today(programme, mentor):
+    """Issue 19: «Выполнено» with the date left empty records today instead of failing."""
     row = programme.activities.first()
     response = mentor.client.post(
         url("programme_row_edit", programme.mentorship, row.pk), row_data(status="done"), **HX
     )
-    assert "Укажите дату выполнения." in response.content.decode()
+    assert 'data-testid="plan-row"' in response.content.decode()
+    row.refresh_from_db()
+    assert (row.status, row.done_on) == ("done", date(2025, 11, 20))
+
+
+def test_a_done_date_in_the_future_is_still_refused(programme, mentor):
+    row = programme.activities.first()
+    response = mentor.client.post(
+        url("programme_row_edit", programme.mentorship, row.pk), row_data(status="done", done_on="2025-12-01"), **HX
+    )
+    assert "Дата выполнения не может быть позже сегодняшнего дня." in response.content.decode()
 
 
 def test_deleting_a_row_answers_empty_for_htmx(programme, mentor):
