@@ -25,9 +25,11 @@ from mentoring.models.pairs import (
     SupportRecord,
     TemplateActivity,
     check_programme_length,
+    lock_people,
     missing_in_content,
     months_between,
     new_calendar_token,
+    pairing_breaches,
     recount_places,
 )
 
@@ -53,8 +55,10 @@ __all__ = [
     "SupportRecord",
     "TemplateActivity",
     "check_programme_length",
+    "lock_people",
     "missing_in_content",
     "months_between",
     "new_calendar_token",
+    "pairing_breaches",
     "recount_places",
 ]
