@@ -231,7 +231,7 @@ class Mentorship(models.Model):
         lock_people([self.mentor_id, *mentee_ids])
         problems = pairing_breaches(mentor=self.mentor, mentee_ids=mentee_ids, exclude_pk=self.pk, active_only=True)
         if problems:
-            raise ValidationError(problems)
+            raise PairingBreach(problems)
         self.check_duties_consents()
         self.started_on = on
         event = self._move(self.State.ACTIVE, by=by, note=note, extra_fields=("started_on",))
@@ -352,6 +352,10 @@ def recount_places(*, organization: Organization | None = None, mentor_ids: Iter
         entries.update(
             places_taken=models.functions.Coalesce(models.Subquery(held, output_field=models.IntegerField()), 0)
         )
+
+
+class PairingBreach(ValidationError):
+    """A rule of pairing no longer holds (`pairing_breaches`): the messages say which and for whom."""
 
 
 def lock_people(person_ids: Iterable[int | None]) -> None:
