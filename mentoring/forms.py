@@ -17,6 +17,8 @@ from mentoring.models import (
     ProgrammeTemplate,
     SupportRecord,
     check_programme_length,
+    lock_people,
+    pairing_breaches,
     recount_places,
 )
 from mentoring.programmes import check_extension
@@ -139,7 +141,22 @@ class MentorshipForm(forms.ModelForm):
         return data
 
     def save(self, commit: bool = True) -> Mentorship:
-        """Save the pair and its mentees, then recount the places of its mentor and of the one it had before."""
+        """Save the pair and its mentees, then recount the places of its mentor and of the one it had before.
+
+        The choices were checked when the form was read, without a lock; two curators may have chosen the same
+        mentee or the last place of a mentor at the same moment. So the people are locked and the rules checked
+        again before anything is written (call inside a transaction: the locks hold until it ends); a breach is
+        refused with a ValidationError the page shows above the form.
+        """
+        if self.instance.pk:
+            state = Mentorship.objects.select_for_update().filter(pk=self.instance.pk).values_list("state", flat=True)
+            if state.first() not in (Mentorship.State.DRAFT, Mentorship.State.PROPOSED):
+                raise forms.ValidationError("Состав и сроки можно менять только до утверждения пары (группы) приказом.")
+        mentor, mentees = self.cleaned_data["mentor"], self.cleaned_data["mentees"]
+        lock_people([mentor.pk, self.initial.get("mentor"), *(p.pk for p in mentees)])
+        problems = pairing_breaches(mentor=mentor, mentee_ids=[p.pk for p in mentees], exclude_pk=self.instance.pk)
+        if problems:
+            raise forms.ValidationError(problems)
         m = super().save(commit=commit)
         mentors = {self.initial.get("mentor"), m.mentor_id}
         if commit:

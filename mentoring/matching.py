@@ -40,7 +40,7 @@ from scipy.optimize import linear_sum_assignment
 
 from core.templatetags.ru import plural_form
 from core.text import initials_name, name_key
-from mentoring.models import Mentorship, MentorshipEvent, recount_places
+from mentoring.models import Mentorship, MentorshipEvent, lock_people, recount_places
 from people.models import Consent, Direction, MenteeEntry, MentorEntry, MentoringForm, MentoringKind, Purpose
 
 W_DIRECTIONS = 45.0
@@ -618,6 +618,14 @@ def accept(org, picks: Sequence[tuple[int, Sequence[int]]], *, by, note: str = "
     with transaction.atomic():
         mentor_ids = sorted({m for m, _ in picks})
         mentee_ids = sorted({e for _, es in picks for e in es})
+        # The people first, as the pair form and the approval do (mentoring.models.lock_people), then their rows.
+        people = MentorEntry.objects.filter(organization=org, pk__in=mentor_ids).values_list("person_id", flat=True)
+        lock_people(
+            [
+                *people,
+                *MenteeEntry.objects.filter(organization=org, pk__in=mentee_ids).values_list("person_id", flat=True),
+            ]
+        )
         list(
             MentorEntry.objects.select_for_update()
             .filter(organization=org, pk__in=mentor_ids)

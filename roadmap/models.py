@@ -428,7 +428,19 @@ class Roadmap(models.Model):
         verbose_name_plural = "дорожные карты"
         ordering = ["-period_start", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(period_end__gt=models.F("period_start")), name="roadmap_period")
+            models.CheckConstraint(condition=models.Q(period_end__gt=models.F("period_start")), name="roadmap_period"),
+            # One roadmap in force per period (roadmap.versions.check_approvable also refuses overlapping ones),
+            # and an approved roadmap is replaced by one new редакция only.
+            models.UniqueConstraint(
+                fields=["organization", "period_start"],
+                condition=models.Q(status="approved"),
+                name="roadmap_one_approved_per_period",
+            ),
+            models.UniqueConstraint(
+                fields=["replaces"],
+                condition=models.Q(status__in=["approved", "superseded"]),
+                name="roadmap_replaced_once",
+            ),
         ]
 
     def __str__(self) -> str:

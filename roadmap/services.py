@@ -25,7 +25,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.text import initials_first
-from mentoring.models import Mentorship
+from mentoring.models import Mentorship, PairingBreach
 from people.changes import organization_changed
 from people.models import AuditEvent, Organization, Person, Role
 from roadmap import documents, emails, loops
@@ -294,7 +294,14 @@ def _fix_pairs(order: Order, by) -> None:
             )
         # The pairs start on the day the signed text states: its date, or the day of signing.
         start = order.starts_on if order.start_rule == Order.StartRule.DATE and order.starts_on else order.date
-        m.activate(by=by, on=start, note=_order_note(order))
+        try:
+            m.activate(by=by, on=start, note=_order_note(order))
+        except PairingBreach as exc:
+            # The rules of pairing are checked again under lock (Mentorship.activate); what no longer holds is
+            # for the curator to put right in the draft, not for the head to sign.
+            raise ValidationError(
+                [*exc.messages, "Приказ не утверждён: верните его на доработку, чтобы куратор исправил состав пар."]
+            ) from exc
         loops.pairs_fixed(order, m)
 
 

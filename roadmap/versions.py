@@ -132,6 +132,19 @@ def check_approvable(roadmap: Roadmap | None, kind: str, org_id: int) -> None:
             "Редакция, которую заменяет этот проект, уже заменена другой: подготовьте изменения заново "
             "от действующей дорожной карты."
         )
+    in_force = (
+        Roadmap.objects.approved()
+        .filter(organization_id=org_id, period_start__lt=roadmap.period_end, period_end__gt=roadmap.period_start)
+        .exclude(pk=roadmap.replaces_id)
+        .first()
+    )
+    if in_force is not None:
+        raise ValidationError(
+            f"На {in_force.period_label} уже действует утверждённая дорожная карта «{in_force.title}» "
+            f"({in_force.period_start:%d.%m.%Y}–{in_force.period_end:%d.%m.%Y}): на один период — одна дорожная "
+            "карта. Изменения в неё вносятся новой редакцией (приказ «О внесении изменений в дорожную карту»), "
+            "или укажите в проекте другой период."
+        )
 
 
 def approve(roadmap: Roadmap, order: Order) -> None:
@@ -139,13 +152,15 @@ def approve(roadmap: Roadmap, order: Order) -> None:
     over. Called inside the order's approval transaction."""
     locked = Roadmap.objects.select_for_update(of=("self",)).select_related("replaces").get(pk=roadmap.pk)
     check_approvable(locked, order.kind, order.organization_id)
-    locked.status, locked.approved_by_order = Roadmap.Status.APPROVED, order
-    locked.save(update_fields=["status", "approved_by_order"])
     old = locked.replaces
     if old is not None:
-        _carry_progress(old, locked)
+        # The old one steps down first: one approved roadmap per period (Roadmap.Meta.constraints).
         old.status = Roadmap.Status.SUPERSEDED
         old.save(update_fields=["status"])
+    locked.status, locked.approved_by_order = Roadmap.Status.APPROVED, order
+    locked.save(update_fields=["status", "approved_by_order"])
+    if old is not None:
+        _carry_progress(old, locked)
     roadmap.status, roadmap.approved_by_order = locked.status, order
 
 

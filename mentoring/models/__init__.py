@@ -15,6 +15,7 @@ from mentoring.models.pairs import (
     Mentorship,
     MentorshipEvent,
     MentorshipQuerySet,
+    PairingBreach,
     PlanActivity,
     PlanActivityQuerySet,
     Programme,
@@ -25,9 +26,11 @@ from mentoring.models.pairs import (
     SupportRecord,
     TemplateActivity,
     check_programme_length,
+    lock_people,
     missing_in_content,
     months_between,
     new_calendar_token,
+    pairing_breaches,
     recount_places,
 )
 
@@ -43,6 +46,7 @@ __all__ = [
     "Mentorship",
     "MentorshipEvent",
     "MentorshipQuerySet",
+    "PairingBreach",
     "PlanActivity",
     "PlanActivityQuerySet",
     "Programme",
@@ -53,8 +57,10 @@ __all__ = [
     "SupportRecord",
     "TemplateActivity",
     "check_programme_length",
+    "lock_people",
     "missing_in_content",
     "months_between",
     "new_calendar_token",
+    "pairing_breaches",
     "recount_places",
 ]

@@ -221,7 +221,17 @@ class Mentorship(models.Model):
 
     @transaction.atomic
     def activate(self, *, by, on: date, note: str = "") -> MentorshipEvent:
-        """The head approved the order fixing the pair or group: it works from the order's date."""
+        """The head approved the order fixing the pair or group: it works from the order's date.
+
+        The rules are checked again here, under the lock of the people named: the pair was formed earlier, and
+        whatever slipped past the form (another pair approved meanwhile, one made by other means) is refused now
+        with the reason, and the approval's transaction leaves everything as it was.
+        """
+        mentee_ids = list(self.mentees.values_list("pk", flat=True))
+        lock_people([self.mentor_id, *mentee_ids])
+        problems = pairing_breaches(mentor=self.mentor, mentee_ids=mentee_ids, exclude_pk=self.pk, active_only=True)
+        if problems:
+            raise PairingBreach(problems)
         self.check_duties_consents()
         self.started_on = on
         event = self._move(self.State.ACTIVE, by=by, note=note, extra_fields=("started_on",))
@@ -342,6 +352,81 @@ def recount_places(*, organization: Organization | None = None, mentor_ids: Iter
         entries.update(
             places_taken=models.functions.Coalesce(models.Subquery(held, output_field=models.IntegerField()), 0)
         )
+
+
+class PairingBreach(ValidationError):
+    """A rule of pairing no longer holds (`pairing_breaches`): the messages say which and for whom."""
+
+
+def lock_people(person_ids: Iterable[int | None]) -> None:
+    """Hold the rows of these people until the transaction ends, so that who is paired with whom is decided one
+    request at a time.
+
+    Every path that puts people into a pair or group or makes one active (the pair form, the matching, the order's
+    approval) takes these locks before it checks the rules (`pairing_breaches`), always in the order of ids: of two
+    requests naming the same person, the second waits for the first to commit and then sees what it did. FOR NO KEY
+    UPDATE, so that rows merely referring to the person (a consent, an event) are not held up.
+    """
+    ids = sorted({pk for pk in person_ids if pk is not None})
+    if ids:
+        list(Person.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk").values_list("pk"))
+
+
+def pairing_breaches(
+    *, mentor: Person, mentee_ids: Iterable[int], exclude_pk: int | None = None, active_only: bool = False
+) -> list[str]:
+    """The rules of the programme a pair or group of `mentor` with `mentee_ids` would break, in Russian.
+
+    A mentee is in one pair or group at a time, and a mentor takes no more mentees than the questionnaire allows
+    (`MentorEntry.capacity`). Forming a pair counts every current pair and group (drafts, proposed, active);
+    approving one counts the active ones (`active_only`), which is what the order makes binding. Call under
+    `lock_people` of the same people, or the answer may be stale before it is used.
+    """
+    mentee_ids = set(mentee_ids)
+    others = Mentorship.objects.exclude(pk=exclude_pk) if exclude_pk else Mentorship.objects.all()
+    others = others.active() if active_only else others.current()
+    problems = []
+    taken = (
+        Mentorship.mentees.through.objects.filter(mentorship__in=others, person_id__in=mentee_ids)
+        .select_related("person", "mentorship__mentor")
+        .order_by("person__surname", "person__name", "person_id", "mentorship_id")
+    )
+    seen: set[int] = set()
+    for row in taken:
+        if row.person_id in seen:
+            continue
+        seen.add(row.person_id)
+        other = row.mentorship
+        if active_only:
+            problems.append(
+                f"Наставляемый {row.person.short_name} уже состоит в действующей паре (группе) наставника "
+                f"{other.mentor.short_name} (№ {other.pk}): наставляемый может быть только в одной паре или группе."
+            )
+        else:
+            problems.append(
+                f"Наставляемый {row.person.short_name} уже включён в другую пару (группу) наставника "
+                f"{other.mentor.short_name} (№ {other.pk}, «{other.get_state_display().lower()}»): наставляемый "
+                "может быть только в одной паре или группе. Снимите отметку с него."
+            )
+    entry = MentorEntry.objects.filter(person_id=mentor.pk).exclude(status=MentorEntry.Status.RELEASED).first()
+    if entry is not None:
+        held = Mentorship.mentees.through.objects.filter(mentorship__in=others.filter(mentor_id=mentor.pk)).count()
+        if held + len(mentee_ids) > entry.capacity:
+            where = f"в паре (группе) № {exclude_pk}" if active_only and exclude_pk else "в этой паре (группе)"
+            problem = (
+                f"У наставника {mentor.short_name} уже {held} наставляем{_plural(held)} при допустимых "
+                f"{entry.capacity}, а {where} ещё {len(mentee_ids)}"
+            )
+            hint = "." if active_only else ": выберите другого наставника или уменьшите состав группы."
+            problems.append(problem + hint)
+    return problems
+
+
+def _plural(n: int) -> str:
+    """The ending of «наставляемый» after «уже N» (genitive after numerals)."""
+    if n % 10 == 1 and n % 100 != 11:
+        return "ый"
+    return "ых"
 
 
 class MentorshipEvent(models.Model):

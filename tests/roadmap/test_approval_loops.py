@@ -63,8 +63,9 @@ def test_a_pairs_order_gives_the_mentor_and_the_mentees_their_roles(org, head, c
 def test_participants_without_an_account_are_invited_once(org, head, curator, capture):
     mentor = PersonFactory(organization=org, email="Frolova.G@school.example.ru")
     mentee = PersonFactory(organization=org, email="smirnova@school.example.ru")
+    first = proposed(mentor, mentee)
     with capture(execute=True):
-        approve_order(make_order(org, OrderKind.PAIRS, mentorships=[proposed(mentor, mentee)]), by=head.user)
+        approve_order(make_order(org, OrderKind.PAIRS, mentorships=[first]), by=head.user)
 
     mentor.refresh_from_db()
     mentee.refresh_from_db()
@@ -76,7 +77,9 @@ def test_participants_without_an_account_are_invited_once(org, head, curator, ca
         m.body for m in invitations
     )
 
-    # A second order naming the same mentee sends no second invitation.
+    # A second order naming the same mentee (the first pair completed: one pair at a time) sends no second invitation.
+    first.refresh_from_db()
+    first.complete(by=None, on=first.started_on)
     mail.outbox.clear()
     other = PersonFactory(organization=org, with_account=True)
     with capture(execute=True):
@@ -111,7 +114,7 @@ def test_an_early_end_withdraws_only_the_roles_nothing_else_holds(org, head, men
     ending = make_pair(mentor.person, mentee.person, other_mentee.person, state=Mentorship.State.ACTIVE)
     # The mentor keeps mentoring another pair; the second mentee is still a mentee in another group.
     make_pair(mentor.person, PersonFactory(organization=org), state=Mentorship.State.ACTIVE)
-    make_pair(PersonFactory(organization=org), other_mentee.person, state=Mentorship.State.ACTIVE)
+    make_pair(PersonFactory(organization=org), other_mentee.person, state=Mentorship.State.PROPOSED)
     mail.outbox.clear()
     order = make_order(org, OrderKind.EARLY_END, mentorships=[ending], end_reason=Mentorship.EndReason.MUTUAL)
 
