@@ -116,10 +116,14 @@ class PersonQuerySet(models.QuerySet):
 
     def heads_of(self, org: Organization) -> PersonQuerySet:
         """Working staff of `org` holding the head role."""
-        return self.for_org(org).working().filter(roles__kind=Role.Kind.HEAD).distinct()
+        return self.for_org(org).working().with_access().filter(roles__kind=Role.Kind.HEAD).distinct()
 
     def working(self) -> PersonQuerySet:
         return self.filter(left_on__isnull=True)
+
+    def with_access(self) -> PersonQuerySet:
+        """Cards whose access to their organisation the administrator has not switched off."""
+        return self.filter(access_disabled_at__isnull=True)
 
     def search(self, text: str) -> PersonQuerySet:
         """Find by any part of the full name, ignoring case and ё/е (works the same on SQLite and PostgreSQL)."""
@@ -172,6 +176,9 @@ class Person(models.Model):
         related_name="people",
     )
     anonymized_at = models.DateTimeField("персональные данные уничтожены", null=True, blank=True, editable=False)
+    # Access to this organisation only: the login (user.is_active) serves the person's other organisations too,
+    # and an administrator of one organisation must not switch off their work in another (person_account_toggle).
+    access_disabled_at = models.DateTimeField("доступ в организацию отключён", null=True, blank=True, editable=False)
     # Lower-case «фамилия имя отчество» with ё→е: search and duplicate checks that behave the same on every database.
     name_key = models.CharField(max_length=310, editable=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -224,6 +231,10 @@ class Person(models.Model):
     def is_working(self) -> bool:
         return self.left_on is None
 
+    @property
+    def has_access(self) -> bool:
+        return self.access_disabled_at is None
+
     # Fields that hold personal data and are destroyed by `anonymize`.
     PERSONAL_FIELDS = ("surname", "name", "patronymic", "email", "phone", "hired_on", "left_on", "user")
 
@@ -245,9 +256,9 @@ class Person(models.Model):
 
 class RoleQuerySet(models.QuerySet):
     def for_user(self, user) -> RoleQuerySet:
-        return self.filter(person__user=user, person__left_on__isnull=True).select_related(
-            "person", "person__organization"
-        )
+        return self.filter(
+            person__user=user, person__left_on__isnull=True, person__access_disabled_at__isnull=True
+        ).select_related("person", "person__organization")
 
     def for_org(self, org: Organization) -> RoleQuerySet:
         return self.filter(person__organization=org)

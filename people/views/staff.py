@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from people import accounts
@@ -136,16 +137,29 @@ def person_account(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResp
 @org_view(ADMIN)
 @require_POST
 def person_account_toggle(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    """Switch the person's access to this organisation on or off.
+
+    The login itself (user.is_active) is not touched: the same person may work in another organisation, whose
+    administrator alone decides about access there. Whoever has no organisation left cannot log in
+    (people.backends.StaffBackend).
+    """
     person = get_person_for_user(access, pk, editing=True)
     if not person.user_id:
         raise Http404
     if person == access.person:
-        messages.error(request, "Нельзя отключить собственную учётную запись.")
+        messages.error(request, "Нельзя отключить собственный доступ: попросите другого администратора.")
         return redirect(person)
-    user = person.user
-    user.is_active = not user.is_active
-    user.save(update_fields=["is_active"])
-    messages.success(request, "Вход разрешён." if user.is_active else "Вход отключён.")
+    person.access_disabled_at = None if person.access_disabled_at else timezone.now()
+    person.save(update_fields=["access_disabled_at", "updated_at"])
+    organization_changed(access.org)
+    change = "разрешён" if person.has_access else "отключён"
+    record(
+        AuditEvent.Kind.ACCESS_CHANGED,
+        request=request,
+        org=access.org,
+        detail=f"работник № {person.pk} ({person.user.username}): доступ в организацию {change}",
+    )
+    messages.success(request, f"Доступ в организацию {change}.")
     return redirect(person)
 
 
