@@ -20,5 +20,3 @@ def ru_plural(n, forms: str) -> str:
         return ""
     one, few, many = forms.split(",")
     return f"{n} {plural_form(n, one, few, many)}"
-
-

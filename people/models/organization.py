@@ -94,6 +94,33 @@ class Organization(models.Model):
         default=ProgrammeApprover.CURATOR,
         help_text="Как установлено положением о наставничестве организации.",
     )
+
+    class OrderSigner(models.TextChoices):
+        HEAD = "head", "Руководитель организации"
+        ACTING = "acting", "Исполняющий обязанности руководителя"
+
+    order_signer = models.CharField(
+        "подписывает приказы",
+        max_length=20,
+        choices=OrderSigner.choices,
+        default=OrderSigner.HEAD,
+        help_text="На время отпуска или болезни руководителя приказы подписывает исполняющий обязанности, "
+        "назначенный приказом.",
+    )
+    acting_head = models.ForeignKey(
+        "Person",
+        verbose_name="исполняющий обязанности руководителя",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Работник с ролью «Руководитель», назначенной другим администратором.",
+    )
+    acting_head_position = models.CharField(
+        "должность в подписи", max_length=200, blank=True, help_text="Например: «И. о. заведующего»."
+    )
+    acting_basis_number = models.CharField("номер приказа о назначении и. о.", max_length=40, blank=True)
+    acting_basis_date = models.DateField("дата приказа о назначении и. о.", null=True, blank=True)
     created_at = models.DateTimeField("создана", auto_now_add=True)
     # Replaced by every write in the organisation (people.changes.touch): cached figures are kept under it.
     data_version = models.UUIDField("версия данных", default=uuid.uuid4, editable=False)
@@ -278,6 +305,18 @@ class Role(models.Model):
     person = models.ForeignKey(Person, verbose_name="работник", on_delete=models.CASCADE, related_name="roles")
     kind = models.CharField("роль", max_length=20, choices=Kind.choices)
     created_at = models.DateTimeField("назначена", auto_now_add=True)
+    # Who gave the role: an administrator on the roles screen, the superuser in /admin/, the head who approved the
+    # order behind it. Empty for roles made with the organisation's data (set-up, the demo, imports of old data).
+    # A role that signs or approves is never given by its holder (people.roles.order_signer checks at signing).
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кем назначена",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    ground = models.CharField("основание", max_length=200, blank=True)
 
     objects = RoleQuerySet.as_manager()
 

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from people import accounts
+from people import accounts, roles
 from people.access import STAFF_EDITORS, STAFF_VIEWERS, OrgAccess, get_person_for_user, org_view
 from people.audit import record
 from people.changes import organization_changed
@@ -101,12 +101,20 @@ def person_roles(request: HttpRequest, access: OrgAccess, pk: int) -> HttpRespon
     form = RolesForm(request.POST if request.method == "POST" else None, initial={"roles": sorted(current)})
     if request.method == "POST" and form.is_valid():
         wanted = set(form.cleaned_data["roles"])
-        if person == access.person and ADMIN in current and ADMIN not in wanted:
+        own = person == access.person
+        if own and ADMIN in current and ADMIN not in wanted:
             form.add_error("roles", "Нельзя снять роль администратора с самого себя: попросите другого администратора.")
+        elif own and (refusal := roles.self_grant_error(access.org, wanted - current)):
+            form.add_error("roles", refusal)
         else:
             with transaction.atomic():
                 person.roles.filter(kind__in=current - wanted).delete()
-                Role.objects.bulk_create([Role(person=person, kind=k) for k in wanted - current])
+                Role.objects.bulk_create(
+                    [
+                        Role(person=person, kind=k, granted_by=request.user, ground="экран ролей администратора")
+                        for k in wanted - current
+                    ]
+                )
                 organization_changed(access.org)
                 record(
                     AuditEvent.Kind.ROLES_CHANGED,
@@ -177,7 +185,7 @@ def person_account_invite(request: HttpRequest, access: OrgAccess, pk: int) -> H
 
 @org_view(ADMIN, Role.Kind.HEAD)
 def org_settings(request: HttpRequest, access: OrgAccess) -> HttpResponse:
-    form = OrganizationForm(request.POST or None, instance=access.org)
+    form = OrganizationForm(request.POST or None, instance=access.org, editor=access.person)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Сведения об организации сохранены.")
