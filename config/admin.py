@@ -12,6 +12,7 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_filter = ["kind", "municipality"]
     search_fields = ["short_name", "full_name", "slug"]
     prepopulated_fields = {}
+    raw_id_fields = ["acting_head"]  # the people of every organisation: no drop-down of them all
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)

@@ -6,6 +6,7 @@ from config import views as home
 from mentoring import urls as mentoring_urls
 from monitoring import urls as monitoring_urls
 from people.forms import LoginForm
+from people.throttle import PasswordResetConfirmView
 
 admin.site.site_header = "Наставничество — администрирование"
 admin.site.site_title = "Наставничество"
@@ -17,6 +18,7 @@ handler500 = "config.faults.server_error"
 urlpatterns = [
     path("", home.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path("accounts/reset/<uidb64>/<token>/", PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("o/<slug:org>/", home.org_home, name="org_home"),

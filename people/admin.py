@@ -30,6 +30,8 @@ class MunicipalityAdmin(admin.ModelAdmin):
 class RoleInline(admin.TabularInline):
     model = Role
     extra = 0
+    fields = ["kind", "created_at", "granted_by", "ground"]
+    readonly_fields = ["created_at", "granted_by", "ground"]
 
 
 @admin.register(Person)
@@ -40,6 +42,19 @@ class PersonAdmin(admin.ModelAdmin):
     list_select_related = ["organization", "user"]
     autocomplete_fields = ["user"]
     inlines = [RoleInline]
+
+    def save_formset(self, request, form, formset, change) -> None:
+        """A role added here was given by the superuser: recorded as for the administrator's roles screen."""
+        if formset.model is Role:
+            for role in formset.save(commit=False):
+                if role.pk is None:
+                    role.granted_by, role.ground = request.user, "администратор сайта"
+                role.save()
+            for role in formset.deleted_objects:
+                role.delete()
+            formset.save_m2m()
+            return
+        super().save_formset(request, form, formset, change)
 
 
 for model in REFERENCE_LISTS.values():

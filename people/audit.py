@@ -11,12 +11,13 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.http import HttpRequest
 
 from people.models import AuditEvent
+from people.throttle import client_address
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    return client_address(request)
 
 
 def record(kind: str, *, request: HttpRequest | None = None, user=None, org=None, detail: str = "") -> AuditEvent:

@@ -112,7 +112,51 @@ class OrganizationForm(forms.ModelForm):
             "phone",
             "order_number_format",
             "programme_approver",
+            "order_signer",
+            "acting_head",
+            "acting_head_position",
+            "acting_basis_number",
+            "acting_basis_date",
         ]
+        widgets = {"acting_basis_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, editor: Person | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.editor = editor
+        org = self.instance
+        field = self.fields["acting_head"]
+        field.queryset = Person.objects.for_org(org).working().with_access() if org.pk else Person.objects.none()
+        field.label_from_instance = lambda p: f"{p.short_name}, {p.position}" if p.position else p.short_name
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("order_signer") != Organization.OrderSigner.ACTING:
+            return data
+        acting = data.get("acting_head")
+        required = {
+            "acting_head": "Выберите работника, который исполняет обязанности руководителя.",
+            "acting_head_position": "Укажите должность для подписи, например «И. о. заведующего».",
+            "acting_basis_number": "Укажите номер приказа о назначении исполняющего обязанности.",
+            "acting_basis_date": "Укажите дату приказа о назначении исполняющего обязанности.",
+        }
+        for name, message in required.items():
+            if not data.get(name) and name not in self.errors:
+                self.add_error(name, message)
+        if acting is None:
+            return data
+        if self.editor is not None and acting == self.editor:
+            self.add_error(
+                "acting_head",
+                "Назначить исполняющим обязанности самого себя нельзя: это делает руководитель или другой "
+                "администратор организации.",
+            )
+        elif not acting.roles.filter(kind=Role.Kind.HEAD).exists():
+            self.add_error(
+                "acting_head",
+                f"У {acting.short_name} нет роли «Руководитель»: попросите администратора организации назначить её "
+                "(себе её не назначают), иначе приказы на утверждение не будут видны.",
+            )
+        return data
 
 
 class ReferenceItemForm(forms.ModelForm):

@@ -100,7 +100,13 @@ def signer_of(order: Order) -> tuple[str, str]:
     """(position, «И. О. Фамилия»): fixed at approval; for a draft, the head who would sign it today."""
     if order.signer_name:
         return order.signer_position, order.signer_name
-    head = head_of(order.organization)
+    org = order.organization
+    acting = org.acting_head if org.order_signer == org.OrderSigner.ACTING else None
+    if acting is not None:
+        return org.acting_head_position or "И. о. руководителя", initials_first(
+            acting.surname, acting.name, acting.patronymic
+        )
+    head = head_of(org)
     if head is None:
         return "Руководитель", "______________"
     return head.position or "Руководитель", initials_first(head.surname, head.name, head.patronymic)

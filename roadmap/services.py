@@ -24,8 +24,8 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from core.text import initials_first
 from mentoring.models import Mentorship, PairingBreach
+from people import roles
 from people.changes import organization_changed
 from people.models import AuditEvent, Organization, Person, Role
 from roadmap import documents, emails, loops
@@ -41,11 +41,8 @@ log = logging.getLogger(__name__)
 
 
 def _head_person(order: Order, user: AbstractBaseUser | None) -> Person:
-    """The head of the order's organisation acting as `user`, or a refusal."""
-    person = Person.objects.heads_of(order.organization).filter(user=user).first() if user is not None else None
-    if person is None:
-        raise ValidationError("Утвердить или вернуть приказ может только руководитель организации.")
-    return person
+    """The one who signs the order's organisation's orders acting as `user`, or a refusal (people.roles)."""
+    return roles.order_signer(order.organization, user).person
 
 
 def default_acknowledgers(order: Order) -> list[Person]:
@@ -457,7 +454,7 @@ def approve_order(
                 raise ValidationError(
                     f"Утвердить можно только приказ на утверждении; этот — «{locked.get_status_display()}»."
                 )
-            signer = _head_person(locked, by)
+            signer = roles.order_signer(locked.organization, by)
             content = approved_content(locked, day, start_from_signing=start_from_signing)
             if seen_sha256 is not None and documents.content_sha256(content) != seen_sha256:
                 raise ValidationError(
@@ -471,7 +468,7 @@ def approve_order(
             locked.reg_number = registration_number(locked.organization, locked.number)
             locked.date = day
             locked.signer_position = signer.position
-            locked.signer_name = initials_first(signer.surname, signer.name, signer.patronymic)
+            locked.signer_name = signer.name
             locked.approved_by = by
             if effects:
                 apply_effects(locked, by)
@@ -486,7 +483,7 @@ def approve_order(
             stored_name = locked.pdf.name
             locked._registering = True
             locked.save()
-            note = _order_note(locked)
+            note = f"{_order_note(locked)}. Подписал: {signer.position} {signer.name} — {signer.authority}"
             if start_from_signing:
                 note += (
                     f". Указанная в проекте дата начала работы пар ({locked.starts_on:%d.%m.%Y}) прошла; "

@@ -1,5 +1,4 @@
 from django import template
-from django.conf import settings
 
 register = template.Library()
 
@@ -21,11 +20,3 @@ def ru_plural(n, forms: str) -> str:
         return ""
     one, few, many = forms.split(",")
     return f"{n} {plural_form(n, one, few, many)}"
-
-
-@register.simple_tag
-def login_cooloff_minutes() -> str:
-    """How long a throttled login waits, as the settings say: «15 минут»."""
-
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return ru_plural(minutes, "минуту,минуты,минут")

@@ -17,6 +17,7 @@ class AuditEvent(models.Model):
         LOGIN_FAILED = "login_failed", "Неудачная попытка входа"
         LOGOUT = "logout", "Выход"
         ROLES_CHANGED = "roles_changed", "Изменены роли"
+        ACCESS_CHANGED = "access_changed", "Изменён доступ в организацию"
         ORDER_APPROVED = "order_approved", "Утверждён приказ"
         EXPORT = "export", "Выгрузка персональных данных"
         PURGE = "purge", "Уничтожение персональных данных"

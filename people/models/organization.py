@@ -94,6 +94,33 @@ class Organization(models.Model):
         default=ProgrammeApprover.CURATOR,
         help_text="Как установлено положением о наставничестве организации.",
     )
+
+    class OrderSigner(models.TextChoices):
+        HEAD = "head", "Руководитель организации"
+        ACTING = "acting", "Исполняющий обязанности руководителя"
+
+    order_signer = models.CharField(
+        "подписывает приказы",
+        max_length=20,
+        choices=OrderSigner.choices,
+        default=OrderSigner.HEAD,
+        help_text="На время отпуска или болезни руководителя приказы подписывает исполняющий обязанности, "
+        "назначенный приказом.",
+    )
+    acting_head = models.ForeignKey(
+        "Person",
+        verbose_name="исполняющий обязанности руководителя",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Работник с ролью «Руководитель», назначенной другим администратором.",
+    )
+    acting_head_position = models.CharField(
+        "должность в подписи", max_length=200, blank=True, help_text="Например: «И. о. заведующего»."
+    )
+    acting_basis_number = models.CharField("номер приказа о назначении и. о.", max_length=40, blank=True)
+    acting_basis_date = models.DateField("дата приказа о назначении и. о.", null=True, blank=True)
     created_at = models.DateTimeField("создана", auto_now_add=True)
     # Replaced by every write in the organisation (people.changes.touch): cached figures are kept under it.
     data_version = models.UUIDField("версия данных", default=uuid.uuid4, editable=False)
@@ -116,10 +143,14 @@ class PersonQuerySet(models.QuerySet):
 
     def heads_of(self, org: Organization) -> PersonQuerySet:
         """Working staff of `org` holding the head role."""
-        return self.for_org(org).working().filter(roles__kind=Role.Kind.HEAD).distinct()
+        return self.for_org(org).working().with_access().filter(roles__kind=Role.Kind.HEAD).distinct()
 
     def working(self) -> PersonQuerySet:
         return self.filter(left_on__isnull=True)
+
+    def with_access(self) -> PersonQuerySet:
+        """Cards whose access to their organisation the administrator has not switched off."""
+        return self.filter(access_disabled_at__isnull=True)
 
     def search(self, text: str) -> PersonQuerySet:
         """Find by any part of the full name, ignoring case and ё/е (works the same on SQLite and PostgreSQL)."""
@@ -172,6 +203,9 @@ class Person(models.Model):
         related_name="people",
     )
     anonymized_at = models.DateTimeField("персональные данные уничтожены", null=True, blank=True, editable=False)
+    # Access to this organisation only: the login (user.is_active) serves the person's other organisations too,
+    # and an administrator of one organisation must not switch off their work in another (person_account_toggle).
+    access_disabled_at = models.DateTimeField("доступ в организацию отключён", null=True, blank=True, editable=False)
     # Lower-case «фамилия имя отчество» with ё→е: search and duplicate checks that behave the same on every database.
     name_key = models.CharField(max_length=310, editable=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -224,6 +258,10 @@ class Person(models.Model):
     def is_working(self) -> bool:
         return self.left_on is None
 
+    @property
+    def has_access(self) -> bool:
+        return self.access_disabled_at is None
+
     # Fields that hold personal data and are destroyed by `anonymize`.
     PERSONAL_FIELDS = ("surname", "name", "patronymic", "email", "phone", "hired_on", "left_on", "user")
 
@@ -245,9 +283,9 @@ class Person(models.Model):
 
 class RoleQuerySet(models.QuerySet):
     def for_user(self, user) -> RoleQuerySet:
-        return self.filter(person__user=user, person__left_on__isnull=True).select_related(
-            "person", "person__organization"
-        )
+        return self.filter(
+            person__user=user, person__left_on__isnull=True, person__access_disabled_at__isnull=True
+        ).select_related("person", "person__organization")
 
     def for_org(self, org: Organization) -> RoleQuerySet:
         return self.filter(person__organization=org)
@@ -267,6 +305,18 @@ class Role(models.Model):
     person = models.ForeignKey(Person, verbose_name="работник", on_delete=models.CASCADE, related_name="roles")
     kind = models.CharField("роль", max_length=20, choices=Kind.choices)
     created_at = models.DateTimeField("назначена", auto_now_add=True)
+    # Who gave the role: an administrator on the roles screen, the superuser in /admin/, the head who approved the
+    # order behind it. Empty for roles made with the organisation's data (set-up, the demo, imports of old data).
+    # A role that signs or approves is never given by its holder (people.roles.order_signer checks at signing).
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="кем назначена",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    ground = models.CharField("основание", max_length=200, blank=True)
 
     objects = RoleQuerySet.as_manager()
 

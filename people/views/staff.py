@@ -6,9 +6,10 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from people import accounts
+from people import accounts, roles
 from people.access import STAFF_EDITORS, STAFF_VIEWERS, OrgAccess, get_person_for_user, org_view
 from people.audit import record
 from people.changes import organization_changed
@@ -100,12 +101,20 @@ def person_roles(request: HttpRequest, access: OrgAccess, pk: int) -> HttpRespon
     form = RolesForm(request.POST if request.method == "POST" else None, initial={"roles": sorted(current)})
     if request.method == "POST" and form.is_valid():
         wanted = set(form.cleaned_data["roles"])
-        if person == access.person and ADMIN in current and ADMIN not in wanted:
+        own = person == access.person
+        if own and ADMIN in current and ADMIN not in wanted:
             form.add_error("roles", "Нельзя снять роль администратора с самого себя: попросите другого администратора.")
+        elif own and (refusal := roles.self_grant_error(access.org, wanted - current)):
+            form.add_error("roles", refusal)
         else:
             with transaction.atomic():
                 person.roles.filter(kind__in=current - wanted).delete()
-                Role.objects.bulk_create([Role(person=person, kind=k) for k in wanted - current])
+                Role.objects.bulk_create(
+                    [
+                        Role(person=person, kind=k, granted_by=request.user, ground="экран ролей администратора")
+                        for k in wanted - current
+                    ]
+                )
                 organization_changed(access.org)
                 record(
                     AuditEvent.Kind.ROLES_CHANGED,
@@ -136,16 +145,29 @@ def person_account(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResp
 @org_view(ADMIN)
 @require_POST
 def person_account_toggle(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    """Switch the person's access to this organisation on or off.
+
+    The login itself (user.is_active) is not touched: the same person may work in another organisation, whose
+    administrator alone decides about access there. Whoever has no organisation left cannot log in
+    (people.backends.StaffBackend).
+    """
     person = get_person_for_user(access, pk, editing=True)
     if not person.user_id:
         raise Http404
     if person == access.person:
-        messages.error(request, "Нельзя отключить собственную учётную запись.")
+        messages.error(request, "Нельзя отключить собственный доступ: попросите другого администратора.")
         return redirect(person)
-    user = person.user
-    user.is_active = not user.is_active
-    user.save(update_fields=["is_active"])
-    messages.success(request, "Вход разрешён." if user.is_active else "Вход отключён.")
+    person.access_disabled_at = None if person.access_disabled_at else timezone.now()
+    person.save(update_fields=["access_disabled_at", "updated_at"])
+    organization_changed(access.org)
+    change = "разрешён" if person.has_access else "отключён"
+    record(
+        AuditEvent.Kind.ACCESS_CHANGED,
+        request=request,
+        org=access.org,
+        detail=f"работник № {person.pk} ({person.user.username}): доступ в организацию {change}",
+    )
+    messages.success(request, f"Доступ в организацию {change}.")
     return redirect(person)
 
 
@@ -163,7 +185,7 @@ def person_account_invite(request: HttpRequest, access: OrgAccess, pk: int) -> H
 
 @org_view(ADMIN, Role.Kind.HEAD)
 def org_settings(request: HttpRequest, access: OrgAccess) -> HttpResponse:
-    form = OrganizationForm(request.POST or None, instance=access.org)
+    form = OrganizationForm(request.POST or None, instance=access.org, editor=access.person)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Сведения об организации сохранены.")

@@ -167,6 +167,7 @@ def test_head_and_admin_edit_the_organisation(request, who):
         "kind": "school",
         "order_number_format": "{n}-од",
         "programme_approver": "curator",
+        "order_signer": "head",
     }
     response = actor.client.post(url, data)
     assert response.status_code == 302

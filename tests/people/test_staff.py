@@ -8,10 +8,11 @@ from datetime import date
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
-from people.models import Person, Role
-from tests.factories import PersonFactory, UserFactory
+from people.models import AuditEvent, Person, Role
+from tests.factories import PASSWORD, PersonFactory, UserFactory
 
 User = get_user_model()
 
@@ -290,27 +291,52 @@ def test_resend_to_an_account_that_never_set_a_password(admin):
     assert mail.outbox[0].to == [user.email]
 
 
-def test_toggling_the_account_locks_and_unlocks_login(admin, mentor):
+def log_in(username: str, password: str = PASSWORD):
+    return Client().post(reverse("login"), {"username": username, "password": password})
+
+
+def test_switching_access_off_shuts_the_organisation_and_a_login_with_nothing_left(admin, mentor):
     url = account_url(mentor.person, "person_account_toggle")
+    home = reverse("role_home", args=[mentor.org.slug, Role.Kind.MENTOR])
     assert admin.client.get(url).status_code == 405
     admin.client.post(url)
+    mentor.person.refresh_from_db()
     mentor.user.refresh_from_db()
-    assert not mentor.user.is_active
-    # The session of a disabled account no longer works.
-    response = mentor.client.get("/")
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+    assert mentor.person.access_disabled_at is not None
+    assert mentor.user.is_active  # the login is not the organisation's to switch off
+    # The open session reaches nothing of the organisation, and with no organisation left the login is refused.
+    assert mentor.client.get(home).status_code == 404
+    assert log_in(mentor.user.username).status_code == 200
+    event = AuditEvent.objects.get(kind=AuditEvent.Kind.ACCESS_CHANGED)
+    assert event.detail == f"работник № {mentor.person.pk} ({mentor.user.username}): доступ в организацию отключён"
 
     admin.client.post(url)
-    mentor.user.refresh_from_db()
-    assert mentor.user.is_active
+    mentor.person.refresh_from_db()
+    assert mentor.person.access_disabled_at is None
+    assert mentor.client.get(home).status_code == 200
+    assert log_in(mentor.user.username).status_code == 302
+
+
+def test_an_administrator_switches_off_only_their_own_organisation_for_a_shared_person(admin, outsider, org):
+    """The head of another organisation who also teaches in `org` keeps their own organisation."""
+    card_here = PersonFactory(organization=org, user=outsider.user, roles=[Role.Kind.MENTOR])
+    admin.client.post(account_url(card_here, "person_account_toggle"))
+    outsider.user.refresh_from_db()
+    assert outsider.user.is_active
+    response = log_in(outsider.user.username)
+    assert response.status_code == 302
+    client = Client()
+    client.force_login(outsider.user)
+    assert client.get(reverse("role_home", args=[outsider.org.slug, Role.Kind.HEAD])).status_code == 200
+    assert client.get(reverse("role_home", args=[org.slug, Role.Kind.MENTOR])).status_code == 404
+    assert client.get(reverse("people:staff_list", args=[org.slug])).status_code == 404
 
 
 def test_admin_cannot_lock_themselves_out(admin):
     response = admin.client.post(account_url(admin.person, "person_account_toggle"), follow=True)
-    assert "Нельзя отключить собственную учётную запись." in response.text
-    admin.user.refresh_from_db()
-    assert admin.user.is_active
+    assert "Нельзя отключить собственный доступ" in response.text
+    admin.person.refresh_from_db()
+    assert admin.person.access_disabled_at is None
 
 
 def test_toggling_a_person_without_an_account_is_404(admin):

@@ -338,7 +338,12 @@ class Command(BaseCommand):
         return True
 
     def seed_person_roles(self, person: Person, entry: dict) -> int:
-        return sum(Role.objects.get_or_create(person=person, kind=kind)[1] for kind in entry.get("roles", []))
+        # Made with the organisation's data, by nobody's own hand: a proper assignment that may sign (granted_by empty).
+        made = (
+            Role.objects.get_or_create(person=person, kind=kind, defaults={"ground": "демонстрационные данные"})[1]
+            for kind in entry.get("roles", [])
+        )
+        return sum(made)
 
     def seed_roles(self, org: Organization, org_data: dict) -> None:
         for entry in org_data["staff"]:
