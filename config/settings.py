@@ -89,7 +89,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 # Called with an organisation after a change its progress is judged by commits (people.changes.organization_changed):
 # handlers of the apps above people, named here so that people imports none of them.
-ORGANIZATION_CHANGED = ["monitoring.progress.complete_roadmap"]
+ORGANIZATION_CHANGED = ["monitoring.progress.complete_roadmap", "mentoring.models.pairs.revoke_stale_feeds"]
 
 TEMPLATES = [
     {

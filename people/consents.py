@@ -34,6 +34,7 @@ from core.uploads import (
     megabytes,
     pdf_has_active_content,
 )
+from people import personal_data
 from people.changes import organization_changed
 from people.models import Consent, ConsentText, Organization, Person, Purpose
 
@@ -356,28 +357,29 @@ def own_withdrawal_warning(purpose: str) -> str:
     return "Сведения о вас будут убраны с сайта организации не позднее трёх рабочих дней."
 
 
-# What PurgeRecord.destroyed holds (field names of Person and the categories people.services.purge_person adds),
-# as the purge log shows it.
+# What PurgeRecord.destroyed holds: field names of Person and the account; the other categories are the codes of
+# the personal-data register (people.personal_data), labelled there.
 DESTROYED_LABELS: dict[str, str] = {
     "surname": "фамилия",
     "name": "имя",
     "patronymic": "отчество",
+    "position": "должность",
     "email": "e-mail",
     "phone": "телефон",
     "hired_on": "дата приёма на работу",
     "left_on": "дата увольнения",
     "user": "учётная запись",
     "account": "учётная запись",
-    "mentee_requests": "тексты запросов",
-    "mentor_questionnaires": "анкеты",
-    "consent_scans": "сканы согласий",
 }
 
 
-def destroyed_labels(codes: list[str]) -> list[str]:
+def destroyed_labels(codes: list[str], counts: dict[str, int] | None = None) -> list[str]:
+    """The act's list: each category destroyed, by name, with the number of records where one was counted."""
     labels: list[str] = []
     for code in codes:
-        label = DESTROYED_LABELS.get(code, code)
+        label = DESTROYED_LABELS.get(code) or personal_data.label_of(code) or code
+        if counts and counts.get(code):
+            label += f" — {counts[code]}"
         if label not in labels:
             labels.append(label)
     return labels

@@ -11,9 +11,11 @@ from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.functions import Replace
 from django.utils import timezone
 
+from people import personal_data
 from people.changes import organization_changed
 from people.models import (
     REFERENCE_LISTS,
@@ -107,7 +109,11 @@ def purge_due(org: Organization | None = None, *, days: int, today: date | None 
 
 @transaction.atomic
 def purge_person(person: Person, *, by: str) -> PurgeRecord:
-    """Destroy a person's personal data: name, contacts, free texts and scans; log what was destroyed."""
+    """Destroy a person's personal data in every place the register names (people.personal_data); log what went.
+
+    The register is walked first, while the rows still lead to the person (their account, their name); the card,
+    the account and the login records go after it.
+    """
     person = Person.objects.select_for_update().get(pk=person.pk)
     last_withdrawal = (
         Consent.objects.filter(person=person, purpose=Purpose.PERSONAL_DATA, withdrawn_on__isnull=False)
@@ -115,37 +121,21 @@ def purge_person(person: Person, *, by: str) -> PurgeRecord:
         .values_list("withdrawn_on", flat=True)
         .first()
     )
+    counts: dict[str, int] = {}
+    for place in personal_data.acting():
+        if found := personal_data.apply(place, person):
+            counts[place.code] = counts.get(place.code, 0) + found
     user = person.user
     destroyed = person.anonymize()
-    person.roles.all().delete()
     _scrub_admin_log(Person, person.pk, person.full_name)
     if user is not None and not user.people.exists():
         # The login holds the name and e-mail too; an account serving no other organisation goes with them,
         # and so do the login records that name it.
-        _scrub_login_records(user.get_username())
+        _scrub_login_records(user)
         _scrub_admin_log(type(user), user.pk, person.full_name)
         user.delete()
         destroyed.append("account")
-    mentee_texts = MenteeEntry.objects.filter(person=person).exclude(difficulties="", support_given="", status_note="")
-    if mentee_texts.exists():
-        destroyed.append("mentee_requests")
-        mentee_texts.update(difficulties="", support_given="", status_note="")
-    mentor_texts = MentorEntry.objects.filter(person=person).exclude(motivation="", subjects="", status_note="")
-    if mentor_texts.exists():
-        destroyed.append("mentor_questionnaires")
-        mentor_texts.update(motivation="", subjects="", status_note="")
-    # History rows of the banks keep copies of the free texts: they go too.
-    MenteeEntry.history.filter(person_id=person.pk).delete()
-    MentorEntry.history.filter(person_id=person.pk).delete()
-    scans = list(Consent.objects.filter(person=person).exclude(scan=""))
-    for consent in scans:
-        storage, name = consent.scan.storage, consent.scan.name
-        consent.scan = ""
-        consent.save(update_fields=["scan"])
-        # Files are not transactional: remove each only once the database no longer points to it.
-        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
-    if scans:
-        destroyed.append("consent_scans")
+    destroyed += [code for code in counts if code not in destroyed]
     AuditEvent.objects.create(
         kind=AuditEvent.Kind.PURGE,
         organization=person.organization,
@@ -159,6 +149,7 @@ def purge_person(person: Person, *, by: str) -> PurgeRecord:
         label=person.full_name,
         consent_withdrawn_on=last_withdrawal or timezone.localdate(),
         destroyed=destroyed,
+        counts=counts,
         purged_by=by,
     )
 
@@ -171,10 +162,14 @@ def _scrub_admin_log(model, pk: int, label: str) -> None:
     )
 
 
-def _scrub_login_records(username: str) -> None:
+def _scrub_login_records(user) -> None:
     """django-axes logs logins and failed attempts by username, which is often built from the surname."""
-
+    username = user.get_username()
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username=username).delete()
     # The audit log keeps the events (a purge must not hide what happened) but not the login naming the person.
-    AuditEvent.objects.filter(username=username).update(username="обезличено")
+    AuditEvent.objects.filter(Q(username=username) | Q(user=user)).update(username="обезличено")
+    # A role change names the account in its detail: «работник № 12 (login): …».
+    AuditEvent.objects.filter(detail__contains=f"({username})").update(
+        detail=Replace("detail", Value(f"({username})"), Value("(обезличено)"))
+    )

@@ -200,6 +200,8 @@ class Mentorship(models.Model):
         self.save(update_fields=["state", "state_changed_at", *extra_fields])
         if (old in self.HOLDING_STATES) != (new in self.HOLDING_STATES):
             recount_places(mentor_ids=[self.mentor_id])
+        if old in self.HOLDING_STATES and new not in self.HOLDING_STATES:
+            revoke_idle_feeds(p.user_id for p in self.participants() if p.user_id)
         return MentorshipEvent.objects.create(mentorship=self, actor=by, from_state=old, to_state=new, note=note)
 
     def check_duties_consents(self) -> None:
@@ -1266,3 +1268,68 @@ class CalendarFeed(models.Model):
         self.token = new_calendar_token()
         self.created_at = timezone.now()
         self.save(update_fields=["token", "created_at"])
+
+
+# --- who a calendar feed still serves ---
+
+
+def serving_people(user) -> models.QuerySet[Person]:
+    """The user's staff cards a calendar feed serves: working, not anonymised, holding some role."""
+    return Person.objects.filter(user=user, anonymized_at__isnull=True).working().filter(roles__isnull=False).distinct()
+
+
+def feed_programmes_filter(user) -> models.Q:
+    """Pairs a feed shows: where the user is mentor holding the mentor role, or mentee holding the mentee role."""
+    people = serving_people(user)
+    as_mentor = people.filter(roles__kind=Role.Kind.MENTOR)
+    as_mentee = people.filter(roles__kind=Role.Kind.MENTEE)
+    return models.Q(mentorship__mentor__in=as_mentor) | models.Q(mentorship__mentees__in=as_mentee)
+
+
+def revoke_idle_feeds(user_ids: Iterable[int]) -> int:
+    """Revoke the feeds of those users who take part in no pair (group) that is formed or working any more.
+
+    Their token is deleted, not suspended: coming back, they make a new address.
+    """
+    ids = set(user_ids)
+    holding = Mentorship.objects.filter(state__in=Mentorship.HOLDING_STATES)
+    busy = set(
+        Person.objects.filter(user_id__in=ids)
+        .filter(
+            models.Exists(holding.filter(mentor=models.OuterRef("pk")))
+            | models.Exists(holding.filter(mentees=models.OuterRef("pk")))
+        )
+        .values_list("user_id", flat=True)
+    )
+    deleted, _ = CalendarFeed.objects.filter(user_id__in=ids - busy).delete()
+    return deleted
+
+
+def revoke_stale_feeds(org: Organization) -> int:
+    """settings.ORGANIZATION_CHANGED: revoke the feeds of the organisation's people whom a feed no longer serves.
+
+    A feed goes when its user has no working staff card with a role left (dismissed, card removed, data
+    destroyed, every role withdrawn) or is mentor (mentee) of a working pair without the mentor (mentee) role.
+    """
+    people = Person.objects.filter(organization=org, user__isnull=False)
+    users = set(people.filter(user__calendar_feed__isnull=False).values_list("user_id", flat=True))
+    if not users:
+        return 0
+    serving = set(
+        Person.objects.filter(
+            user_id__in=users, anonymized_at__isnull=True, left_on__isnull=True, roles__isnull=False
+        ).values_list("user_id", flat=True)
+    )
+    active = Mentorship.objects.filter(organization=org, state=Mentorship.State.ACTIVE)
+    roleless = set(
+        people.filter(user_id__in=users)
+        .filter(
+            models.Exists(active.filter(mentor=models.OuterRef("pk")))
+            & ~models.Exists(Role.objects.filter(person=models.OuterRef("pk"), kind=Role.Kind.MENTOR))
+            | models.Exists(active.filter(mentees=models.OuterRef("pk")))
+            & ~models.Exists(Role.objects.filter(person=models.OuterRef("pk"), kind=Role.Kind.MENTEE))
+        )
+        .values_list("user_id", flat=True)
+    )
+    deleted, _ = CalendarFeed.objects.filter(user_id__in=(users - serving) | roleless).delete()
+    return deleted

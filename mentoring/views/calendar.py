@@ -12,8 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,8 +20,8 @@ from django.views.decorators.http import require_GET, require_POST
 from icalendar import TRANSP, Calendar, Event
 
 from mentoring.models import CalendarFeed, Mentorship, PlanActivity, Programme
+from mentoring.models.pairs import feed_programmes_filter, serving_people
 from people.access import OrgAccess, org_view
-from people.models import Person
 
 PRODID = "-//Наставничество//Календарь программы наставничества//RU"
 CALENDAR_NAME = "Программа наставничества"
@@ -103,9 +102,9 @@ def meeting_event(programme: Programme, stamp: datetime) -> Event | None:
 
 
 def feed_events(user, today: date | None = None) -> list[Event]:
-    """The user's deadlines and meetings, as mentor or mentee, in every pair that is formed or working."""
-    people = Person.objects.filter(user=user)
-    mine = Q(mentorship__mentor__in=people) | Q(mentorship__mentees__in=people)
+    """The user's deadlines and meetings in every pair that is formed or working, as mentor holding the mentor
+    role or as mentee holding the mentee role, from staff cards of people still working."""
+    mine = feed_programmes_filter(user)
     programmes = list(
         Programme.objects.filter(mine, mentorship__state__in=Mentorship.HOLDING_STATES).distinct().order_by("pk")
     )
@@ -154,6 +153,10 @@ def calendar_regenerate(request: HttpRequest, access: OrgAccess) -> HttpResponse
 @require_GET
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token, user__is_active=True)
+    if not serving_people(feed.user).exists():
+        # Dismissed, card removed, no role left: the address is revoked for good, whatever missed telling it.
+        feed.delete()
+        raise Http404("Адрес календаря больше не действует.")
     document = ics_document(feed_events(feed.user), uid=f"calendar-{feed.user_id}@nastavnichestvo")
     response = HttpResponse(document, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="nastavnichestvo.ics"'

@@ -216,6 +216,8 @@ class PurgeRecord(models.Model):
     label = models.CharField("обезличенное обозначение", max_length=100)
     consent_withdrawn_on = models.DateField("согласие отозвано")
     destroyed = models.JSONField("что уничтожено", default=list)
+    # How many records of each category were destroyed ({category: count}), never what they held.
+    counts = models.JSONField("сколько записей уничтожено", default=dict, blank=True)
     purged_at = models.DateTimeField("когда", default=timezone.now)
     purged_by = models.CharField("кем", max_length=200)
 

@@ -263,7 +263,7 @@ class Person(models.Model):
         return self.access_disabled_at is None
 
     # Fields that hold personal data and are destroyed by `anonymize`.
-    PERSONAL_FIELDS = ("surname", "name", "patronymic", "email", "phone", "hired_on", "left_on", "user")
+    PERSONAL_FIELDS = ("surname", "name", "patronymic", "position", "email", "phone", "hired_on", "left_on", "user")
 
     def anonymize(self) -> list[str]:
         """Replace the person's personal data with an anonymous label; return the names of destroyed fields."""
@@ -271,6 +271,7 @@ class Person(models.Model):
         self.surname = "Обезличено"
         self.name = f"№ {self.pk}"
         self.patronymic = ""
+        self.position = ""
         self.email = ""
         self.phone = ""
         self.hired_on = None

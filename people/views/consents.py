@@ -421,7 +421,7 @@ def my_consent_scan(request: HttpRequest, access: OrgAccess, consent_pk: int) ->
 def purge_log(request: HttpRequest, access: OrgAccess) -> HttpResponse:
     records = PurgeRecord.objects.filter(organization=access.org).order_by("-purged_at", "-pk")
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(record, destroyed_labels(record.destroyed)) for record in page]
+    rows = [(record, destroyed_labels(record.destroyed, record.counts)) for record in page]
     context = {
         "access": access,
         "page": page,

@@ -18,6 +18,7 @@ from django.utils.regex_helper import normalize
 
 from mentoring.models import CalendarFeed
 from people.models import MentoringForm, Person, Role
+from tests.factories import PersonFactory
 from tests.monitoring.publishing_fixtures import public_org_for_walk
 
 # Pages anyone may open without logging in. Keep it short: each entry is a decision.
@@ -141,12 +142,12 @@ def test_anonymous_visitor_is_sent_to_login_from_every_page_but_the_public_ones(
     values = url_values("some-org", 1, 1)
     login = reverse("login")
     admin_login = reverse("admin:login")
-    # The calendar feed answers only to an existing token: give the walk one, owned by some user.
-    owner = get_user_model().objects.create(username="calendar-owner")
-    CalendarFeed.objects.create(user=owner, token=values["token"])
     # The public page answers only for an organisation whose page is open: give the walk one, with approved
     # documents and a published practice with a file.
     public = public_org_for_walk(values["org"])
+    # The calendar feed answers only to an existing token of someone still working with a role: give the walk one.
+    owner = PersonFactory(organization=public.practice.organization, roles=["mentor"], with_account=True).user
+    CalendarFeed.objects.create(user=owner, token=values["token"])
     values = {**values, "pk": public.practice.pk, "file_pk": public.file.pk}
     seen_public = set()
     for route in all_routes():

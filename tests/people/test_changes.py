@@ -105,7 +105,10 @@ def recorded(settings) -> list[int]:
 
 
 def test_the_roadmap_listens_through_settings_not_imports():
-    assert settings.ORGANIZATION_CHANGED == ["monitoring.progress.complete_roadmap"]
+    assert settings.ORGANIZATION_CHANGED == [
+        "monitoring.progress.complete_roadmap",
+        "mentoring.models.pairs.revoke_stale_feeds",
+    ]
 
 
 def test_handlers_run_after_the_commit_with_the_organisation(org, recorded, django_capture_on_commit_callbacks):

@@ -1,0 +1,63 @@
+"""Where questionnaires, practices and reports keep a person's personal data (see people.personal_data)."""
+
+from __future__ import annotations
+
+from people.personal_data import BLANK, KEEP, NAME, Place, register
+
+register(
+    Place(
+        "monitoring.Answer",
+        BLANK,
+        ("text",),
+        code="questionnaire_answers",
+        reach="response__invitation__person",
+        label="свободные ответы в анкетах",
+    ),
+    Place(
+        "monitoring.Answer",
+        KEEP,
+        ("selected",),
+        why="выбранные варианты и баллы без текста: из них складываются показатели мониторинга",
+    ),
+    Place("monitoring.SurveyRound", KEEP, ("title",), why="название анкетирования"),
+    Place(
+        "monitoring.Practice",
+        KEEP,
+        ("title", "description", "search_text"),
+        why="методическая разработка, опубликованная с согласия на публикацию; автор — ссылка на обезличенную карточку",
+    ),
+    Place("monitoring.PracticeFile", KEEP, ("file", "original_name", "content_type"), why="материалы практики"),
+    Place(
+        "monitoring.FinalEvent",
+        NAME,
+        ("title", "guests", "outcome"),
+        code="final_event_mentions",
+        reach="organization",
+        label="упоминания в итогах итогового мероприятия",
+    ),
+    Place("monitoring.FinalEvent", KEEP, ("event_format",), why="форма проведения мероприятия"),
+    Place(
+        "monitoring.ProgrammeResult",
+        NAME,
+        ("summary",),
+        code="result_mentions",
+        reach="organization",
+        label="упоминания в итогах программ для публикации",
+    ),
+    Place(
+        "monitoring.AnalyticReport",
+        NAME,
+        ("conclusions", "proposals"),
+        code="report_mentions",
+        reach="organization",
+        label="упоминания в аналитической справке",
+    ),
+    Place(
+        "monitoring.NewsItem",
+        NAME,
+        ("title", "body"),
+        code="news_mentions",
+        reach="organization",
+        label="упоминания в новостях на сайте",
+    ),
+)
