@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0009_organization_programme_approver'),
+        ('people', '0011_role_granted_by_and_order_signer'),
     ]
 
     operations = [
