@@ -136,6 +136,9 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 30)  # after a withdrawn consent (152-ФЗ)
+# An anonymous round shows its free-text answers only once this many people have answered: with fewer, a comment
+# can be traced to its author by elimination.
+ANONYMOUS_TEXTS_MIN_RESPONSES = env_int("ANONYMOUS_TEXTS_MIN_RESPONSES", 5)
 
 # Login throttling (people.throttle): failures are counted by login alone; after LOGIN_DELAY_AFTER of them each
 # further attempt waits LOGIN_DELAY_FIRST_SECONDS, doubling with every failure up to LOGIN_DELAY_MAX_SECONDS —

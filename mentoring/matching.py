@@ -149,6 +149,14 @@ class Match:
     score: float
     reasons: list[str]
     flags: list[str] = field(default_factory=list)
+    against: list[str] = field(default_factory=list)  # the reasons that count against the pair
+    notes: list[str] = field(default_factory=list)  # the reasons that are neither for nor against
+
+    def rated(self) -> list[tuple[str, str]]:
+        """Each reason with its side: «for», «against» or «note» — the page draws each side in its own style."""
+        return [
+            (r, "against" if r in self.against else "note" if r in self.notes else "for") for r in self.reasons
+        ]
 
 
 # --- text helpers ---------------------------------------------------------------------------------------------
@@ -207,6 +215,16 @@ def explain(mentee: MenteeData, mentor: MentorData, history: History | None = No
     points = 0.0
     reasons: list[str] = []
     flags: list[str] = []
+    against: list[str] = []
+    notes: list[str] = []
+
+    def con(text: str) -> None:
+        reasons.append(text)
+        against.append(text)
+
+    def note(text: str) -> None:
+        reasons.append(text)
+        notes.append(text)
 
     requested = mentee.directions
     if requested:
@@ -216,13 +234,13 @@ def explain(mentee: MenteeData, mentor: MentorData, history: History | None = No
             names = ", ".join(_lower_first(n) for n in covered)
             reasons.append(f"Покрывает {len(covered)} из {len(requested)} запросов: {names}")
         else:
-            reasons.append(f"Не покрывает ни одного из запросов ({len(requested)})")
+            con(f"Не покрывает ни одного из запросов ({len(requested)})")
     else:
-        reasons.append("В запросе наставляемого не указаны направления")
+        note("В запросе наставляемого не указаны направления")
 
     if mentor.is_candidate:
         flags.append(CANDIDATE_FLAG)
-        reasons.append("Кандидат: ещё не отобран(а) в наставники")
+        con("Кандидат: ещё не отобран(а) в наставники")
     else:
         points += W_SELECTED
         reasons.append("Отобран(а) в наставники")
@@ -236,7 +254,7 @@ def explain(mentee: MenteeData, mentor: MentorData, history: History | None = No
         points += W_TRAINED
         reasons.append("Прошёл(ла) обучение наставников")
     else:
-        reasons.append("Не проходил(а) обучение наставников")
+        con("Не проходил(а) обучение наставников")
 
     if mentee.experience is not None and mentor.experience is not None:
         gap = mentor.experience - mentee.experience
@@ -245,37 +263,37 @@ def explain(mentee: MenteeData, mentor: MentorData, history: History | None = No
             reasons.append(f"Стаж больше на {_years(gap)}")
         elif gap > 0:
             points += W_EXPERIENCE * EXPERIENCE_SMALL_SHARE
-            reasons.append(f"Стаж больше лишь на {_years(gap)}")
+            note(f"Стаж больше лишь на {_years(gap)}")
         elif gap == 0:
             points += W_EXPERIENCE * EXPERIENCE_SMALL_SHARE
-            reasons.append("Стаж такой же, как у наставляемого")
+            note("Стаж такой же, как у наставляемого")
         else:
             points -= EXPERIENCE_PENALTY
-            reasons.append(f"Стаж меньше, чем у наставляемого, на {_years(-gap)}")
+            con(f"Стаж меньше, чем у наставляемого, на {_years(-gap)}")
     else:
-        reasons.append("Стаж одного из двоих не указан")
+        note("Стаж одного из двоих не указан")
 
     if mentor.capacity_left >= 2:
         points += W_CAPACITY
         reasons.append(f"Свободно мест: {mentor.capacity_left} из {mentor.capacity}")
     else:
         points += W_CAPACITY / 2
-        reasons.append(f"Последнее свободное место из {mentor.capacity}")
+        note(f"Последнее свободное место из {mentor.capacity}")
 
     earlier = (history or {}).get((mentor.person_id, mentee.person_id))
     if earlier == ENDED_EARLY:
         points -= PENALTY_ENDED_EARLY
-        reasons.append("Уже были в паре, которая распалась досрочно по инициативе участников")
+        con("Уже были в паре, которая распалась досрочно по инициативе участников")
         flags.append("прежняя пара распалась")
     elif earlier == NOT_CARRIED_OUT:
         points -= PENALTY_NOT_CARRIED_OUT
-        reasons.append("Уже были в паре, завершённой куратором: программа не выполнялась")
+        con("Уже были в паре, завершённой куратором: программа не выполнялась")
         flags.append("прежняя программа не выполнялась")
     elif earlier == COMPLETED:
         points += BONUS_WORKED_TOGETHER
         reasons.append("Уже работали вместе, программа завершена")
 
-    return Match(mentor=mentor, score=_clip(points), reasons=reasons, flags=flags)
+    return Match(mentor=mentor, score=_clip(points), reasons=reasons, flags=flags, against=against, notes=notes)
 
 
 def _clip(points: float) -> float:
@@ -468,7 +486,13 @@ def propose(bank: Bank, min_score: float = MIN_PROPOSAL_SCORE) -> Proposal:
             unmatched.append(mentee)
         else:
             by_mentor.setdefault(j, []).append((mentee, explain(mentee, bank.mentors[j], bank.history)))
-    groups = [ProposedGroup(bank.mentors[j], members) for j, members in by_mentor.items()]
+    groups = []
+    for j, members in by_mentor.items():
+        mentor = bank.mentors[j]
+        if mentor.prefers_group:
+            groups.append(ProposedGroup(mentor, members))
+        else:  # a mentor who did not offer group mentoring takes each mentee in a pair of their own
+            groups.extend(ProposedGroup(mentor, [member]) for member in members)
     groups.sort(key=lambda g: (-g.score, g.mentor.short_name))
     total = round(sum(m.score for g in groups for _, m in g.members), 1)
     return Proposal(groups=groups, unmatched=unmatched, total=total)

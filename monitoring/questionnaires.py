@@ -383,7 +383,9 @@ def programme_rows(survey: SurveyRound) -> list[dict]:
 def question_results(survey: SurveyRound, questions: list[Question]) -> list[dict]:
     """Per question: scale average and count, choice distribution, free texts (signed only if not anonymous).
 
-    Three queries whatever the number of answers.
+    An anonymous round keeps its free texts back until settings.ANONYMOUS_TEXTS_MIN_RESPONSES people have answered
+    (with fewer, a comment can be traced to its author by elimination) and lists them in the order of the text.
+    Three queries whatever the number of answers, four in an anonymous round.
     """
     answers = Answer.objects.filter(response__invitation__round=survey)
     scales = {
@@ -398,8 +400,13 @@ def question_results(survey: SurveyRound, questions: list[Question]) -> list[dic
         picks[qid].update(selected or [])
     texts: dict[int, list] = defaultdict(list)
     text_rows = answers.filter(question__kind=Question.Kind.TEXT).exclude(text="").order_by("response__submitted_at")
-    if survey.anonymous:
-        for qid, text in text_rows.values_list("question_id", "text"):
+    answered = Response.objects.filter(invitation__round=survey).count() if survey.anonymous else None
+    texts_hidden = answered is not None and answered < settings.ANONYMOUS_TEXTS_MIN_RESPONSES
+    if texts_hidden:
+        pass  # too few answers to keep the authors of comments anonymous: not even read
+    elif survey.anonymous:
+        # In the order of the text, not of answering: the time of an answer must not point to its author.
+        for qid, text in sorted(text_rows.values_list("question_id", "text"), key=lambda r: (r[0], r[1].lower())):
             texts[qid].append({"text": text, "who": ""})
     else:
         for a in text_rows.select_related("response__invitation__person"):
@@ -426,8 +433,11 @@ def question_results(survey: SurveyRound, questions: list[Question]) -> list[dic
         else:
             item["texts"] = texts[q.pk]
             item["n"] = len(texts[q.pk])
+            item["texts_hidden"] = texts_hidden
+            item["answered"] = answered
         results.append(item)
     return results
+
 
 
 def domain_averages(results: list[dict]) -> list[dict]:

@@ -222,6 +222,27 @@ register(
     Place("people.TrainingEvent", KEEP, ("topic", "form", "description"), why="тема и описание обучения"),
     Place("people.Municipality", KEEP, ("slug", "name", "region"), why="сведения о муниципалитете"),
     Place(
+        "people.Organization",
+        KEEP,
+        (
+            "slug",
+            "full_name",
+            "short_name",
+            "municipality",
+            "region",
+            "address",
+            "site",
+            "email",
+            "phone",
+            "city",
+            "order_number_format",
+            "acting_head_position",
+            "acting_basis_number",
+        ),
+        why="реквизиты организации и приказа о назначении и. о. руководителя; сам и. о. — ссылка на обезличенную "
+        "карточку",
+    ),
+    Place(
         "admin.LogEntry",
         KEEP,
         ("object_id", "change_message"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, ProtectedError, Q
@@ -254,6 +255,7 @@ def survey_round(request: HttpRequest, access: OrgAccess, pk: int) -> HttpRespon
         "domains": domain_averages(results),
         "can_edit": access.has(*EDITORS),
         "accepts": survey.accepts_answers(),
+        "texts_min": settings.ANONYMOUS_TEXTS_MIN_RESPONSES,
     }
     return render(request, "monitoring/questionnaires/round.html", context)
 

@@ -53,6 +53,10 @@ def grow(org, *, staff: int, pairs: int, activities: int, roadmap_rows: int, sta
         )
         for n in range(roadmap_rows)
     )
+    # One roadmap in force per period (a database constraint): the earlier one steps down, as a new edition does.
+    for earlier in Roadmap.objects.filter(organization=org, status=Roadmap.Status.APPROVED):
+        earlier.status = Roadmap.Status.SUPERSEDED
+        earlier.save(update_fields=["status"])
     Roadmap.objects.filter(pk=rm.pk).update(status=Roadmap.Status.APPROVED)
 
 

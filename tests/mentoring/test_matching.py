@@ -276,14 +276,36 @@ def test_the_optimal_proposal_beats_first_come_greedy():
     assert not proposal.unmatched
 
 
-def test_proposal_groups_several_mentees_of_one_mentor_and_respects_capacity():
+def test_proposal_groups_several_mentees_of_a_group_mentor_and_respects_capacity():
     mentees = [mentee(n) for n in range(1, 5)]
-    bank = Bank(mentees=mentees, mentors=[mentor(1, capacity=3, capacity_left=3)])
+    bank = Bank(mentees=mentees, mentors=[mentor(1, capacity=3, capacity_left=3, prefers_group=True)])
     proposal = m.propose(bank)
     (group,) = proposal.groups
     assert group.is_group and len(group.members) == 3
     assert len(proposal.unmatched) == 1
     assert group.key == "1:" + ".".join(str(e.entry_id) for e, _ in group.members)
+
+
+def test_a_mentor_who_did_not_offer_group_mentoring_gets_separate_pairs():
+    """Issue 19: capacity for three mentees is not an offer to lead a group."""
+    mentees = [mentee(n) for n in range(1, 4)]
+    proposal = m.propose(Bank(mentees=mentees, mentors=[mentor(1, capacity=3, capacity_left=3)]))
+    assert len(proposal.groups) == 3
+    assert not any(g.is_group for g in proposal.groups)
+    assert len({g.key for g in proposal.groups}) == 3
+
+
+def test_reasons_come_with_their_side():
+    junior = mentor(1, trained=False, experience=0, status="candidate")
+    match = m.explain(mentee(1, experience=3), junior)
+    sides = dict(match.rated())
+    assert sides["Покрывает 2 из 3 запросов: методическое, ИКТ-компетентность"] == "for"
+    assert sides["Не проходил(а) обучение наставников"] == "against"
+    assert sides["Кандидат: ещё не отобран(а) в наставники"] == "against"
+    assert sides["Стаж меньше, чем у наставляемого, на 3 года"] == "against"
+    assert sides["Свободно мест: 2 из 2"] == "for"
+    assert set(sides.values()) == {"for", "against"}
+    assert dict(m.explain(mentee(1, experience=None), mentor(1)).rated())["Стаж одного из двоих не указан"] == "note"
 
 
 def test_proposal_leaves_out_mentees_already_in_a_pair_and_weak_pairs():

@@ -155,7 +155,8 @@ def test_round_page_shows_progress_averages_choices_and_texts(org, curator, ment
     assert "Очень полезно" in html and mentee.person.short_name in html
 
 
-def test_an_anonymous_round_shows_no_respondent_names(org, curator, head, mentor, mentee):
+def test_an_anonymous_round_shows_no_respondent_names(org, curator, head, mentor, mentee, settings):
+    settings.ANONYMOUS_TEXTS_MIN_RESPONSES = 1
     active_programme(mentor.person, mentee.person)
     survey = launch(org, small_set(org), anonymous=True)
     answer(survey, mentee.person, text="Хочу больше практики")
@@ -163,6 +164,27 @@ def test_an_anonymous_round_shows_no_respondent_names(org, curator, head, mentor
         html = viewer.client.get(url("survey_round", org, survey.pk)).content.decode()
         assert "Хочу больше практики" in html
         assert mentee.person.surname not in html
+
+
+def test_an_anonymous_round_keeps_its_comments_back_until_enough_people_answered(
+    org, curator, mentor, mentee, persona, settings
+):
+    """Issue 19: with two answers a comment points to one of two people; the texts wait for the minimum (5 unless
+    set), then appear in the order of their text, not of answering."""
+    assert settings.ANONYMOUS_TEXTS_MIN_RESPONSES == 5
+    mentee2 = persona(org, "mentee", surname="Карпова")
+    active_programme(mentor.person, mentee.person)
+    active_programme(persona(org, "mentor").person, mentee2.person)
+    survey = launch(org, small_set(org), anonymous=True)
+    answer(survey, mentee.person, text="Яснее объяснять задания")
+    answer(survey, mentee2.person, text="Больше открытых занятий")
+    html = curator.client.get(url("survey_round", org, survey.pk)).content.decode()
+    assert "Яснее объяснять задания" not in html and "Больше открытых занятий" not in html
+    assert 'data-testid="texts-withheld"' in html and "не меньше 5 человек" in html and "Сейчас ответили: 2" in html
+    settings.ANONYMOUS_TEXTS_MIN_RESPONSES = 2
+    html = curator.client.get(url("survey_round", org, survey.pk)).content.decode()
+    assert html.index("Больше открытых занятий") < html.index("Яснее объяснять задания")
+    assert 'data-testid="texts-withheld"' not in html
 
 
 def test_remind_mails_only_those_who_have_not_answered_and_close_stops_answers(org, curator, mentor, mentee):
