@@ -154,9 +154,7 @@ class Match:
 
     def rated(self) -> list[tuple[str, str]]:
         """Each reason with its side: «for», «against» or «note» — the page draws each side in its own style."""
-        return [
-            (r, "against" if r in self.against else "note" if r in self.notes else "for") for r in self.reasons
-        ]
+        return [(r, "against" if r in self.against else "note" if r in self.notes else "for") for r in self.reasons]
 
 
 # --- text helpers ---------------------------------------------------------------------------------------------

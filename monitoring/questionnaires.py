@@ -439,7 +439,6 @@ def question_results(survey: SurveyRound, questions: list[Question]) -> list[dic
     return results
 
 
-
 def domain_averages(results: list[dict]) -> list[dict]:
     """Average of the scale averages by side of growth (only for questions tagged with a domain)."""
     sums: dict[str, list[float]] = defaultdict(list)
