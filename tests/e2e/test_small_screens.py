@@ -5,6 +5,7 @@ municipal table's columns (a cue that it scrolls, a chooser that makes it fit)."
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from mentoring.models import Mentorship
@@ -25,12 +26,16 @@ def inside_window(page, locator) -> bool:
 
 
 def test_the_mentor_marks_a_row_on_a_phone(demo, live_server, page, shot):
+    errors: list[str] = []  # htmx's swaps must not trip the Content-Security-Policy (no inline styles)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.set_viewport_size(PHONE)
     login(page, live_server, "mentor")
     pair = Mentorship.objects.filter(organization__slug=ORG, mentor__user__username="mentor", programme__isnull=False)
     page.goto(f"{live_server.url}{reverse('mentoring:programme', args=[ORG, pair.order_by('pk').first().pk])}")
     assert page_width(page) <= 390
-    mark = page.get_by_test_id("plan-row").first.get_by_role("button", name="Отметить")
+    planned = page.get_by_test_id("plan-row").filter(has_text="Запланировано").first
+    row_id = planned.get_attribute("id")
+    mark = planned.get_by_role("button", name="Отметить")
     mark.scroll_into_view_if_needed()
     assert inside_window(page, mark)
     # Each card names its fields: the deadline and the status are readable without the table's header.
@@ -39,7 +44,14 @@ def test_the_mentor_marks_a_row_on_a_phone(demo, live_server, page, shot):
     expect(first.locator("td[data-label='Статус']")).to_be_visible()
     shot("phone-programme")
     mark.click()
-    expect(page.get_by_test_id("plan-row-form")).to_be_visible()
+    form = page.get_by_test_id("plan-row-form")
+    expect(form).to_be_visible()
+    form.get_by_label("Статус").select_option(label="Выполнено")
+    form.get_by_role("button", name="Сохранить").click()
+    done = page.locator(f"#{row_id}")
+    expect(done).to_contain_text("Выполнено")
+    expect(done).to_contain_text(timezone.localdate().strftime("%d.%m.%Y"))  # «Выполнено» without a date: today
+    assert errors == [], errors
 
 
 def test_the_head_reads_the_appendix_on_a_phone(demo, live_server, page, shot):
