@@ -6,6 +6,10 @@ requests ended in a server error (the attack pass of issue 20 found 55 of them).
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
 from django.conf import settings
 from django.urls import reverse
 
@@ -14,6 +18,8 @@ from roadmap.models import Order, OrderEvent
 from tests.factories import PersonFactory
 from tests.mentoring.pair_fixtures import make_pair
 from tests.roadmap.approval_fixtures import make_order
+
+TEST_DAY = datetime(2026, 11, 16, 10, tzinfo=ZoneInfo("Europe/Moscow"))
 
 
 def test_a_nul_in_the_search_box_is_dropped_and_the_rest_of_the_words_still_search(curator):
@@ -66,3 +72,26 @@ def test_a_question_set_that_is_not_an_id_is_ignored_by_the_round_launch_page(cu
     url = reverse("monitoring:round_launch", args=[curator.org.slug])
     for value in ("abc", "\x00", "9" * 30, "-1"):
         assert curator.client.get(url, {"set": value}).status_code == 200
+
+
+# --- dates of years no programme has ----------------------------------------------------------------------------
+
+FAR_OFF = [("0001-01-01", "0001-12-31"), ("9999-01-01", "9999-12-31"), ("2026-09-01", "9999-12-31")]
+
+
+@pytest.mark.time_machine(TEST_DAY)
+@pytest.mark.parametrize(("start", "end"), FAR_OFF)
+def test_a_report_period_of_year_1_or_9999_is_a_field_error_not_a_server_error(curator, start, end):
+    page = curator.client.get(reverse("monitoring:reports", args=[curator.org.slug]), {"start": start, "end": end})
+    assert page.status_code == 200
+    assert "Проверьте год: дата должна быть не раньше 1990 и не позже 2100 года." in page.content.decode()
+
+
+@pytest.mark.time_machine(TEST_DAY)
+@pytest.mark.parametrize(("start", "end"), FAR_OFF)
+def test_a_municipal_period_of_year_1_or_9999_is_a_field_error_not_a_server_error(coordinator, start, end):
+    for name in ("municipal_home", "municipal_statistics"):
+        page = coordinator.client.get(reverse(name, args=["gorod"]), {"start": start, "end": end})
+        assert page.status_code == 200, name
+    export = coordinator.client.get(reverse("municipal_export", args=["gorod", "xlsx"]), {"start": start, "end": end})
+    assert export.status_code < 500
