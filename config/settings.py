@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A lost database connection in a view becomes the 503 page (handler500 covers the middleware around it).
     "config.faults.DatabaseUnavailableMiddleware",
+    # NUL characters, which PostgreSQL refuses in any text, are taken out of every request before it is read.
+    "config.middleware.NulCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

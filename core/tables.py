@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from core import bounds
+
 H = TypeVar("H")
 Row = tuple[int, list]  # (line as the user sees it in the file, the cells' values)
 
@@ -152,7 +154,10 @@ def _check_rows(rows: list[Row], accepts: Accepts) -> None:
 
 
 def _package_check(data: bytes, what: str, accepts: Accepts) -> None:
+    """Refuse an Office file that would unpack beyond reason, or whose sheets or tables are beyond the bounds of
+    core.bounds (a DTD included), before any reader builds it."""
     problem = accepts.package_check(data, what, accepts.holds) if accepts.package_check else None
+    problem = problem or bounds.office_problem(data, what, accepts.holds)
     if problem:
         raise TableError(problem)
 
@@ -224,16 +229,50 @@ def _csv_grids(data: bytes, accepts: Accepts) -> list[Grid]:
         raise TableError("Не удалось определить кодировку CSV. Сохраните файл в кодировке UTF-8.")
     if not re.search(r"\w", text):  # only separators and line breaks
         return []
-    grids = []
+    lines = text.count("\n") + 1
+    if lines > bounds.MAX_ROWS:
+        raise TableError(
+            f"В файле {bounds.number(lines)} строк — допускается не больше {bounds.number(bounds.MAX_ROWS)}. Удалите "
+            "пустые строки или разделите файл на части и загрузите их по очереди."
+        )
+    grids, refusal, wide = [], "", ""
     for separator in SEPARATORS:
         try:
-            records = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
-        except csv.Error:
+            rows = _csv_rows(text, separator)
+        except csv.Error:  # a cell longer than the csv module takes (131 072 characters), or a broken quote
+            refusal = (
+                "В файле есть ячейка длиннее 100 000 знаков или незакрытая кавычка. Проверьте файл в Excel, "
+                "сохраните его заново в формате CSV и загрузите снова."
+            )
             continue
-        rows = [(line, cells) for line, cells in enumerate(records, 1) if not all(is_blank(v) for v in cells)]
+        except TableError as too_wide:  # read with a separator it does not use, a file may look too wide
+            wide = wide or str(too_wide)
+            continue
         _check_rows(rows, accepts)
         grids.append(Grid(rows))
+    if (wide or refusal) and not grids:
+        raise TableError(wide or refusal)
     return grids
+
+
+def _csv_rows(text: str, separator: str) -> list[Row]:
+    """The filled rows of a CSV text read with `separator`, within the columns and cells of core.bounds."""
+    rows, cells_read = [], 0
+    for line, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=separator), 1):
+        if len(cells) > bounds.MAX_COLUMNS:
+            raise TableError(
+                f"В строке {line} файла {bounds.columns_word(len(cells))} — допускается не больше "
+                f"{bounds.MAX_COLUMNS}. Оставьте в файле только нужные столбцы и загрузите снова."
+            )
+        cells_read += len(cells)
+        if cells_read > bounds.MAX_CELLS:
+            raise TableError(
+                f"В файле больше {bounds.number(bounds.MAX_CELLS)} ячеек: разделите его на части и загрузите их по "
+                "очереди."
+            )
+        if not all(is_blank(v) for v in cells):
+            rows.append((line, cells))
+    return rows
 
 
 # --- DOCX ---------------------------------------------------------------------------------------------------------
@@ -247,6 +286,17 @@ def _docx_grids(data: bytes, accepts: Accepts) -> list[Grid]:
         document = docx.Document(io.BytesIO(data))
     except Exception:  # python-docx raises several unrelated types for a broken package
         raise TableError("Файл не открывается как документ Word (.docx). Сохраните его заново и повторите.") from None
+    try:
+        return _document_grids(document, accepts)
+    except TableError:
+        raise
+    except Exception:  # python-docx fails in its own ways on odd tables (a vertical merge with nothing above it)
+        raise TableError(
+            "Не удалось прочитать таблицы документа. Откройте его в Word, сохраните заново и повторите."
+        ) from None
+
+
+def _document_grids(document, accepts: Accepts) -> list[Grid]:
     grids = []
     for number, table in enumerate(document.tables, start=1):
         rows, merged, above = [], set(), []

@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from core.forms import ModelMultipleChoiceField
+from core.forms import DateField, ModelMultipleChoiceField, formfield
 from core.widgets import DATE_WIDGET
 from mentoring.models import (
     Mentorship,
@@ -78,6 +78,7 @@ class MentorshipForm(forms.ModelForm):
 
     class Meta:
         model = Mentorship
+        formfield_callback = formfield
         fields = ["mentor", "mentees", "form", "kinds", "planned_start", "planned_end"]
         field_classes = {"kinds": ModelMultipleChoiceField}
         widgets = {
@@ -179,7 +180,7 @@ class TransitionNoteForm(forms.Form):
 
 
 class CompleteForm(forms.Form):
-    on = forms.DateField(label="Дата завершения", widget=DATE_WIDGET, initial=timezone.localdate)
+    on = DateField(label="Дата завершения", widget=DATE_WIDGET, initial=timezone.localdate)
     note = forms.CharField(label="Итог (необязательно)", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, mentorship: Mentorship, **kwargs) -> None:
@@ -237,6 +238,7 @@ class DecisionForm(forms.Form):
 class SupportRecordForm(forms.ModelForm):
     class Meta:
         model = SupportRecord
+        formfield_callback = formfield
         fields = ["date", "description", "given_by"]
         widgets = {"date": DATE_WIDGET, "description": forms.Textarea(attrs={"rows": 3})}
         error_messages = {
@@ -284,8 +286,8 @@ class ProgrammeStartForm(forms.Form):
         required=False,
         empty_label="— выберите программу —",
     )
-    start = forms.DateField(label="Начало", widget=PROGRAMME_DATE, error_messages={"required": "Укажите начало."})
-    end = forms.DateField(
+    start = DateField(label="Начало", widget=PROGRAMME_DATE, error_messages={"required": "Укажите начало."})
+    end = DateField(
         label="Окончание",
         widget=PROGRAMME_DATE,
         required=False,
@@ -323,6 +325,7 @@ class ProgrammeNoteForm(forms.ModelForm):
 
     class Meta:
         model = Programme
+        formfield_callback = formfield
         fields = [
             "title",
             "problem",
@@ -368,6 +371,7 @@ class PlanRowForm(forms.ModelForm):
 
     class Meta:
         model = PlanActivity
+        formfield_callback = formfield
         fields = ["direction", "activity", "form", "deadline", "expected_result", "status", "done_on", "mentor_note"]
         widgets = {
             "deadline": PROGRAMME_DATE,
@@ -434,7 +438,7 @@ class ReflectionForm(forms.ModelForm):
 
 
 class ExtensionForm(forms.Form):
-    new_end = forms.DateField(label="Новая дата окончания", widget=PROGRAMME_DATE)
+    new_end = DateField(label="Новая дата окончания", widget=PROGRAMME_DATE)
     reason = forms.CharField(
         label="Основание продления",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -489,7 +493,7 @@ class ProposalRowForm(forms.Form):
         error_messages={"required": "Опишите мероприятие."},
     )
     form = forms.CharField(label="Форма", max_length=200, required=False)
-    deadline = forms.DateField(
+    deadline = DateField(
         label="Срок",
         widget=PROGRAMME_DATE,
         error_messages={"required": "Укажите срок.", "invalid": "Укажите срок датой."},

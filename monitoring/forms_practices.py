@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Q, Value, When
 
-from core.forms import ModelMultipleChoiceField
+from core.forms import ModelMultipleChoiceField, formfield
 from core.text import as_id
 from core.widgets import DATE_WIDGET
 from monitoring.models import FinalEvent, Practice
@@ -157,6 +157,7 @@ class MaterialsForm(MaterialsMixin):
 class FinalEventForm(forms.ModelForm):
     class Meta:
         model = FinalEvent
+        formfield_callback = formfield
         fields = ["title", "event_format", "held_on", "participants", "guests", "outcome"]
         field_classes = {"participants": ModelMultipleChoiceField}
         widgets = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from core.forms import formfield
 from core.widgets import DATE_WIDGET
 from monitoring.models import NewsItem, PublicPage
 
@@ -23,6 +24,7 @@ class PublicPageForm(forms.ModelForm):
 class NewsItemForm(forms.ModelForm):
     class Meta:
         model = NewsItem
+        formfield_callback = formfield
         fields = ["title", "date", "body", "is_published"]
         widgets = {"date": DATE_WIDGET, "body": forms.Textarea(attrs={"rows": 8})}
         help_texts = {"is_published": "Без отметки новость остаётся черновиком и на сайте не видна."}

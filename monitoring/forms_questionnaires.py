@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from core.forms import DateField
 from core.widgets import DATE_WIDGET
 from mentoring.models import Programme
 from monitoring.models import Question, QuestionSet, SurveyRound
@@ -109,7 +110,7 @@ class RoundForm(forms.Form):
     )
     moment = forms.ChoiceField(label="Когда в программе", choices=SurveyRound.Moment.choices)
     audience = forms.ChoiceField(label="Кого опрашиваем", choices=QuestionSet.Audience.choices)
-    deadline = forms.DateField(label="Ответить до", widget=DATE_WIDGET)
+    deadline = DateField(label="Ответить до", widget=DATE_WIDGET)
     anonymous = forms.BooleanField(
         label="Анонимно",
         required=False,

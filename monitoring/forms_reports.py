@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from django import forms
 
+from core.forms import DateField, formfield
 from monitoring.models import AnalyticReport
 
 
 class AnalyticReportForm(forms.ModelForm):
-    start = forms.DateField(widget=forms.HiddenInput)
-    end = forms.DateField(widget=forms.HiddenInput)
+    start = DateField(widget=forms.HiddenInput)
+    end = DateField(widget=forms.HiddenInput)
 
     class Meta:
         model = AnalyticReport
+        formfield_callback = formfield
         fields = ["conclusions", "proposals"]
         widgets = {
             "conclusions": forms.Textarea(attrs={"rows": 7}),

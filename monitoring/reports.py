@@ -43,6 +43,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.http import HttpRequest
 from django.utils import timezone
 
+from core.forms import DateField
 from mentoring.models import Mentorship
 from monitoring.models import Answer, Invitation, Question, SurveyRound
 from people.changes import cached_for
@@ -123,8 +124,8 @@ class PeriodForm(forms.Form):
     """The period filter: an academic year that has data, or one's own dates (these take precedence)."""
 
     year = forms.TypedChoiceField(label="Учебный год", coerce=int, required=False, empty_value=None)
-    start = forms.DateField(label="с", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="по", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = DateField(label="с", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = DateField(label="по", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, first_year: int | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

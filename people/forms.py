@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 
-from core.forms import ModelMultipleChoiceField
+from core.forms import DateField, ModelMultipleChoiceField, formfield
 from core.text import clean_spaces
 from people.models import Organization, Person, ReferenceItem, Role
 
@@ -25,9 +25,16 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].label = "Пароль"
 
 
+class ServiceDateField(DateField):
+    """A date of a working life: a teacher hired in the 1980s may still work at the school."""
+
+    first_year = 1950
+
+
 class PersonForm(forms.ModelForm):
     class Meta:
         model = Person
+        formfield_callback = formfield
         fields = [
             "surname",
             "name",
@@ -40,6 +47,7 @@ class PersonForm(forms.ModelForm):
             "hired_on",
             "left_on",
         ]
+        field_classes = {"hired_on": ServiceDateField, "left_on": ServiceDateField}
         widgets = {
             "hired_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "left_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -289,6 +297,7 @@ class MenteeEntryForm(_BankPersonMixin, forms.ModelForm):
 
     class Meta:
         model = MenteeEntry
+        formfield_callback = formfield
         fields = ["person", "category", "directions", "difficulties", "request_date", "collected_by"]
         field_classes = {"directions": ModelMultipleChoiceField}
         widgets = {
@@ -405,6 +414,7 @@ class MentorEntryForm(_BankPersonMixin, forms.ModelForm):
 
     class Meta:
         model = MentorEntry
+        formfield_callback = formfield
         fields = [
             "person",
             "competencies",
@@ -488,6 +498,7 @@ class MentorEntryForm(_BankPersonMixin, forms.ModelForm):
 class TrainingEventForm(forms.ModelForm):
     class Meta:
         model = TrainingEvent
+        formfield_callback = formfield
         fields = ["date", "topic", "form", "description", "attendees"]
         field_classes = {"attendees": ModelMultipleChoiceField}
         widgets = {
@@ -588,7 +599,7 @@ class ConsentRegisterForm(forms.Form):
     """Registering a consent the person signed on paper."""
 
     purpose = forms.ChoiceField(label="Согласие", widget=forms.RadioSelect)
-    given_on = forms.DateField(label="Дата подписания", widget=_consent_date_input())
+    given_on = DateField(label="Дата подписания", widget=_consent_date_input())
     scan = forms.FileField(
         label="Скан подписанного согласия",
         required=False,
@@ -623,7 +634,7 @@ class ConsentRegisterForm(forms.Form):
 
 
 class ConsentWithdrawForm(forms.Form):
-    withdrawn_on = forms.DateField(label="Дата отзыва", widget=_consent_date_input())
+    withdrawn_on = DateField(label="Дата отзыва", widget=_consent_date_input())
 
     def __init__(self, *args, consent, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from core.forms import ModelMultipleChoiceField
+from core.forms import DateField, ModelMultipleChoiceField, formfield
 from core.tables import TableError
 from mentoring.models import Mentorship
 from people.models import Organization, Person
@@ -53,18 +53,18 @@ class OrderEditForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
-    starts_on = forms.DateField(
+    starts_on = DateField(
         label="Дата начала работы пар",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Пункт приказа скажет «начинают работу с ДД.ММ.ГГГГ», и с этой даты пары начнут работу.",
     )
-    due_on = forms.DateField(
+    due_on = DateField(
         label="Срок исполнения",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    event_date = forms.DateField(
+    event_date = DateField(
         label="Дата проведения",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -301,7 +301,7 @@ class RegulationTextForm(forms.Form):
 
 
 class RegulationAdoptForm(forms.Form):
-    council_date = forms.DateField(
+    council_date = DateField(
         label="Дата протокола педагогического совета", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     council_number = forms.CharField(label="Номер протокола", max_length=40)
@@ -334,12 +334,8 @@ class RoadmapCreateForm(forms.Form):
     copy_from = forms.ModelChoiceField(label="Какую дорожную карту копировать", queryset=None, required=False)
     title = forms.CharField(label="Название", max_length=500, required=False, help_text="Можно оставить пустым.")
     period_label = forms.CharField(label="Период", max_length=100, help_text="Например: 2026–2027 учебный год")
-    period_start = forms.DateField(
-        label="Начало периода", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    period_end = forms.DateField(
-        label="Окончание периода", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    period_start = DateField(label="Начало периода", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    period_end = DateField(label="Окончание периода", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, organization: Organization, **kwargs) -> None:
 
@@ -365,6 +361,7 @@ class RoadmapActivityForm(forms.ModelForm):
 
     class Meta:
         model = RoadmapActivity
+        formfield_callback = formfield
         fields = [
             "stage",
             "number",
@@ -427,6 +424,7 @@ class RoadmapProgressForm(forms.ModelForm):
 
     class Meta:
         model = RoadmapActivity
+        formfield_callback = formfield
         fields = ["status", "done_on", "note", "evidence"]
         widgets = RoadmapActivityForm.Meta.widgets
         help_texts = RoadmapActivityForm.Meta.help_texts
@@ -482,12 +480,8 @@ class RoadmapImportForm(forms.Form):
         initial="Дорожная карта реализации системы наставничества педагогических работников",
     )
     period_label = forms.CharField(label="Период", max_length=100, help_text="Например: 2026–2027 учебный год")
-    period_start = forms.DateField(
-        label="Начало периода", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    period_end = forms.DateField(
-        label="Окончание периода", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    period_start = DateField(label="Начало периода", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    period_end = DateField(label="Окончание периода", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core.lists import page_of
+from core.lists import int_param, page_of
 from monitoring.filters import SurveyRoundFilter
 from monitoring.forms_questionnaires import AnswerForm, QuestionForm, QuestionSetForm, RoundForm
 from monitoring.models import Invitation, Question, QuestionSet, SurveyRound
@@ -212,7 +212,7 @@ def round_launch(request: HttpRequest, access: OrgAccess) -> HttpResponse:
         "anonymous": True,
         "audience": QuestionSet.Audience.BOTH,
     }
-    chosen_set = QuestionSet.objects.filter(organization=access.org, pk=request.GET.get("set") or 0).first()
+    chosen_set = QuestionSet.objects.filter(organization=access.org, pk=int_param(request, "set") or 0).first()
     if chosen_set:
         initial.update(question_set=chosen_set, audience=chosen_set.audience)
     form = RoundForm(request.POST or None, org=access.org, programmes=programmes, initial=initial)

@@ -37,11 +37,14 @@ def routes():
     return [r for r in all_routes() if r.name and not r.pattern.startswith("admin/")]
 
 
-def url_for(route, world, object_id: int) -> str:
+def url_for(route, world, object_id: int, **overrides: str) -> str:
+    """The route's address with sample values; `overrides` puts given text (quoted by the caller) in their place."""
     values = {}
     for match in CONVERTER.finditer(route.pattern):
         name = match["name"]
-        if name == "org":
+        if name in overrides:
+            values[name] = overrides[name]
+        elif name == "org":
             values[name] = world.own.slug
         elif name == "municipality":
             values[name] = world.municipality.slug
