@@ -58,6 +58,23 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "ru-RU", "timezone_id": "Europe/Moscow"}
 
 
+@pytest.fixture(autouse=True)
+def dialogs(request):
+    """Confirmation dialogs (data-confirm: approve, end early, delete) are accepted, as a user who meant the click
+    would. A test that answers a dialog itself removes this handler first: `page.remove_listener("dialog", dialogs)`.
+    """
+    if "page" not in request.fixturenames:
+        yield None
+        return
+    page = request.getfixturevalue("page")
+
+    def accept(dialog) -> None:
+        dialog.accept()
+
+    page.on("dialog", accept)
+    yield accept
+
+
 @pytest.fixture
 def demo(transactional_db):
     """The demo organisations and logins, as `make run` shows them."""
