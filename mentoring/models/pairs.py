@@ -1274,8 +1274,10 @@ class CalendarFeed(models.Model):
 
 
 def serving_people(user) -> models.QuerySet[Person]:
-    """The user's staff cards a calendar feed serves: working, not anonymised, holding some role."""
-    return Person.objects.filter(user=user, anonymized_at__isnull=True).working().filter(roles__isnull=False).distinct()
+    """The user's staff cards a calendar feed serves: working, not anonymised, with access to their organisation
+    (an administrator may switch it off for one organisation only), holding some role."""
+    cards = Person.objects.filter(user=user, anonymized_at__isnull=True).working().with_access()
+    return cards.filter(roles__isnull=False).distinct()
 
 
 def feed_programmes_filter(user) -> models.Q:
@@ -1317,7 +1319,11 @@ def revoke_stale_feeds(org: Organization) -> int:
         return 0
     serving = set(
         Person.objects.filter(
-            user_id__in=users, anonymized_at__isnull=True, left_on__isnull=True, roles__isnull=False
+            user_id__in=users,
+            anonymized_at__isnull=True,
+            left_on__isnull=True,
+            access_disabled_at__isnull=True,
+            roles__isnull=False,
         ).values_list("user_id", flat=True)
     )
     active = Mentorship.objects.filter(organization=org, state=Mentorship.State.ACTIVE)

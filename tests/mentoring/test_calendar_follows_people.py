@@ -88,3 +88,19 @@ def test_a_feed_the_events_missed_is_revoked_when_fetched(pair, mentee, client):
     mentee.person.roles.all().delete()
     assert feed_status(client, feed) == 404
     assert not CalendarFeed.objects.filter(pk=feed.pk).exists()
+
+
+def test_the_feed_stops_when_the_administrator_switches_off_access_to_the_organisation(
+    pair, mentor, admin, client, django_capture_on_commit_callbacks
+):
+    """The access switch of one organisation's staff card (issue 20, accounts that span organisations) also
+    stops the feed of that organisation's pairs and revokes it at once."""
+    feed = CalendarFeed.for_user(mentor.user)
+    assert feed_status(client, feed) == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.client.post(reverse("people:person_account_toggle", args=[admin.org.slug, mentor.person.pk]))
+    assert response.status_code == 302
+    mentor.person.refresh_from_db()
+    assert mentor.person.access_disabled_at is not None
+    assert feed_status(client, feed) == 404
+    assert not CalendarFeed.objects.filter(pk=feed.pk).exists()
