@@ -244,7 +244,10 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Formula cells are neutralised by core.exports.SafeExportResource, the base of every export (an apostrophe before
+# «=», «+», «-», «@»). django-import-export's own escaping is off: it turns every cell into text, so dates and
+# numbers stopped being dates and numbers in the workbooks.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 

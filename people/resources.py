@@ -3,6 +3,8 @@ staff list's export is people.importing.resource)."""
 
 from __future__ import annotations
 
+import io
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -24,9 +26,13 @@ def export_response(
     """
     file_format = EXPORT_FORMATS[fmt]()
     dataset = resource.export(queryset=queryset)
+    dataset.title = sheet_title(basename)
     if request is not None:
         record(AuditEvent.Kind.EXPORT, request=request, org=org, detail=f"{basename}, {fmt}: строк {len(dataset)}")
-    return spreadsheet_response(file_format.export_data(dataset), fmt, f"{basename} {timezone.localdate():%d.%m.%Y}")
+    content = file_format.export_data(dataset)
+    if fmt == "xlsx":
+        content = russian_dates(content)
+    return spreadsheet_response(content, fmt, f"{basename} {timezone.localdate():%d.%m.%Y}")
 
 
 def export_list(request: HttpRequest, resource, qs, basename: str, back: str) -> HttpResponse:
@@ -207,3 +213,25 @@ class MentorBankResource(SafeExportResource):
 
     def dehydrate_status_note(self, entry: MentorEntry) -> str:
         return entry.status_note
+
+
+def sheet_title(name: str) -> str:
+    """The sheet's name in a workbook: the export's own name (not tablib's «Tablib Dataset»), within Excel's rules —
+    31 characters at most, none of []:*?/\\."""
+    return "".join(" " if c in "[]:*?/\\" else c for c in name)[:31].strip() or "Лист 1"
+
+
+def russian_dates(xlsx: bytes) -> bytes:
+    """Date cells of a workbook shown as ДД.ММ.ГГГГ: they stay dates (sortable, filterable), only their format is
+    the one a Russian reader expects instead of openpyxl's ISO default."""
+    import openpyxl  # only when a workbook is written: a heavy import the other pages never need
+
+    book = openpyxl.load_workbook(io.BytesIO(xlsx))
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.is_date:
+                    cell.number_format = "DD.MM.YYYY"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from import_export.fields import Field
+from import_export.widgets import DateWidget
 
 from core.exports import SafeExportResource
 from core.text import initials_name
@@ -13,7 +14,7 @@ class OrderBookResource(SafeExportResource):
     """The register of orders as a table; expects the register's queryset (with `ack_total` and `ack_done`)
     and the acknowledgements prefetched with their people (roadmap.views.orders.order_export)."""
 
-    date = Field(column_name="Дата")
+    date = Field(column_name="Дата", widget=DateWidget(coerce_to_string=False))  # a date cell, not text
     reg_number = Field(column_name="№")
     heading = Field(column_name="Заголовок")
     kind = Field(column_name="Вид приказа")
@@ -40,8 +41,9 @@ class OrderBookResource(SafeExportResource):
         ]
         export_order = fields
 
-    def dehydrate_date(self, order: Order) -> str:
-        return f"{order.date:%d.%m.%Y}" if order.date else ""
+    def dehydrate_date(self, order: Order):
+        """A date cell (shown ДД.ММ.ГГГГ in the workbook), not text: the register sorts and filters by it."""
+        return order.date
 
     def dehydrate_reg_number(self, order: Order) -> str:
         return order.reg_number
@@ -73,6 +75,10 @@ class OrderBookResource(SafeExportResource):
         )
 
     def dehydrate_author(self, order: Order) -> str:
+        """«Белоусова Н. С.»: from the author's staff card in the organisation (annotated `author_*` by the view),
+        else from the login's own name."""
+        if getattr(order, "author_surname", None):
+            return initials_name(order.author_surname, order.author_name, order.author_patronymic)
         user = order.created_by
         if user is None:
             return ""

@@ -5,7 +5,7 @@ The order page, the editing of a draft and the PDF live in order_page.py; the st
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Max, Prefetch, Q
+from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, ExtractYear
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -65,14 +65,26 @@ def order_list(request: HttpRequest, access: OrgAccess) -> HttpResponse:
 
 @org_view(*ORDER_VIEWERS)
 def order_export(request: HttpRequest, access: OrgAccess) -> HttpResponse:
+    """The order book as a registry: registered (approved or later cancelled) orders only, oldest first; with
+    ?book=drafts the drafts, orders awaiting approval and returned ones, as «Проекты приказов»."""
     acks = Acknowledgement.objects.select_related("person").order_by("person__surname", "person__name", "id")
+    card = Person.objects.filter(organization=access.org, user=OuterRef("created_by")).order_by("pk")
     qs = (
         register_queryset(request, access)
         .qs.select_related("created_by")
         .prefetch_related(Prefetch("acknowledgements", queryset=acks))
+        .annotate(
+            author_surname=Subquery(card.values("surname")[:1]),
+            author_name=Subquery(card.values("name")[:1]),
+            author_patronymic=Subquery(card.values("patronymic")[:1]),
+        )
     )
     back = reverse("roadmap:orders", args=[access.org.slug])
-    return export_list(request, OrderBookResource(), qs, "Книга приказов", back)
+    if request.GET.get("book") == "drafts":
+        drafts = qs.filter(number__isnull=True).exclude(status=Order.Status.APPROVED).order_by("created_at", "id")
+        return export_list(request, OrderBookResource(), drafts, "Проекты приказов", back)
+    registered = qs.filter(number__isnull=False).order_by("date", "number", "id")
+    return export_list(request, OrderBookResource(), registered, "Книга приказов", back)
 
 
 def inbox_orders(access: OrgAccess) -> list[Order]:

@@ -55,7 +55,7 @@ def test_register_filters_by_kind_status_year_and_searches_heading_and_number(or
 
 def test_export_is_the_order_book_with_formulas_neutralised(org, head, curator, media):
     done = approved(org, head.user, heading='=HYPERLINK("http://evil")')
-    make_order(org, status=Order.Status.DRAFT, heading="О проекте")
+    make_order(org, status=Order.Status.DRAFT, heading="О проекте", author=curator.user)
     response = curator.client.get(reverse("roadmap:orders_export", args=[org.slug]), {"fmt": "xlsx"})
     assert response.status_code == 200
     assert "Книга%20приказов" in response["Content-Disposition"] or "utf-8''" in response["Content-Disposition"]
@@ -63,11 +63,27 @@ def test_export_is_the_order_book_with_formulas_neutralised(org, head, curator, 
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:5] == ("Дата", "№", "Заголовок", "Вид приказа", "Состояние")
     cells = {cell for row in rows[1:] for cell in row}
-    assert done.reg_number in cells and f"{done.date:%d.%m.%Y}" in cells
+    assert done.reg_number in cells
     assert '\'=HYPERLINK("http://evil")' in cells
-    csv = curator.client.get(reverse("roadmap:orders_export", args=[org.slug]), {"fmt": "csv", "status": "draft"})
+    # Issue 15, the order book as a registry: its own sheet name, real dates shown as ДД.ММ.ГГГГ, registered
+    # orders only, the author with both initials.
+    assert sheet.title == "Книга приказов"
+    date_cell = sheet.cell(row=2, column=1)
+    assert date_cell.is_date and date_cell.value.date() == done.date and date_cell.number_format == "DD.MM.YYYY"
+    assert "О проекте" not in cells
+    drafts = curator.client.get(reverse("roadmap:orders_export", args=[org.slug]), {"fmt": "xlsx", "book": "drafts"})
+    draft_sheet = openpyxl.load_workbook(io.BytesIO(drafts.content)).active
+    draft_rows = list(draft_sheet.iter_rows(values_only=True))
+    assert draft_sheet.title == "Проекты приказов"
+    assert [r[2] for r in draft_rows[1:]] == ["О проекте"]
+    author = draft_rows[1][rows[0].index("Подготовил")]
+    assert author == curator.person.short_name and author.count(".") == 2, author
+    csv = curator.client.get(reverse("roadmap:orders_export", args=[org.slug]), {"fmt": "csv", "book": "drafts"})
     text = csv.content.decode("utf-8-sig")
     assert "О проекте" in text and done.reg_number not in text
+    csv = curator.client.get(reverse("roadmap:orders_export", args=[org.slug]), {"fmt": "csv"})
+    text = csv.content.decode("utf-8-sig")
+    assert "О проекте" not in text and done.reg_number in text and done.date.isoformat() in text
 
 
 # --- inbox ------------------------------------------------------------------------------------------------------
