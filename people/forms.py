@@ -126,6 +126,7 @@ class OrganizationForm(forms.ModelForm):
             "acting_basis_number",
             "acting_basis_date",
         ]
+        formfield_callback = formfield  # the shared date field: years 1990–2100, a field error otherwise
         widgets = {"acting_basis_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, editor: Person | None = None, **kwargs) -> None:
