@@ -50,6 +50,9 @@ _MONTH_YEAR = re.compile(_MONTH_RE + r"(?:\s*(\d{4}))?")
 _QUARTER = re.compile(r"\b(1|2|3|4|i{1,3}|iv)\s*(?:-?й\s*)?квартал\w*(?:\s+(\d{4}))?")
 _HALF = re.compile(r"\b(1|2|i{1,2}|перв\w*|втор\w*)\s*(?:-?е\s*)?полугоди\w*")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+# «2025–2026 гг.», «2025/26», «2025-2026 учебного года»; a bare year «2026 г.».
+_YEAR_RANGE = re.compile(r"\b((?:19|20)\d{2})\s*[-–—/]\s*((?:19|20)?\d{2})\b")
+_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 # Recurring work has no single date to track it by.
 _RECURRING = re.compile(r"ежемесячн|еженедельн|ежедневн|ежеквартальн|постоянн|регулярн|систематическ")
 _WHOLE_PERIOD = re.compile(r"в течение|учебного года|конец учебного|концу учебного|окончани\w* учебного|весь период")
@@ -112,12 +115,40 @@ def _explicit_date(value: str, start: date, end: date) -> date | None:
     months = list(_MONTH_YEAR.finditer(value))
     if months:
         # «Ноябрь 2022 в течение 2022–2023 учебного года»: the month is the date to check the start by.
-        word, year = months[-1].groups() if not _WHOLE_PERIOD.search(value) else months[0].groups()
+        found = months[-1] if not _WHOLE_PERIOD.search(value) else months[0]
+        word, year = found.groups()
         month = _month_number(word)
+        years = _year_range(value)
+        if years and (year is None or value.find(year, found.start()) == _YEAR_RANGE.search(value).start()):
+            # «с октября по декабрь 2025–2026 гг.»: the year written after the month opens a range of years.
+            return _month_end(_year_in_range(month, *years, start), month)
         if year is None:
             year = next((y for _, y in (m.groups() for m in months) if y), None)
         return _month_end(_full_year(year) or _year_in_period(month, start, end), month)
     return None
+
+
+def _year_range(value: str) -> tuple[int, int] | None:
+    found = _YEAR_RANGE.search(value)
+    if not found:
+        return None
+    first, last = int(found.group(1)), found.group(2)
+    last = int(last) if len(last) == 4 else first // 100 * 100 + int(last)
+    return (first, last) if first < last <= first + 10 else None
+
+
+def _academic(first: int, last: int, start: date) -> bool:
+    """Two years in a row in a plan of an academic year (one that does not start in January) name that year."""
+    return last == first + 1 and start.month != 1
+
+
+def _year_in_range(month: int, first: int, last: int, start: date) -> int:
+    """The year of a month written with a range of years: inside an academic year, September–December belong to
+    its first year and January–August to its second; a range of calendar years means the last of them (the work
+    is checked by its last time)."""
+    if _academic(first, last, start):
+        return first if month >= max(start.month, 7) else last
+    return last
 
 
 def _period_part(value: str, start: date, end: date) -> date | None:
@@ -130,8 +161,21 @@ def _period_part(value: str, start: date, end: date) -> date | None:
     if half:
         first = half.group(1) in ("1", "i") or half.group(1).startswith("перв")
         return _month_end(start.year, 12) if first else end
+    years = _year_range(value)
+    if years:
+        first, last = years
+        if (first, last) == (start.year, end.year):
+            return end  # «в течение 2022–2023 учебного года», «2022–2023 гг.» of this very period
+        if _academic(first, last, start):
+            return _month_end(last, end.month)  # the end of that academic year, in the period's month
+        return date(last, 12, 31)
     if _WHOLE_PERIOD.search(value) or re.search(r"\bгод\b|в конце года", value):
         return end
+    single = _YEAR.search(value)
+    if single:
+        # «2026», «2026 г.»: by the end of that calendar year, or of the period if it ends within that year.
+        year = int(single.group(1))
+        return end if end.year == year else date(year, 12, 31)
     return None
 
 

@@ -51,7 +51,33 @@ def test_parse_deadline(text, expected):
     assert service.parse_deadline(text, S22, E23) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Issue 18: bare years and ranges of years get a control date.
+        ("2023", E23),  # the period ends within 2023
+        ("2022 г.", date(2022, 12, 31)),
+        ("2022–2023 гг.", E23),  # this very academic year
+        ("2022/23", E23),
+        ("2023–2024 гг.", date(2024, 8, 31)),  # the next academic year, to its end
+        ("2022–2024 гг.", date(2024, 12, 31)),  # calendar years: by the last of them
+        # A month with a range of years: placed inside the academic year, or in the last calendar year.
+        ("с октября по декабрь 2022–2023 гг.", date(2022, 12, 31)),
+        ("февраль 2022–2023 гг.", date(2023, 2, 28)),
+        ("с октября по декабрь 2022–2024 гг.", date(2024, 12, 31)),
+        ("Ноябрь в течение 2022–2023 учебного года", date(2022, 11, 30)),
+    ],
+)
+def test_parse_deadline_years_and_ranges_of_years(text, expected):
+    assert service.parse_deadline(text, S22, E23) == expected
+
+
 def test_parse_deadline_calendar_year_period():
+    # Issue 18: «с октября по декабрь 2025–2026 гг.» in a plan of calendar years is checked by its last December.
+    assert service.parse_deadline("с октября по декабрь 2025–2026 гг.", date(2025, 1, 1), date(2026, 12, 31)) == (
+        date(2026, 12, 31)
+    )
+    assert service.parse_deadline("2026", date(2025, 1, 1), date(2026, 12, 31)) == date(2026, 12, 31)
     assert service.parse_deadline("март", date(2027, 1, 1), date(2027, 12, 31)) == date(2027, 3, 31)
 
 
