@@ -14,7 +14,7 @@ from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
 from core.lists import int_param
-from core.tables import Table, TableError
+from core.tables import Table, TableError, is_blank
 from people.access import OrgAccess, org_view
 from people.changes import organization_changed
 from people.models import Role
@@ -89,6 +89,7 @@ def roadmap_import_preview(request: HttpRequest, access: OrgAccess) -> HttpRespo
         "table": table,
         "form": form,
         "preview": importing.parse(table, mapping),
+        "unused": unused_columns(table, mapping),
     }
     return render(request, "roadmap/import/preview.html", context)
 
@@ -104,6 +105,12 @@ def roadmap_import_confirm(request: HttpRequest, access: OrgAccess) -> HttpRespo
     preview = importing.parse(table, pending["mapping"])
     if not preview.stages:
         messages.error(request, "В таблице не найдено ни одного этапа: проверьте, какие столбцы выбраны.")
+        return redirect("roadmap:roadmap_import_preview", access.org.slug)
+    if not preview.activity_count:
+        messages.error(
+            request,
+            "В таблице не найдено ни одного мероприятия: проверьте, какой столбец выбран для содержания мероприятий.",
+        )
         return redirect("roadmap:roadmap_import_preview", access.org.slug)
     roadmap = importing.write_roadmap(
         access.org,
@@ -125,3 +132,16 @@ def roadmap_import_confirm(request: HttpRequest, access: OrgAccess) -> HttpRespo
         return redirect(reverse("roadmap:roadmap", args=[access.org.slug, roadmap.pk]))
     except NoReverseMatch:
         return redirect(f"{reverse('roadmap:roadmap_import', args=[access.org.slug])}?imported={roadmap.pk}")
+
+
+def unused_columns(table: Table, mapping: dict) -> list[str]:
+    """Names of the file's columns that hold something but go into no field: the curator sees what is left out
+    (a column the mapper did not recognise is never dropped silently)."""
+    used = {index for index in mapping.values() if index is not None}
+    names = []
+    for index, name in enumerate(table.header):
+        if index in used:
+            continue
+        if any(index < len(cells) and not is_blank(cells[index]) for _, cells in table.rows):
+            names.append(str(name).strip() or f"столбец {index + 1}")
+    return names

@@ -321,6 +321,38 @@ def test_curator_corrects_the_column_mapping(curator, org):
     assert "Один столбец файла выбран для двух полей" in curator.client.post(url, same_column).content.decode()
 
 
+def test_the_preview_names_the_columns_it_leaves_out(curator, org):
+    """Issue 18: a column the mapper does not recognise is listed, not silently dropped."""
+    rows = [
+        ["Номер", "Что делаем", "Когда", "Финансирование"],
+        ["1", "Условия", "", ""],
+        ["1.1", "Положение", "Сентябрь", "Без затрат"],
+    ]
+    upload(curator.client, org, xlsx_bytes(rows), "a.xlsx")
+    url = reverse("roadmap:roadmap_import_preview", args=[org.slug])
+    mapping = {"number": "0", "stage": "", "content": "1", "deadline": "2", "responsible": "", "result": ""}
+    curator.client.post(url, mapping)
+    page = curator.client.get(url).content.decode()
+    assert 'data-testid="unused-columns"' in page and "«Финансирование»" in page
+    curator.client.post(url, {**mapping, "result": "3"})
+    assert 'data-testid="unused-columns"' not in curator.client.get(url).content.decode()
+
+
+def test_a_preview_without_activities_cannot_be_confirmed(curator, org):
+    """Issue 18: stages alone (the content column points at nothing useful) are refused, on the page and on POST."""
+    rows = [["Номер", "Что делаем", "Когда"], ["1", "Условия", ""], ["2", "Банк наставляемых", ""]]
+    upload(curator.client, org, xlsx_bytes(rows), "a.xlsx")
+    url = reverse("roadmap:roadmap_import_preview", args=[org.slug])
+    mapping = {"number": "0", "stage": "", "content": "1", "deadline": "2", "responsible": "", "result": ""}
+    curator.client.post(url, mapping)
+    page = curator.client.get(url).content.decode()
+    assert "ни одного мероприятия" in page
+    assert re.search(r'<button[^>]*disabled[^>]*data-testid="confirm-import"', page)
+    response = curator.client.post(reverse("roadmap:roadmap_import_confirm", args=[org.slug]), follow=True)
+    assert "не найдено ни одного мероприятия" in response.content.decode()
+    assert not Roadmap.objects.exists()
+
+
 def test_bad_file_is_explained_on_the_form(curator, org):
     response = upload(curator.client, org, b"%PDF-1.4", "карта.pdf")
     assert response.status_code == 200
