@@ -396,14 +396,13 @@ def _order_lists(access: OrgAccess) -> dict:
             .order_by("order__date", "order__number")[:SHOWN_ORDERS]
         )
     }
-    orders = Order.objects.for_org(access.org).only("pk", "heading", "kind", "status", "created_at", "updated_at")
+    orders = Order.objects.for_org(access.org).only(
+        "pk", "heading", "kind", "status", "created_at", "updated_at", "created_by"
+    )
     if access.role == Role.Kind.HEAD:
         # What tells two orders of the same title apart: when each was sent, by whom, and over how many pairs.
         awaiting = (
-            orders.awaiting()
-            .only("pk", "heading", "kind", "status", "created_at", "updated_at", "created_by")
-            .select_related("created_by")
-            .annotate(pair_count=Count("mentorships", distinct=True))
+            orders.awaiting().select_related("created_by").annotate(pair_count=Count("mentorships", distinct=True))
         )
         context["orders_awaiting"] = list(awaiting.order_by("updated_at", "id")[:SHOWN_ORDERS])
     elif access.role in (Role.Kind.CURATOR, Role.Kind.ADMIN):

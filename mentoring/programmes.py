@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from mentoring.models import (
@@ -323,3 +324,23 @@ def versions(programme: Programme) -> list[Version]:
         )
     result[-1].is_current = True
     return result
+
+
+def _place_by_deadline(programme: Programme, deadline) -> int:
+    """The position a new row takes in the plan: after every row due on or before its deadline; the rows after it
+    move down by one."""
+    rows = programme.activities.select_for_update().order_by("position", "deadline", "id")
+    positions = [(r.position, r.deadline) for r in rows]
+    before = [p for p, d in positions if d <= deadline]
+    position = (max(before) + 1) if before else min((p for p, _ in positions), default=1)
+    programme.activities.filter(position__gte=position).update(position=F("position") + 1)
+    return position
+
+
+@transaction.atomic
+def add_plan_row(programme: Programme, row: PlanActivity) -> PlanActivity:
+    """Save a new row of the plan in its place by date (the rows after it move down)."""
+    row.programme = programme
+    row.position = _place_by_deadline(programme, row.deadline)
+    row.save()
+    return row

@@ -402,15 +402,13 @@ def question_results(survey: SurveyRound, questions: list[Question]) -> list[dic
     text_rows = answers.filter(question__kind=Question.Kind.TEXT).exclude(text="").order_by("response__submitted_at")
     answered = Response.objects.filter(invitation__round=survey).count() if survey.anonymous else None
     texts_hidden = answered is not None and answered < settings.ANONYMOUS_TEXTS_MIN_RESPONSES
-    if texts_hidden:
-        pass  # too few answers to keep the authors of comments anonymous: not even read
-    elif survey.anonymous:
+    if not survey.anonymous:
+        for a in text_rows.select_related("response__invitation__person"):
+            texts[a.question_id].append({"text": a.text, "who": a.response.invitation.person.short_name})
+    elif not texts_hidden:  # too few answers keep the texts unread: a comment could be traced to its author
         # In the order of the text, not of answering: the time of an answer must not point to its author.
         for qid, text in sorted(text_rows.values_list("question_id", "text"), key=lambda r: (r[0], r[1].lower())):
             texts[qid].append({"text": text, "who": ""})
-    else:
-        for a in text_rows.select_related("response__invitation__person"):
-            texts[a.question_id].append({"text": a.text, "who": a.response.invitation.person.short_name})
     results = []
     for q in questions:
         item = {"question": q}

@@ -8,8 +8,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -29,6 +28,7 @@ from mentoring.forms import (
 )
 from mentoring.models import NOTE_FIELDS, Mentorship, PlanActivity, Programme, ProgrammeRevision
 from mentoring.programmes import (
+    add_plan_row,
     completed_programmes,
     create_programme,
     propose_correction,
@@ -345,10 +345,7 @@ def row_new(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
     row = PlanActivity(programme=programme)
     form = PlanRowForm(request.POST or None, instance=row, programme=programme)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            row = form.save(commit=False)
-            row.position = place_by_deadline(programme, row.deadline)
-            row.save()
+        row = add_plan_row(programme, form.save(commit=False))
         if request.htmx:  # the row takes its place by date: the whole plan is drawn again
             rows = list(programme.activities.select_related("direction"))
             response = render(request, "mentoring/programmes/_rows.html", {"access": access, "pa": pa, "rows": rows})
@@ -359,17 +356,6 @@ def row_new(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
             return _plan_changed(response)
         return _after_post(request, access, pa, row)
     return _row_form_response(request, access, pa, form, None)
-
-
-def place_by_deadline(programme: Programme, deadline) -> int:
-    """The position a new row takes in the plan: after every row due on or before its deadline; the rows after it
-    move down by one."""
-    rows = programme.activities.select_for_update().order_by("position", "deadline", "id")
-    positions = [(r.position, r.deadline) for r in rows]
-    before = [p for p, d in positions if d <= deadline]
-    position = (max(before) + 1) if before else min((p for p, _ in positions), default=1)
-    programme.activities.filter(position__gte=position).update(position=F("position") + 1)
-    return position
 
 
 def _after_post(request, access, pa, row) -> HttpResponse:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from mentoring.models import Mentorship, PlanActivity, Programme, recount_places
 from people.models import Consent, MentorEntry, MentoringForm, MentoringKind, Organization, Person, Purpose
+from tests.factories import PersonFactory
 from tests.people.bank_fixtures import bulk_consents, bulk_people, give_consent, mentee_entry, mentor_entry
 
 
@@ -15,6 +16,28 @@ def with_duties(*people: Person) -> None:
     for person in people:
         if not person.consents.filter(purpose=Purpose.DUTIES, withdrawn_on__isnull=True).exists():
             give_consent(person, Purpose.DUTIES)
+
+
+def waiting_mentees(org: Organization, *surnames: str) -> list[Person]:
+    """New staff in the bank of mentees, waiting for a mentor, each with the duties consent."""
+    people = [PersonFactory(organization=org, surname=s) for s in surnames]
+    for person in people:
+        mentee_entry(person)
+    with_duties(*people)
+    return people
+
+
+def pair_form(org: Organization, mentor: Person, *people: Person) -> dict:
+    """The pair form's POST data: `mentor` with `people`, the organisation's first form and kind, planned dates."""
+    today = timezone.localdate()
+    return {
+        "mentor": mentor.pk,
+        "mentees": [p.pk for p in people],
+        "form": MentoringForm.objects.filter(organization=org).first().pk,
+        "kinds": [MentoringKind.objects.filter(organization=org).first().pk],
+        "planned_start": (today + timedelta(days=10)).isoformat(),
+        "planned_end": (today + timedelta(days=280)).isoformat(),
+    }
 
 
 def selected_mentor(person: Person, capacity: int = 2) -> MentorEntry:

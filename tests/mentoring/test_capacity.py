@@ -6,20 +6,19 @@ matching) and the mentor's free places are read back the way every list reads th
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from mentoring import matching
 from mentoring.models import Mentorship, recount_places
-from people.models import MenteeEntry, MentorEntry, MentoringForm, MentoringKind
+from people.models import MenteeEntry, MentorEntry
 from roadmap.models import OrderKind
 from roadmap.services import approve_order
 from tests.factories import PersonFactory
-from tests.mentoring.pair_fixtures import make_pair, selected_mentor, with_duties
-from tests.people.bank_fixtures import bulk_people, grow_mentor_bank, mentee_entry
+from tests.mentoring.pair_fixtures import make_pair, pair_form, selected_mentor, with_duties
+from tests.mentoring.pair_fixtures import waiting_mentees as mentees
+from tests.people.bank_fixtures import bulk_people, grow_mentor_bank
 from tests.roadmap.approval_fixtures import make_order
 from tests.test_queries import queries_for
 
@@ -35,26 +34,6 @@ def free(mentor) -> int:
     entry = MentorEntry.objects.in_bank().with_capacity_left().get(person=mentor)
     assert entry.taken == entry.capacity - entry.capacity_left
     return entry.capacity_left
-
-
-def mentees(org, *surnames: str) -> list:
-    people = [PersonFactory(organization=org, surname=s) for s in surnames]
-    for person in people:
-        mentee_entry(person)
-    with_duties(*people)
-    return people
-
-
-def pair_form(org, mentor, *people) -> dict:
-    today = timezone.localdate()
-    return {
-        "mentor": mentor.pk,
-        "mentees": [p.pk for p in people],
-        "form": MentoringForm.objects.filter(organization=org).first().pk,
-        "kinds": [MentoringKind.objects.filter(organization=org).first().pk],
-        "planned_start": (today + timedelta(days=10)).isoformat(),
-        "planned_end": (today + timedelta(days=280)).isoformat(),
-    }
 
 
 def test_a_group_takes_and_gives_back_places_through_its_whole_life(org, curator, head):

@@ -9,27 +9,24 @@ so these races only mean something on PostgreSQL, which CI runs.
 
 from __future__ import annotations
 
-import threading
 import time
-from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connections
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from mentoring import forms as mentoring_forms
 from mentoring import matching
 from mentoring.models import Mentorship, recount_places
-from people.models import MenteeEntry, MentorEntry, MentoringForm, MentoringKind, Role
+from people.models import MenteeEntry, MentorEntry, Role
 from roadmap import documents, services
 from roadmap.models import Order, OrderKind
+from tests.concurrency import race
 from tests.factories import PersonFactory
-from tests.mentoring.pair_fixtures import make_pair, selected_mentor, with_duties
-from tests.people.bank_fixtures import mentee_entry
+from tests.mentoring.pair_fixtures import make_pair, pair_form, selected_mentor, with_duties
+from tests.mentoring.pair_fixtures import waiting_mentees as mentees
 from tests.roadmap.approval_fixtures import make_order
 
 pytestmark = [
@@ -42,33 +39,6 @@ pytestmark = [
 ]
 S = Mentorship.State
 HOLD = 0.4  # seconds a request stays inside its transaction after writing
-
-
-def race(jobs: list) -> tuple[list, list[BaseException]]:
-    """Run the callables in threads released together by a barrier; return their results and errors."""
-    barrier = threading.Barrier(len(jobs))
-    results, errors = [], []
-    lock = threading.Lock()
-
-    def run(job) -> None:
-        try:
-            barrier.wait(timeout=30)
-            result = job()
-            with lock:
-                results.append(result)
-        except BaseException as exc:  # collected and asserted on by the test
-            with lock:
-                errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a request hung"
-    return results, errors
 
 
 @pytest.fixture
@@ -89,31 +59,11 @@ def client_of(persona) -> Client:
     return client
 
 
-def mentees(org, *surnames: str) -> list:
-    people = [PersonFactory(organization=org, surname=s) for s in surnames]
-    for person in people:
-        mentee_entry(person)
-    with_duties(*people)
-    return people
-
-
 def mentor_with(org, surname: str, capacity: int):
     person = PersonFactory(organization=org, surname=surname)
     selected_mentor(person, capacity=capacity)
     with_duties(person)
     return person
-
-
-def pair_form(org, mentor, *people) -> dict:
-    today = timezone.localdate()
-    return {
-        "mentor": mentor.pk,
-        "mentees": [p.pk for p in people],
-        "form": MentoringForm.objects.filter(organization=org).first().pk,
-        "kinds": [MentoringKind.objects.filter(organization=org).first().pk],
-        "planned_start": (today + timedelta(days=10)).isoformat(),
-        "planned_end": (today + timedelta(days=280)).isoformat(),
-    }
 
 
 def post(client: Client, org, data: dict):

@@ -6,18 +6,17 @@ locks the whole database instead of rows, so these races only mean something on 
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connections
 from django.utils import timezone
 
 from people.models import Role
 from roadmap import services
 from roadmap.models import Order, OrderCounter
+from tests.concurrency import race
 from tests.roadmap.approval_fixtures import make_order
 
 pytestmark = [
@@ -44,33 +43,6 @@ def quick_pdf(monkeypatch):
         return f"%PDF-1.7 {order.reg_number}".encode()
 
     monkeypatch.setattr(documents, "order_pdf_bytes", render)
-
-
-def race(jobs: list) -> tuple[list, list[BaseException]]:
-    """Run the callables in threads released together; return their results and errors."""
-    barrier = threading.Barrier(len(jobs))
-    results, errors = [], []
-    lock = threading.Lock()
-
-    def run(job) -> None:
-        try:
-            barrier.wait(timeout=30)
-            result = job()
-            with lock:
-                results.append(result)
-        except BaseException as exc:  # collected and asserted on by the test
-            with lock:
-                errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "an approval hung"
-    return results, errors
 
 
 def approval(order: Order, user):
