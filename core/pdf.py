@@ -16,6 +16,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
 
+from core.text import typograph_html
+
 # WeasyPrint reports each rendering step at INFO (some while it is imported), and the root logger runs at INFO:
 # keep the log for our own events.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -56,7 +58,7 @@ def pdf_bytes(
     template_name: str, context: dict, request: HttpRequest | None = None, *, base_url: str | None = None
 ) -> bytes:
     """Render the template with the context and return the PDF document."""
-    html = render_to_string(template_name, context, request=request)
+    html = typograph_html(render_to_string(template_name, context, request=request))
     if base_url is None:
         base_url = request.build_absolute_uri("/") if request is not None else "http://localhost/"
     return HTML(string=html, base_url=base_url, url_fetcher=StaticFilesFetcher()).write_pdf()

@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm
 
 from core.forms import DateField, ModelMultipleChoiceField, formfield
 from core.text import clean_spaces
+from people.declension import OVERRIDABLE, automatic_forms
 from people.models import Organization, Person, ReferenceItem, Role
 
 User = get_user_model()
@@ -46,6 +47,10 @@ class PersonForm(forms.ModelForm):
             "phone",
             "hired_on",
             "left_on",
+            "name_genitive",
+            "name_dative",
+            "name_accusative",
+            "name_instrumental",
         ]
         field_classes = {"hired_on": ServiceDateField, "left_on": ServiceDateField}
         widgets = {
@@ -57,15 +62,29 @@ class PersonForm(forms.ModelForm):
     def __init__(self, *args, organization: Organization, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.organization = organization
+        # The automatic forms show as placeholders: a field is filled only where the rules decline wrongly.
+        person = self.instance
+        if person.surname and person.name:
+            for case, form in automatic_forms(person).items():
+                self.fields[f"name_{case}"].widget.attrs["placeholder"] = form
 
     def clean(self) -> dict:
         data = super().clean()
-        for name in ("surname", "name", "patronymic", "position"):
+        for name in ("surname", "name", "patronymic", "position", *(f"name_{c}" for c in OVERRIDABLE)):
             if data.get(name):
                 data[name] = clean_spaces(data[name])
         hired, left = data.get("hired_on"), data.get("left_on")
         if hired and left and left < hired:
             self.add_error("left_on", "Дата увольнения не может быть раньше даты приёма.")
+        words = len(" ".join(data.get(n) or "" for n in ("surname", "name", "patronymic")).split())
+        for case in OVERRIDABLE:
+            given = data.get(f"name_{case}")
+            if given and words and len(given.split()) != words:
+                self.add_error(
+                    f"name_{case}",
+                    "Впишите ФИО целиком — столько же слов, сколько в фамилии, имени и отчестве выше, — "
+                    "или оставьте поле пустым.",
+                )
         if data.get("experience_years") is not None and data["experience_years"] > 70:
             self.add_error("experience_years", "Стаж больше 70 лет — проверьте число.")
         return data

@@ -24,6 +24,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from mentoring.models import Mentorship, Programme, ProgrammeRevision
+from people import declension
 from people.models import Organization, Person, Role
 from roadmap.documents import ORDER_PLACEHOLDERS, all_programmes_approved
 from roadmap.models import Order, OrderEvent, OrderKind, OrderTemplate, Regulation, Roadmap
@@ -34,13 +35,18 @@ BLANK = "____________"
 
 PLACEHOLDERS: dict[str, str] = {
     "куратор": "куратор программы наставничества: ФИО полностью и должность",
+    "куратору": "куратор программы наставничества в дательном падеже (кому?): ФИО полностью",
     "назначаемый": "назначаемый куратор: ФИО полностью",
     "назначаемый_кратко": "назначаемый куратор: Фамилия И. О.",
+    "назначаемого": "назначаемый куратор в винительном падеже (кого?): должность и ФИО полностью",
+    "назначаемого_кратко": "назначаемый куратор в винительном падеже (кого?): Фамилия И. О.",
     "должность_назначаемого": "должность назначаемого куратора",
     "приложение": "«приложению № 1» — ссылка на таблицу приложения",
     "учебный_год": "текущий учебный год, например 2025/2026",
     "дата_начала": "самая ранняя дата начала среди пар приказа",
     "пара": "наставник и наставляемые пары (группы) полностью, с должностями",
+    "наставляемый_за_наставником": "«наставляемого …, закреплённого за наставником …»: пара (группа) полностью, "
+    "с должностями и приказом о закреплении",
     "основание": "основание досрочного завершения",
     "приказ_о_закреплении": "ссылка на приказ, которым закреплена пара",
     "программа": "название персонализированной программы в кавычках",
@@ -138,6 +144,32 @@ def curator_for(org: Organization, user) -> Person | None:
     return role.person if role else None
 
 
+def with_position(person: Person, case: str) -> str:
+    """«Гусева Владимира Николаевича, учителя математики» — the name and the post in `case`."""
+    name = declension.full_name(person, case)
+    if not person.position:
+        return name
+    return f"{name}, {declension.decline_position(person.position.lower(), case)}"
+
+
+def mentees_with_mentor(m: Mentorship, fixed_by: Order | None = None) -> str:
+    """«наставляемого Петрова Ивана Сергеевича, учителя математики, закреплённого за наставником Гусевым …»."""
+    mentees = list(m.mentees.all())
+    names = [with_position(p, "genitive") for p in mentees]
+    if len(mentees) > 1:
+        who = "наставляемых " + ", ".join(names[:-1]) + " и " + names[-1]
+        fixed = "закреплённых"
+    else:
+        female = (
+            bool(mentees)
+            and declension.gender_of(mentees[0].surname, mentees[0].name, mentees[0].patronymic) == "female"
+        )
+        who = ("наставляемой " if female else "наставляемого ") + (names[0] if names else BLANK)
+        fixed = "закреплённой" if female else "закреплённого"
+    by_order = f" приказом от {fixed_by.date:%d.%m.%Y} № {fixed_by.reg_number}" if fixed_by is not None else ""
+    return f"{who}, {fixed}{by_order} за наставником {with_position(m.mentor, 'instrumental')}"
+
+
 def pair_text(m: Mentorship) -> str:
     mentees = list(m.mentees.all())
     label = "наставляемые" if len(mentees) > 1 else "наставляемый"
@@ -198,6 +230,7 @@ def placeholder_values(
     curator = curator_for(org, user)
     values = {
         "куратор": full_with_position(curator) if curator else "",
+        "куратору": declension.full_name(curator, "dative") if curator else "",
         "учебный_год": school_year(today),
         "приложение": "приложению № 1" if kind in (OrderKind.PAIRS, OrderKind.REWARD) else "",
     }
@@ -208,10 +241,20 @@ def placeholder_values(
         values["назначаемый"] = appointee.full_name
         values["назначаемый_кратко"] = appointee.short_name
         values["должность_назначаемого"] = appointee.position.lower()
+        values["назначаемого"] = " ".join(
+            part
+            for part in (
+                declension.decline_position(appointee.position.lower(), "accusative"),
+                declension.full_name(appointee, "accusative"),
+            )
+            if part
+        )
+        values["назначаемого_кратко"] = declension.initials_name(appointee, "accusative")
     if len(mentorships) == 1:
         m = mentorships[0]
         values["пара"] = pair_text(m)
         fixed_by = fixing_order(m)
+        values["наставляемый_за_наставником"] = mentees_with_mentor(m, fixed_by)
         if fixed_by is not None:
             values["приказ_о_закреплении"] = (
                 f", закреплённой приказом от {fixed_by.date:%d.%m.%Y} № {fixed_by.reg_number}"
@@ -314,7 +357,7 @@ def roadmap_items(items: list[str], roadmap: Roadmap, kind: str) -> list[str]:
         stamp = order_stamp(old.approved_by_order)
         approved = f", утверждённую {stamp}," if stamp else ""
         named = [
-            f"Внести изменения в {what}{approved} изложив её в новой редакции согласно приложению № 1.",
+            f"Внести изменения в {what}{approved or ','} изложив её в новой редакции согласно приложению № 1.",
             "Прежнюю редакцию дорожной карты считать утратившей силу со дня издания настоящего приказа.",
         ]
     else:

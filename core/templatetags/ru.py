@@ -1,4 +1,8 @@
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+
+from core.text import typograph_html
 
 register = template.Library()
 
@@ -20,3 +24,10 @@ def ru_plural(n, forms: str) -> str:
         return ""
     one, few, many = forms.split(",")
     return f"{n} {plural_form(n, one, few, many)}"
+
+
+@register.filter(needs_autoescape=True)
+def typeset(value, autoescape: bool = True) -> str:
+    """{{ text|typeset }} or {% filter typeset %}…{% endfilter %}: the printed typography on a page (core.text)."""
+    html = conditional_escape(value) if autoescape else str(value)
+    return mark_safe(typograph_html(str(html)))  # escaped above; only spaces and quotes change

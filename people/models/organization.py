@@ -193,6 +193,11 @@ class Person(models.Model):
         validators=[RegexValidator(r"^[0-9+()\-\s]{5,30}$", "Телефон: цифры, пробелы, скобки, + и -.")],
     )
     hired_on = models.DateField("принят на работу", null=True, blank=True)
+    # The name by case where the rules (people.declension) get it wrong; blank means automatic.
+    name_genitive = models.CharField("ФИО в родительном падеже (кого?)", max_length=310, blank=True)
+    name_dative = models.CharField("ФИО в дательном падеже (кому?)", max_length=310, blank=True)
+    name_accusative = models.CharField("ФИО в винительном падеже (кого?)", max_length=310, blank=True)
+    name_instrumental = models.CharField("ФИО в творительном падеже (кем?)", max_length=310, blank=True)
     left_on = models.DateField("уволен", null=True, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -263,7 +268,21 @@ class Person(models.Model):
         return self.access_disabled_at is None
 
     # Fields that hold personal data and are destroyed by `anonymize`.
-    PERSONAL_FIELDS = ("surname", "name", "patronymic", "position", "email", "phone", "hired_on", "left_on", "user")
+    PERSONAL_FIELDS = (
+        "surname",
+        "name",
+        "patronymic",
+        "position",
+        "email",
+        "phone",
+        "hired_on",
+        "left_on",
+        "user",
+        "name_genitive",
+        "name_dative",
+        "name_accusative",
+        "name_instrumental",
+    )
 
     def anonymize(self) -> list[str]:
         """Replace the person's personal data with an anonymous label; return the names of destroyed fields."""
@@ -271,6 +290,7 @@ class Person(models.Model):
         self.surname = "Обезличено"
         self.name = f"№ {self.pk}"
         self.patronymic = ""
+        self.name_genitive = self.name_dative = self.name_accusative = self.name_instrumental = ""
         self.position = ""
         self.email = ""
         self.phone = ""

@@ -49,7 +49,7 @@ def test_the_document_names_the_participants_and_the_plan(programme, mentor, men
     assert "Затруднения в планировании уроков" in text
     for i in range(1, 5):
         assert f"Мероприятие плана № {i}" in text
-    assert "УТВЕРЖДЕНО" not in text
+    assert "УТВЕРЖДЕНА" not in text
     assert "Белова Н. С." in text  # the curator signs
 
 
@@ -57,7 +57,7 @@ def test_an_approved_programme_says_so_with_the_date(programme, mentor, mentee, 
     programme = approved_programme(programme, mentor_user=mentor.user, mentee=mentee.person, approver_user=curator.user)
     text = " ".join(pages_text(curator.client.get(pdf_url(programme)).content))
     day = f"{timezone.localtime(programme.approved_at):%d.%m.%Y}"
-    assert f"УТВЕРЖДЕНО куратором программы наставничества {day}, Белова Н. С." in text
+    assert f"УТВЕРЖДЕНА куратором программы наставничества {day}, Белова Н. С." in text
     assert "ПРОЕКТ" not in text
     # The real chain with its dates: sent by the mentor, acknowledged by the mentee, approved by the curator.
     assert (
@@ -72,12 +72,12 @@ def test_a_draft_says_project_and_carries_no_approval(programme, mentor, mentee)
     text = " ".join(pages_text(mentor.client.get(pdf_url(programme)).content))
     assert text.startswith("ПРОЕКТ") or "ПРОЕКТ" in text.split("Персонализированная программа")[0]
     assert "Проект программы: наставляемому на ознакомление ещё не отправлен. Документ не утверждён." in text
-    assert "УТВЕРЖДЕНО" not in text
+    assert "УТВЕРЖДЕНА" not in text
     assert "Утверждена не утверждена" in text
     programme.send(mentor.user)
     programme.acknowledge(mentee.person)
     text = " ".join(pages_text(mentor.client.get(pdf_url(programme)).content))
-    assert "ПРОЕКТ" in text and "УТВЕРЖДЕНО" not in text
+    assert "ПРОЕКТ" in text and "УТВЕРЖДЕНА" not in text
     assert "Проект программы: наставляемый ознакомлен, программа ждёт утверждения." in text
 
 

@@ -74,7 +74,9 @@ def page_lines(pdf: bytes, index: int) -> list[Line]:
 
     def visit(text, cm, tm, font_dict, font_size):
         if text.strip():
-            runs.append(Line(y=round(tm[5] * cm[3] + cm[5], 1), x=tm[4] * cm[0] + cm[4], text=text.strip()))
+            runs.append(
+                Line(y=round(tm[5] * cm[3] + cm[5], 1), x=tm[4] * cm[0] + cm[4], text=text.replace("\xa0", " ").strip())
+            )
 
     PdfReader(io.BytesIO(pdf)).pages[index].extract_text(visitor_text=visit)
     return runs

@@ -118,7 +118,7 @@ def test_pairs_order_fills_the_text_links_the_pairs_and_proposes_them(org, curat
     )
     # The programmes do not exist yet: the order sets a deadline for them instead of approving them.
     assert order.items[1].startswith("Наставникам совместно с наставляемыми в срок до {срок_программ} разработать")
-    assert "(Белова Наталья Сергеевна, заместитель директора)" in order.items[3]
+    assert "наставничества Беловой Наталье Сергеевне обеспечить" in order.items[3]
     assert order.control_item == CONTROL
     assert set(order.mentorships.all()) == set(drafts)
     assert order.created_by == curator.user
@@ -151,10 +151,10 @@ def test_curator_order_names_the_appointee_in_full_with_position(org, admin, men
     order = draft_order(org, OrderKind.CURATOR, by=admin.user, appointee=mentor.person)
     assert order.appointee == mentor.person
     assert order.items[0] == (
-        "Назначить куратором реализации программ наставничества педагогических работников: "
-        "Фролова Галина Петровна, учитель математики."
+        "Назначить учителя математики Фролову Галину Петровну "
+        "куратором реализации программ наставничества педагогических работников."
     )
-    assert "(Фролова Г. П.)" in order.items[1]
+    assert order.items[1].startswith("Возложить на куратора Фролову Г. П. формирование")
 
 
 def test_early_end_order_names_the_pair_the_reason_and_the_fixing_order(org, curator, mentor, mentee):
@@ -166,8 +166,8 @@ def test_early_end_order_names_the_pair_the_reason_and_the_fixing_order(org, cur
     assert order.end_reason == Mentorship.EndReason.MENTEE
     assert "(по инициативе наставляемого)" in order.preamble
     assert (
-        "наставник — Фролова Галина Петровна, учитель математики; "
-        "наставляемый — Смирнова Дарья Андреевна, учитель физики, закреплённой приказом от 05.06.2026 № 15-од."
+        "наставничества наставляемой Смирновой Дарьи Андреевны, учителя физики, закреплённой приказом "
+        "от 05.06.2026 № 15-од за наставником Фроловой Галиной Петровной, учителем математики."
     ) in order.items[0]
     assert order.refers_to == fixing
     with pytest.raises(ValidationError, match="основание"):

@@ -24,7 +24,7 @@ def test_pdf_is_landscape_with_title_activities_and_header_on_every_page(org, pe
     assert float(box.width) > float(box.height)
     first = reader.pages[0].extract_text()
     assert "Дорожная карта по реализации положения" in first and "Мероприятие номер 1" in first
-    assert "УТВЕРЖДЕНО" not in first
+    assert "УТВЕРЖДЕНА" not in first
     second = reader.pages[1].extract_text()
     assert "Срок исполнения" in second and "Ответственный" in second
     everything = "".join(p.extract_text() for p in reader.pages)
@@ -35,7 +35,7 @@ def test_pdf_carries_the_stamp_after_approval(org, persona):
     roadmap = make_roadmap(org, 5)
     approve_roadmap(roadmap, "15-од")
     text = _pdf(persona(org, "head").client, org, roadmap).pages[0].extract_text()
-    assert "УТВЕРЖДЕНО" in text and "приказом от 20.09.2026 № 15-од" in text
+    assert "УТВЕРЖДЕНА" in text and "приказом от 20.09.2026 № 15-од" in text
 
 
 def test_pdf_of_another_organisation_is_not_found(org, other_org, persona):
