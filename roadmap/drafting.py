@@ -305,7 +305,10 @@ def _check_kind_data(
         if appointee is None:
             raise ValidationError("Выберите работника, которого нужно назначить куратором.")
         if not appointee.is_working:
-            raise ValidationError(f"{appointee.short_name} уволен(а): назначить куратором нельзя.")
+            raise ValidationError(
+                f"{appointee.short_name} {declension.gendered(appointee, 'уволен', 'уволена')}: "
+                "назначить куратором нельзя."
+            )
     elif kind in (OrderKind.EARLY_END, OrderKind.PROGRAMME_CHANGE):
         if len(mentorships) != 1:
             raise ValidationError("Выберите одну пару (группу), к которой относится приказ.")
@@ -335,15 +338,20 @@ def regulation_items(org: Organization, items: list[str], regulation: Regulation
     named = [f"Утвердить {regulation.title} (версия {regulation.version}){council}, согласно приложению № 1."]
     appendices = [f"Приложение № 1 — {regulation.title} (версия {regulation.version})"]
     if roadmap is not None:
-        named.append(
-            f"Утвердить дорожную карту (план мероприятий) «{roadmap.title}» на {roadmap.period_label} "
-            "согласно приложению № 2."
-        )
-        appendices.append(
-            f"Приложение № 2 — Дорожная карта (план мероприятий) «{roadmap.title}», {roadmap.period_label}"
-        )
+        named.append(f"Утвердить {roadmap_named(roadmap)} на {roadmap.period_label} согласно приложению № 2.")
+        appendices.append(f"Приложение № 2 — {roadmap_named(roadmap, 'nominative')}, {roadmap.period_label}")
     rest = [item for item in items if not item.startswith("Утвердить")]
     return [*named, *rest, "Приложения к приказу: " + "; ".join(appendices) + "."]
+
+
+def roadmap_named(roadmap: Roadmap, case: str = "accusative") -> str:
+    """«дорожную карту (план мероприятий) «Наставник»»; a title that already says «Дорожная карта …» is not
+    repeated inside quotes («дорожную карту реализации системы наставничества»)."""
+    title = roadmap.title.strip()
+    word = "дорожную карту" if case == "accusative" else "Дорожная карта"
+    if title.lower().startswith("дорожная карта"):
+        return word + title[len("дорожная карта") :]
+    return f"{word} (план мероприятий) «{title}»"
 
 
 # --- ROADMAP, ROADMAP_CHANGE: the order names the roadmap it approves and has it as its appendix ---
@@ -351,7 +359,7 @@ def regulation_items(org: Organization, items: list[str], regulation: Regulation
 
 def roadmap_items(items: list[str], roadmap: Roadmap, kind: str) -> list[str]:
     """The model text's first item gives way to one naming the roadmap (and, for a change, the replaced редакция)."""
-    what = f"дорожную карту (план мероприятий) «{roadmap.title}» на {roadmap.period_label}"
+    what = f"{roadmap_named(roadmap)} на {roadmap.period_label}"
     if kind == OrderKind.ROADMAP_CHANGE:
         old = roadmap.replaces
         stamp = order_stamp(old.approved_by_order)

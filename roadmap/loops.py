@@ -13,7 +13,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
 
 from mentoring.models import Mentorship
-from people import accounts, notices, roles
+from people import accounts, declension, notices, roles
 from people.models import Person, Role
 from roadmap import regulation as regulation_service
 from roadmap.models import Order
@@ -98,7 +98,8 @@ def curator_appointed(order: Order, appointee: Person, by: AbstractBaseUser | No
         if co_curator:
             notices.tell(
                 person,
-                f"{appointee.short_name} назначен(а) куратором дополнительно {order_ref(order)}; "
+                f"{appointee.short_name} {declension.gendered(appointee, 'назначен', 'назначена')} "
+                f"куратором дополнительно {order_ref(order)}; "
                 "ваша роль куратора сохранена.",
                 subject=f"назначен ещё один куратор {order_ref(order)}",
             )

@@ -7,6 +7,7 @@ from import_export.widgets import DateWidget
 
 from core.exports import SafeExportResource
 from core.text import initials_name
+from people import declension
 from roadmap.models import Order
 
 
@@ -65,14 +66,10 @@ class OrderBookResource(SafeExportResource):
         return f"{getattr(order, 'ack_done', 0)} из {total}" if total else ""
 
     def dehydrate_acknowledgements(self, order: Order) -> str:
-        """«Иванова М. П. — 05.12.2026; Петров С. А. — не ознакомлен(а)»; needs the acknowledgements prefetched."""
+        """«Иванова М. П. — 05.12.2026; Петров С. А. — не ознакомлен»; needs the acknowledgements prefetched."""
         if order.status != Order.Status.APPROVED:
             return ""
-        return "; ".join(
-            f"{ack.person.short_name} — "
-            + (f"{ack.acknowledged_at:%d.%m.%Y}" if ack.acknowledged_at else "не ознакомлен(а)")
-            for ack in order.acknowledgements.all()
-        )
+        return "; ".join(f"{ack.person.short_name} — {_acknowledged(ack)}" for ack in order.acknowledgements.all())
 
     def dehydrate_author(self, order: Order) -> str:
         """«Белоусова Н. С.»: from the author's staff card in the organisation (annotated `author_*` by the view),
@@ -86,3 +83,9 @@ class OrderBookResource(SafeExportResource):
 
     def dehydrate_sha256(self, order: Order) -> str:
         return order.pdf_sha256
+
+
+def _acknowledged(ack) -> str:
+    if ack.acknowledged_at:
+        return f"{ack.acknowledged_at:%d.%m.%Y}"
+    return "не " + declension.gendered(ack.person, "ознакомлен", "ознакомлена")

@@ -25,7 +25,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from mentoring.models import Mentorship, PairingBreach
-from people import roles
+from people import declension, roles
 from people.changes import organization_changed
 from people.models import AuditEvent, Organization, Person, Role
 from roadmap import documents, emails, loops
@@ -306,7 +306,10 @@ def _appoint_curator(order: Order, by) -> None:
     person = order.appointee
     _foreign(order, [person])
     if not person.is_working:
-        raise ValidationError(f"{person.short_name} уволен(а) и не может быть назначен(а) куратором.")
+        raise ValidationError(
+            f"{person.short_name} {declension.gendered(person, 'уволен', 'уволена')} и не может быть "
+            f"{declension.gendered(person, 'назначен', 'назначена')} куратором."
+        )
     loops.curator_appointed(order, person, by)
 
 

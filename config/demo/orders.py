@@ -154,6 +154,13 @@ def seed_orders(org: Organization, people: dict[str, Person]) -> int:
         )
         added += 1
 
+    # A draft naming a person whose card corrects the declension: the order reads «Назначить инструктора …
+    # Соловья Игоря Петровича куратором…», not what the rules alone would write.
+    corrected = Person.objects.for_org(org).working().exclude(name_accusative="").order_by("surname", "id").first()
+    if corrected is not None and not ordered.filter(kind=OrderKind.CURATOR, appointee=corrected).exists():
+        draft_order(org, OrderKind.CURATOR, by=cu, appointee=corrected)
+        added += 1
+
     if not ordered.filter(kind=OrderKind.REWARD).exists():
         mentors = rewardable_mentors(org)
         if mentors:

@@ -323,4 +323,4 @@ def test_the_acknowledgement_sheet_is_a_pdf_with_online_dates_and_in_the_order_b
     column = rows[0].index("Лист ознакомления (дата ознакомления)")
     sheet = next(row[column] for row in rows[1:] if row[1] == order.reg_number)
     assert f"{mentor.person.short_name} — 03.12.2026" in sheet
-    assert f"{mentee.person.short_name} — не ознакомлен(а)" in sheet
+    assert f"{mentee.person.short_name} — не ознакомлена" in sheet

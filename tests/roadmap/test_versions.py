@@ -226,7 +226,7 @@ def test_the_roadmap_order_approves_the_roadmap_the_curator_chose_and_carries_it
     other = make_roadmap(org, 2, title="Другая дорожная карта")
     order = draft_order(org, OrderKind.ROADMAP, by=curator.user, roadmap=chosen)
     assert order.roadmap == chosen
-    assert order.items[0].startswith("Утвердить дорожную карту (план мероприятий) «Дорожная карта первого года»")
+    assert order.items[0].startswith("Утвердить дорожную карту первого года на ")
     submit_order(order, by=curator.user, notify=False)
     order = approve_order(order, by=head.user, notify=False)
 

@@ -38,6 +38,7 @@ from config.setup import describe, set_up_organization
 from mentoring.models import Mentorship
 from people import notices
 from people.changes import touch
+from people.declension import OVERRIDABLE
 from people.models import (
     ROLE_PRIORITY,
     Consent,
@@ -371,6 +372,8 @@ class Command(BaseCommand):
                 "phone": entry.get("phone", ""),
                 "hired_on": date.fromisoformat(hired_on) if hired_on else None,
                 "left_on": None,
+                # Where the declension rules go wrong («Соловей» → «Соловья»), the card says how.
+                **{f"name_{case}": entry.get(f"name_{case}", "") for case in OVERRIDABLE},
             },
         )
 
