@@ -157,7 +157,9 @@ def mentees_with_mentor(m: Mentorship, fixed_by: Order | None = None) -> str:
     mentees = list(m.mentees.all())
     names = [with_position(p, "genitive") for p in mentees]
     if len(mentees) > 1:
-        who = "наставляемых " + ", ".join(names[:-1]) + " и " + names[-1]
+        # A post after a name is an apposition: a comma closes it before «и».
+        last = ", и " if "," in names[-2] else " и "
+        who = "наставляемых " + ", ".join(names[:-1]) + last + names[-1]
         fixed = "закреплённых"
     else:
         female = (

@@ -50,7 +50,8 @@ def approved(org, head, curator) -> Roadmap:
 
 
 def pdf_text(data: bytes) -> str:
-    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    # Every run of white space as one space: the typography puts non-breaking ones after «№» and in names.
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split())
 
 
 def content_of(roadmap: Roadmap) -> list[tuple]:
