@@ -8,11 +8,13 @@ spaces the typography adds among them — into one space.
 
 from __future__ import annotations
 
+import importlib
 import io
 import re
 from datetime import date
 
 import pytest
+from django.apps import apps as django_apps
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -22,7 +24,7 @@ from roadmap import regulation as regulations
 from roadmap import versions
 from roadmap.documents import order_pdf_bytes
 from roadmap.drafting import draft_order
-from roadmap.models import Order, OrderKind
+from roadmap.models import Order, OrderKind, OrderTemplate
 from roadmap.services import approve_order, submit_order
 from tests.factories import PersonFactory
 from tests.mentoring.pair_fixtures import make_pair
@@ -222,3 +224,20 @@ def test_the_printed_pdf_keeps_numbers_with_their_sign(org, head, curator, mento
     order = approved_order(org, kind=OrderKind.CURATOR, appointee=mentor.person, items=["Назначить … № 7."])
     raw = "".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(order_pdf_bytes(order))).pages)
     assert "№\xa07." in raw or "№\xa07" in raw
+
+
+def test_the_data_migration_rewrites_only_the_untouched_model_items(org):
+    """roadmap 0006: an organisation's item still equal to the old model text gets the declined one; an item the
+    organisation edited stays as it is."""
+    migration = importlib.import_module("roadmap.migrations.0006_order_texts_declined")
+    old, new = migration.REPLACED[0]
+    edited = "Куратору ({куратор}) обеспечить сопровождение пар по-нашему."
+    template = OrderTemplate.objects.get(organization=org, kind=OrderKind.REGULATION)
+    template.items = [old, edited]
+    template.save()
+    migration.replace_items(django_apps, None)
+    template.refresh_from_db()
+    assert template.items == [new, edited]
+    migration.restore_items(django_apps, None)
+    template.refresh_from_db()
+    assert template.items == [old, edited]
