@@ -80,7 +80,8 @@ def signed_pdf(order: Order, content: dict, esign: dict) -> bytes:
     """The approved order as PDF/A-3b with the signature mark, the QR code and the source data attached."""
     context = order_context(order, content)
     context["esign"] = esign
-    name = f"prikaz-{order.reg_number or order.pk}.json"
+    # An ASCII name: PDF readers show a Cyrillic file name of an attachment inconsistently.
+    name = f"order-{order.year}-{order.number}.json"
     return archival_pdf_bytes(
         "documents/order.html",
         context,
