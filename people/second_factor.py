@@ -25,6 +25,7 @@ from django.utils import timezone
 from django_otp.models import Device, GenerateNotAllowed, VerifyNotAllowed
 from django_otp.plugins.otp_email.models import EmailDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 AUTHENTICATOR_NAME = "Приложение-аутентификатор"
 EMAIL_NAME = "Код по электронной почте"
@@ -73,10 +74,21 @@ def authenticator(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-pk").first()
 
 
-def pending_authenticator(user) -> TOTPDevice:
-    """The authenticator being set up: a new secret until the user confirms it with a code."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
-    return device or TOTPDevice.objects.create(user=user, name=AUTHENTICATOR_NAME, confirmed=False)
+def new_secret() -> str:
+    """A new secret for an authenticator being connected (hex, as TOTPDevice keeps it)."""
+    return random_hex(20)
+
+
+def unsaved_authenticator(user, key: str) -> TOTPDevice:
+    """The device the setup page shows before it is confirmed: nothing is stored until the user enters a code."""
+    return TOTPDevice(user=user, name=AUTHENTICATOR_NAME, key=key, confirmed=False)
+
+
+def pending_authenticator(user, key: str) -> TOTPDevice:
+    """The stored, not yet confirmed device with `key` (wrong codes entered for it are counted on it)."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).exclude(key=key).delete()
+    device = TOTPDevice.objects.filter(user=user, confirmed=False, key=key).first()
+    return device or TOTPDevice.objects.create(user=user, name=AUTHENTICATOR_NAME, key=key, confirmed=False)
 
 
 def secret_base32(device: TOTPDevice) -> str:

@@ -28,18 +28,28 @@ class CodeForm(forms.Form):
     )
 
 
+SESSION_KEY = "authenticator_pending_key"
+
+
 @org_view()
 def authenticator(request: HttpRequest, access: OrgAccess) -> HttpResponse:
+    """The secret being connected lives in the session until the user confirms it: a GET stores nothing."""
     current = second_factor.authenticator(request.user)
     connecting = current is None or request.GET.get("new") == "1" or request.method == "POST"
     form = CodeForm(request.POST or None)
-    device = second_factor.pending_authenticator(request.user) if connecting else None
+    device = None
+    if connecting:
+        key = request.session.get(SESSION_KEY) or second_factor.new_secret()
+        request.session[SESSION_KEY] = key
+        device = second_factor.unsaved_authenticator(request.user, key)
     if request.method == "POST" and form.is_valid():
+        device = second_factor.pending_authenticator(request.user, device.key)
         try:
             second_factor.confirm_authenticator(device, form.cleaned_data["code"])
         except ValidationError as exc:
             form.add_error("code", exc)
         else:
+            del request.session[SESSION_KEY]
             messages.success(request, "Приложение-аутентификатор подключено: утверждайте приказы кодом из него.")
             return redirect("people:authenticator", access.org.slug)
     context = {"access": access, "current": current, "form": form, "device": device}

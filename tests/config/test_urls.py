@@ -40,6 +40,9 @@ PUBLIC = {
     "public_roadmap_pdf",
     # A material of a published best practice on an open public page; 404 for any unpublished one.
     "public_practice_file",
+    # The verification page of a signed order: its address is the QR code on the document (a random token);
+    # it shows only the requisites printed on the order, and an unknown token is 404.
+    "verify",
 }
 # Django's admin has its own login page, public by design; the rest of the admin sends strangers to it.
 ADMIN_PUBLIC = {"admin:login"}

@@ -3,6 +3,7 @@ signed PDF/A with its mark and QR code, and the public verification page."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 import shutil
@@ -307,16 +308,18 @@ def test_connecting_an_authenticator_with_a_qr_code_and_a_confirming_code(org, h
     url = reverse("people:authenticator", args=[org.slug])
     page = head.client.get(url).content.decode()
     assert "<svg" in page and 'data-testid="authenticator-secret"' in page
-    device = TOTPDevice.objects.get(user=head.user, confirmed=False)
+    assert not TOTPDevice.objects.exists()  # a GET stores nothing; the secret waits in the session
+    secret = re.search(r'data-testid="authenticator-secret">([A-Z2-7 ]+)<', page).group(1).replace(" ", "")
+    device = second_factor.unsaved_authenticator(head.user, base64.b32decode(secret).hex())
 
     wrong = head.client.post(url, {"code": "12345"}).content.decode()
     assert "шесть цифр" in wrong and 'class="invalid-feedback"' in wrong
-    device.refresh_from_db()
-    assert not device.confirmed
+    assert not TOTPDevice.objects.filter(confirmed=True).exists()
 
     assert head.client.post(url, {"code": code_of(device)}).status_code == 302
-    device.refresh_from_db()
-    assert device.confirmed and second_factor.authenticator(head.user) == device
+    confirmed = second_factor.authenticator(head.user)
+    assert confirmed is not None and confirmed.key == device.key
+    assert TOTPDevice.objects.filter(user=head.user).count() == 1
     assert "Приложение подключено" in head.client.get(url).content.decode()
 
 
@@ -326,7 +329,11 @@ def test_the_authenticator_page_needs_a_login():
 
 
 def test_the_qr_on_the_authenticator_page_is_the_otpauth_address(org, head):
-    head.client.get(reverse("people:authenticator", args=[org.slug]))
-    device = TOTPDevice.objects.get(user=head.user)
+    page = head.client.get(reverse("people:authenticator", args=[org.slug])).content.decode()
+    secret = re.search(r'data-testid="authenticator-secret">([A-Z2-7 ]+)<', page).group(1).replace(" ", "")
+    device = second_factor.unsaved_authenticator(head.user, base64.b32decode(secret).hex())
     assert device.config_url.startswith("otpauth://totp/")
-    assert "secret=" + second_factor.secret_base32(device).replace(" ", "") in device.config_url
+    assert "secret=" + secret in device.config_url
+    # The same secret on a second look: the page keeps it in the session until it is confirmed.
+    again = head.client.get(reverse("people:authenticator", args=[org.slug])).content.decode()
+    assert secret in again.replace(" ", "")
