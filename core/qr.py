@@ -16,7 +16,10 @@ def _code(data: str) -> segno.QRCode:
 def qr_svg(data: str, *, scale: int = 4, title: str = "") -> str:
     """The QR code as an <svg> element to put inline in HTML (no XML declaration, no fixed colours to clash)."""
     buffer = io.BytesIO()
-    _code(data).save(buffer, kind="svg", scale=scale, xmldecl=False, svgns=True, title=title or None, border=2)
+    # No fixed width and height, a viewBox instead: the page's CSS sizes it, down to a phone's screen.
+    _code(data).save(
+        buffer, kind="svg", scale=scale, xmldecl=False, svgns=True, title=title or None, border=2, omitsize=True
+    )
     return buffer.getvalue().decode()
 
 
