@@ -54,6 +54,10 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_filters",
+    # The head's second factor when approving an order (people.second_factor): an authenticator app, e-mail codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_email",
     "core",
     "people",
     "mentoring",
@@ -200,6 +204,12 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Наставничество <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# The address printed in the QR code of a signed order (roadmap.signing): where anyone checks the document.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# An e-mail approval code is valid for ten minutes (people.second_factor).
+OTP_EMAIL_TOKEN_VALIDITY = 600
+OTP_TOTP_ISSUER = "Наставничество"
 
 # A session ends after SESSION_IDLE_MINUTES without a request, and SESSION_ABSOLUTE_HOURS after sign-in whatever
 # the activity (config.middleware.SessionTimeoutMiddleware); the cookie itself lives no longer than that.

@@ -7,6 +7,7 @@ from mentoring import urls as mentoring_urls
 from monitoring import urls as monitoring_urls
 from people.forms import LoginForm
 from people.throttle import PasswordResetConfirmView
+from roadmap.views import verify as signed_orders
 
 admin.site.site_header = "Наставничество — администрирование"
 admin.site.site_title = "Наставничество"
@@ -30,6 +31,8 @@ urlpatterns = [
     *mentoring_urls.public_urlpatterns,
     *monitoring_urls.public_urlpatterns,
     *monitoring_urls.municipal_urlpatterns,
+    # The QR code on a signed order leads here: anyone may check the document (roadmap.signing).
+    path("verify/<str:token>/", signed_orders.verify, name="verify"),
 ]
 # Uploaded files (consent scans, imported lists) hold personal data: they are never served from MEDIA_URL,
 # only through views that check access to the record they belong to.

@@ -305,3 +305,8 @@ def office_problem(data: bytes, what: str, holds: str) -> str | None:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, RuntimeError):
         return None  # not a readable package: its reader refuses it
     return None
+
+
+# A signed document dropped on the public verification page (roadmap.views.verify): orders are well under a
+# megabyte; anything larger than this is not one of ours and is not read at all.
+MAX_VERIFY_UPLOAD = 10 * 1024 * 1024

@@ -6,6 +6,7 @@ server; nothing else is fetched at all, so a document can never make the server 
 
 from __future__ import annotations
 
+import io
 import logging
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -22,7 +23,7 @@ from core.text import typograph_html
 # keep the log for our own events.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
-from weasyprint import HTML  # noqa: E402
+from weasyprint import HTML, Attachment  # noqa: E402
 from weasyprint.urls import URLFetcher  # noqa: E402
 
 
@@ -62,6 +63,23 @@ def pdf_bytes(
     if base_url is None:
         base_url = request.build_absolute_uri("/") if request is not None else "http://localhost/"
     return HTML(string=html, base_url=base_url, url_fetcher=StaticFilesFetcher()).write_pdf()
+
+
+def archival_pdf_bytes(
+    template_name: str, context: dict, *, attachments: list[tuple[str, bytes, str]] = (), base_url: str | None = None
+) -> bytes:
+    """The document as PDF/A-3b for the archive: fonts embedded, `attachments` — (file name, bytes, description),
+    e.g. the source data as JSON — embedded as associated files («Source»), as PDF/A-3 allows."""
+    html = render_to_string(template_name, context)
+    files = [
+        Attachment(file_obj=io.BytesIO(data), name=name, description=description)
+        for name, data, description in attachments
+    ]
+    return HTML(string=html, base_url=base_url or "http://localhost/", url_fetcher=StaticFilesFetcher()).write_pdf(
+        pdf_variant="pdf/a-3b",
+        attachments=files,
+        attachment_relationships=["Source"] * len(files),
+    )
 
 
 def render_pdf(request: HttpRequest, template_name: str, context: dict, filename: str) -> HttpResponse:

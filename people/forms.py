@@ -144,6 +144,7 @@ class OrganizationForm(forms.ModelForm):
             "acting_head_position",
             "acting_basis_number",
             "acting_basis_date",
+            "approval_code",
         ]
         formfield_callback = formfield  # the shared date field: years 1990–2100, a field error otherwise
         widgets = {"acting_basis_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}

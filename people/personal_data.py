@@ -249,3 +249,23 @@ register(
         why="номер записи и названия изменённых полей, без их значений",
     ),
 )
+
+# The second factor of approvals (people.second_factor): the devices hang on the account, not on the card.
+register(
+    Place(
+        "otp_totp.TOTPDevice",
+        KEEP,
+        ("name", "key"),
+        why="название устройства и секрет приложения-аутентификатора — не сведения о человеке; удаляются вместе "
+        "с учётной записью",
+    ),
+    Place(
+        "otp_email.EmailDevice",
+        BLANK,
+        ("email", "token"),
+        code="second_factor_email",
+        reach="user__people",
+        label="адрес для одноразовых кодов подтверждения",
+    ),
+    Place("otp_email.EmailDevice", KEEP, ("name",), why="название способа подтверждения, одно для всех"),
+)

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from people.views import bank_helpers, consents, imports, mentee_bank, mentor_bank, notices, staff, training
+from people.views.authenticator import authenticator, authenticator_remove
 
 app_name = "people"
 
@@ -17,6 +18,8 @@ urlpatterns = [
     path("staff/<int:pk>/account/toggle/", staff.person_account_toggle, name="person_account_toggle"),
     path("staff/<int:pk>/account/invite/", staff.person_account_invite, name="person_account_invite"),
     path("me/", staff.my_card, name="my_card"),
+    path("authenticator/", authenticator, name="authenticator"),
+    path("authenticator/remove/", authenticator_remove, name="authenticator_remove"),
     path("notices/<int:pk>/hide/", notices.notice_dismiss, name="notice_dismiss"),
     path("settings/", staff.org_settings, name="org_settings"),
     path("reference/", staff.reference_index, name="reference_index"),

@@ -321,6 +321,59 @@ class Acknowledgement(models.Model):
         self.save(update_fields=["acknowledged_at"])
 
 
+class SignatureImmutable(ValidationError):
+    """A registered signature is never changed or removed: it is what the verification page vouches for."""
+
+
+class OrderSignatureQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise SignatureImmutable("Электронную подпись приказа изменить нельзя.")
+
+    def delete(self):
+        raise SignatureImmutable("Электронную подпись приказа удалить нельзя.")
+
+
+class OrderSignature(models.Model):
+    """The simple electronic signature of an approved order (63-ФЗ, art. 9): who signed, when, how, which key,
+    and the SHA-256 of the stored PDF that carries the mark. Written once at approval; `token` is the address of
+    the public verification page (/verify/<token>/) printed as a QR code on the document."""
+
+    class Method(models.TextChoices):
+        TOTP = "totp", "Одноразовый код из приложения-аутентификатора"
+        EMAIL = "email", "Одноразовый код, отправленный по электронной почте"
+        NONE = "none", "Вход в систему по логину и паролю"
+
+    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="signature")
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="учётная запись", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signer_name = models.CharField("владелец", max_length=300)
+    position = models.CharField("должность", max_length=300)
+    signed_at = models.DateTimeField("дата и время подписания")
+    method = models.CharField("способ подтверждения", max_length=10, choices=Method.choices)
+    key_id = models.CharField("идентификатор ключа", max_length=40)
+    document_sha256 = models.CharField("SHA-256 документа", max_length=64)
+    token = models.CharField("адрес проверки", max_length=64, unique=True)
+
+    objects = OrderSignatureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "электронная подпись приказа"
+        verbose_name_plural = "электронные подписи приказов"
+        constraints = [models.CheckConstraint(condition=~models.Q(document_sha256=""), name="signature_has_hash")]
+
+    def __str__(self) -> str:
+        return f"{self.signer_name}, {self.signed_at:%d.%m.%Y %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise SignatureImmutable("Электронную подпись приказа изменить нельзя.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise SignatureImmutable("Электронную подпись приказа удалить нельзя.")
+
+
 # A roadmap activity moves through the same four statuses as a row of a programme's plan: one list for both.
 ActivityStatus = PlanActivity.Status
 

@@ -63,3 +63,13 @@ register(
     Place("roadmap.RoadmapStage", KEEP, ("number", "title"), why="этап дорожной карты"),
     Place("roadmap.Regulation", KEEP, ("title", "body", "council_number"), why="положение о наставничестве"),
 )
+
+register(
+    Place(
+        "roadmap.OrderSignature",
+        KEEP,
+        ("signer_name", "position", "key_id", "document_sha256", "token"),
+        why="электронная подпись — часть утверждённого приказа (63-ФЗ, ст. 9): хранится вместе с подписанным "
+        "экземпляром по номенклатуре дел, как ФИО и должность в подписи самого приказа",
+    ),
+)

@@ -25,14 +25,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from mentoring.models import Mentorship, PairingBreach
-from people import declension, roles
+from people import declension, roles, second_factor
 from people.changes import organization_changed
 from people.models import AuditEvent, Organization, Person, Role
-from roadmap import documents, emails, loops
+from roadmap import documents, emails, loops, signing
 from roadmap import regulation as regulation_service
 from roadmap import versions as roadmap_versions
 from roadmap.drafting import PLACEHOLDERS
-from roadmap.models import Acknowledgement, Order, OrderCounter, OrderEvent, OrderKind
+from roadmap.models import Acknowledgement, Order, OrderCounter, OrderEvent, OrderKind, OrderSignature
 
 log = logging.getLogger(__name__)
 
@@ -425,6 +425,14 @@ def registration_number(org: Organization, number: int) -> str:
     return (org.order_number_format or "{n}").replace("{n}", str(number))
 
 
+def _signing_moment(day: date):
+    """Now; for an order registered on an earlier day, that day at the current time of day."""
+    now = timezone.localtime()
+    if day == now.date():
+        return now
+    return now.replace(year=day.year, month=day.month, day=day.day)
+
+
 def approve_order(
     order: Order,
     *,
@@ -434,8 +442,14 @@ def approve_order(
     notify: bool = True,
     start_from_signing: bool = False,
     seen_sha256: str | None = None,
+    confirmation: second_factor.Confirmation | None = None,
 ) -> Order:
     """The head approves a submitted order: number, date, signer, effects, acknowledgement list, PDF, hash.
+
+    Approval is a simple electronic signature: where the organisation asks for a one-time code
+    (`Organization.approval_code`), `confirmation` is what people.second_factor.confirm returned for the code
+    the head typed — without it nothing is approved. The stored PDF carries the signature's mark and QR code
+    (roadmap.signing) and an `OrderSignature` records signer, time, method, key and the PDF's SHA-256.
 
     What is stored is the content frozen when the order was sent (see `approved_content`); approval adds only
     number, date and signer. `start_from_signing` is the head's explicit choice when the stated start date of the
@@ -449,6 +463,12 @@ def approve_order(
     if on is not None and on > today:
         raise ValidationError("Дата утверждения приказа не может быть позже сегодняшнего дня.")
     day = on or today
+    if confirmation is None:
+        if order.organization.approval_code:
+            raise ValidationError(
+                "Утверждение подтверждается одноразовым кодом: введите код из приложения-аутентификатора или из письма."
+            )
+        confirmation = second_factor.without_code(by)
     stored_name = ""
     try:
         with transaction.atomic():
@@ -480,7 +500,16 @@ def approve_order(
                     [Acknowledgement(order=locked, person=p) for p in default_acknowledgers(locked)]
                 )
             locked.status = Order.Status.APPROVED
-            data = documents.order_pdf_bytes(locked, content)
+            signed_at = _signing_moment(day)
+            token = signing.new_token()
+            esign = signing.mark(
+                owner=signer.person.full_name,
+                position=signer.position,
+                signed_at=signed_at,
+                key_id=confirmation.key_id,
+                token=token,
+            )
+            data = signing.signed_pdf(locked, content, esign)
             locked.pdf_sha256 = hashlib.sha256(data).hexdigest()
             locked.pdf.save(f"prikaz-{locked.number}.pdf", ContentFile(data), save=False)
             stored_name = locked.pdf.name
@@ -492,6 +521,17 @@ def approve_order(
                     f". Указанная в проекте дата начала работы пар ({locked.starts_on:%d.%m.%Y}) прошла; "
                     "руководитель утвердил приказ с началом работы пар со дня подписания."
                 )
+            OrderSignature.objects.create(
+                order=locked,
+                signer=by if getattr(by, "pk", None) else None,
+                signer_name=signer.person.full_name,
+                position=signer.position,
+                signed_at=signed_at,
+                method=confirmation.method,
+                key_id=confirmation.key_id,
+                document_sha256=locked.pdf_sha256,
+                token=token,
+            )
             OrderEvent.objects.create(order=locked, actor=by, action=OrderEvent.Action.APPROVED, comment=note)
             AuditEvent.objects.create(
                 kind=AuditEvent.Kind.ORDER_APPROVED,

@@ -24,6 +24,7 @@ urlpatterns = [
     path("orders/<int:pk>/submit/", order_actions.order_submit, name="order_submit"),
     path("orders/<int:pk>/return/", order_actions.order_return, name="order_return"),
     path("orders/<int:pk>/approve/", order_actions.order_approve, name="order_approve"),
+    path("orders/<int:pk>/approve/email-code/", order_actions.order_approval_code, name="order_approval_code"),
     path("orders/<int:pk>/cancel/", order_actions.order_cancel, name="order_cancel"),
     path("orders/<int:pk>/acknowledge/", order_actions.order_acknowledge, name="order_acknowledge"),
     path("orders/<int:pk>/correct/", order_actions.order_correct, name="order_correct"),

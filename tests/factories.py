@@ -41,6 +41,7 @@ class OrganizationFactory(DjangoModelFactory):
     kind = Organization.Kind.SCHOOL
     municipality = "Городской округ Верхнеречинск"
     region = "Владимирская область"
+    approval_code = False  # the one-time code on approval is tested on its own (tests/roadmap/test_esign.py)
 
     @factory.post_generation
     def set_up(obj: Organization, create: bool, extracted: bool | None, **kwargs) -> None:

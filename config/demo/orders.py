@@ -18,6 +18,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from config.demo.esign import confirmation_for
 from mentoring.models import Mentorship
 from people.models import Organization, Person, Role
 from roadmap import services
@@ -71,7 +72,11 @@ def _approve(order: Order, head_user, curator_user, day: date, *, effects: bool 
     when = timezone.make_aware(timezone.datetime.combine(day, timezone.datetime.min.time())) + timedelta(hours=9)
     Order.objects.filter(pk=order.pk).update(created_at=when - timedelta(days=2))
     services.submit_order(order, by=curator_user, notify=False, on=day)
-    order = services.approve_order(order, by=head_user, on=day, effects=effects, notify=False)
+    # Where the organisation asks for a one-time code, the history is signed with the head's authenticator.
+    confirmation = confirmation_for(order.organization, head_user)
+    order = services.approve_order(
+        order, by=head_user, on=day, effects=effects, notify=False, confirmation=confirmation
+    )
     events = list(order.events.order_by("id"))
     for n, event in enumerate(events):
         OrderEvent.objects.filter(pk=event.pk).update(created_at=when - timedelta(days=len(events) - 1 - n))

@@ -121,6 +121,12 @@ class Organization(models.Model):
     )
     acting_basis_number = models.CharField("номер приказа о назначении и. о.", max_length=40, blank=True)
     acting_basis_date = models.DateField("дата приказа о назначении и. о.", null=True, blank=True)
+    approval_code = models.BooleanField(
+        "Подтверждать утверждение одноразовым кодом",
+        default=True,
+        help_text="Руководитель подтверждает утверждение каждого приказа кодом из приложения-аутентификатора или "
+        "из письма — простая электронная подпись по положению организации об электронном документообороте.",
+    )
     created_at = models.DateTimeField("создана", auto_now_add=True)
     # Replaced by every write in the organisation (people.changes.touch): cached figures are kept under it.
     data_version = models.UUIDField("версия данных", default=uuid.uuid4, editable=False)

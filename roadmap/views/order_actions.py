@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from people import second_factor
 from people.access import OrgAccess, org_view
 from roadmap.access import ORDER_APPROVERS, ORDER_EDITORS, get_order_for_user
 from roadmap.drafting import BLANK, draft_order
@@ -73,14 +74,50 @@ def order_return(request: HttpRequest, access: OrgAccess, pk: int) -> HttpRespon
 def order_approve(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
     order = get_order_for_user(access, pk, approving=True)
     signing = request.POST.get("start") == "signing"
+    confirmation = None
+    if access.org.approval_code:
+        # The one-time code is checked before the order is locked: a wrong one counts for django-otp's throttling
+        # and approves nothing.
+        try:
+            confirmation = second_factor.confirm(request.user, request.POST.get("code", ""))
+        except ValidationError as exc:
+            if order.status != Status.SUBMITTED:
+                _refused(request, exc)
+                return redirect("roadmap:order", access.org.slug, order.pk)
+            return render_order(request, access, order, code_error=" ".join(exc.messages), code_for=signing)
     try:
         order = approve_order(
-            order, by=request.user, start_from_signing=signing, seen_sha256=request.POST.get("seen") or None
+            order,
+            by=request.user,
+            start_from_signing=signing,
+            seen_sha256=request.POST.get("seen") or None,
+            confirmation=confirmation,
         )
     except ValidationError as exc:
         _refused(request, exc)
         return _back(request, access, order)
     messages.success(request, f"Приказ утверждён: от {order.date:%d.%m.%Y} № {order.reg_number}.")
+    return redirect("roadmap:order", access.org.slug, order.pk)
+
+
+def _masked(email: str) -> str:
+    """«i•••@school.ru»: enough for the head to know which mailbox to open."""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}•••@{domain}"
+
+
+@org_view(*ORDER_APPROVERS)
+@require_POST
+def order_approval_code(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    """The e-mail fallback of the second factor: a one-time code to the head's address, valid ten minutes."""
+    order = get_order_for_user(access, pk, approving=True)
+    email = access.person.email or request.user.email
+    try:
+        second_factor.send_email_code(request.user, email, purpose=f"утвердить приказ «{order.heading}»")
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, f"Код отправлен на {_masked(email)}. Он действует 10 минут.")
     return redirect("roadmap:order", access.org.slug, order.pk)
 
 

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from people import second_factor
 from people.access import OrgAccess, org_view
 from roadmap.access import ORDER_EDITORS, can_approve, can_edit, get_order_for_user
 from roadmap.documents import (
@@ -22,7 +23,7 @@ from roadmap.documents import (
     shown_content,
 )
 from roadmap.forms import OrderEditForm, OrderReturnForm
-from roadmap.models import Acknowledgement, Order, OrderEvent
+from roadmap.models import Acknowledgement, Order, OrderEvent, OrderSignature
 from roadmap.services import date_conflicts, default_acknowledgers, missing_values, start_alternative
 
 Status = Order.Status
@@ -34,7 +35,15 @@ def pdf_filename(order: Order) -> str:
     return f"Проект приказа {order.created_at:%d.%m.%Y}.pdf"
 
 
-def render_order(request: HttpRequest, access: OrgAccess, order: Order, *, return_form=None) -> HttpResponse:
+def render_order(
+    request: HttpRequest,
+    access: OrgAccess,
+    order: Order,
+    *,
+    return_form=None,
+    code_error: str = "",
+    code_for: bool = False,
+) -> HttpResponse:
     events = list(order.events.select_related("actor"))
     acknowledgements = list(order.acknowledgements.select_related("person"))
     mine = next((a for a in acknowledgements if a.person_id == access.person.pk), None)
@@ -63,6 +72,14 @@ def render_order(request: HttpRequest, access: OrgAccess, order: Order, *, retur
     }
     if context["can_decide"]:
         context.update(review(order, shown))
+        if access.org.approval_code:
+            context["approval_code"] = {
+                "error": code_error,
+                "for_signing": code_for,
+                "has_authenticator": second_factor.authenticator(request.user) is not None,
+            }
+    if order.is_approved:
+        context["signature"] = OrderSignature.objects.filter(order=order).first()
     return render(request, "roadmap/order_detail.html", context)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from unittest import mock
 from urllib.parse import quote
 
 import pytest
@@ -18,8 +19,10 @@ from django.utils.regex_helper import normalize
 
 from mentoring.models import CalendarFeed
 from people.models import MentoringForm, Person, Role
+from roadmap.services import approve_order
 from tests.factories import PersonFactory
 from tests.monitoring.publishing_fixtures import public_org_for_walk
+from tests.roadmap.approval_fixtures import make_order
 
 # Pages anyone may open without logging in. Keep it short: each entry is a decision.
 PUBLIC = {
@@ -40,6 +43,9 @@ PUBLIC = {
     "public_roadmap_pdf",
     # A material of a published best practice on an open public page; 404 for any unpublished one.
     "public_practice_file",
+    # The verification page of a signed order: its address is the QR code on the document (a random token);
+    # it shows only the requisites printed on the order, and an unknown token is 404.
+    "verify",
 }
 # Django's admin has its own login page, public by design; the rest of the admin sends strangers to it.
 ADMIN_PUBLIC = {"admin:login"}
@@ -148,6 +154,10 @@ def test_anonymous_visitor_is_sent_to_login_from_every_page_but_the_public_ones(
     # The calendar feed answers only to an existing token of someone still working with a role: give the walk one.
     owner = PersonFactory(organization=public.practice.organization, roles=["mentor"], with_account=True).user
     CalendarFeed.objects.create(user=owner, token=values["token"])
+    # The verification page answers only to the token of a signed order: give the walk one.
+    signer = PersonFactory(organization=public.practice.organization, roles=["head"], with_account=True).user
+    with mock.patch("roadmap.signing.new_token", return_value=values["token"]):
+        approve_order(make_order(public.practice.organization), by=signer, notify=False)
     values = {**values, "pk": public.practice.pk, "file_pk": public.file.pk}
     seen_public = set()
     for route in all_routes():

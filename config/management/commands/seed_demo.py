@@ -26,6 +26,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from config.demo.esign import seed_second_factor
 from config.demo.municipality import seed_municipality
 from config.demo.orders import seed_orders
 from config.demo.pairs import check_pairs, seed_pairs
@@ -181,6 +182,7 @@ class Command(BaseCommand):
             f"ролей {Role.objects.for_org(org).count()} (новых {new_roles}), "
             f"типовые данные: {installed or 'уже были'}."
         )
+        seed_second_factor(org)
         self.seed_banks(org, org_data)
         touch(org)  # the demo writes past the pages: figures cached for the organisation are computed anew
         return logins
