@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("people", "0012_purge_record_counts"),
+        ("people", "0013_person_name_cases"),
     ]
 
     operations = [

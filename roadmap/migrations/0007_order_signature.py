@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('roadmap', '0005_roadmap_one_in_force_per_period'),
+        ('roadmap', '0006_order_texts_declined'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
