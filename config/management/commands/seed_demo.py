@@ -29,6 +29,7 @@ from django.utils import timezone
 from config.demo.municipality import seed_municipality
 from config.demo.orders import seed_orders
 from config.demo.pairs import check_pairs, seed_pairs
+from config.demo.paper_orders import seed_paper_orders
 from config.demo.practices import seed_practices
 from config.demo.publishing import seed_publishing
 from config.demo.questionnaires import seed_questionnaires
@@ -213,6 +214,7 @@ class Command(BaseCommand):
             new_pairs, new_support = seed_pairs(org, org_data, people, by) if "pairs" in org_data else (0, 0)
         self.seed_roles(org, org_data)
         new_orders = seed_orders(org, people) if "pairs" in org_data else 0
+        new_orders += seed_paper_orders(org)  # signed on paper the year before, registered with their scans
         new_roadmaps = seed_roadmap(org)
         # The kindergarten's regulation and roadmap are approved by order; the school's regulation waits for one.
         seed_regulation(org, approve=org.kind == Organization.Kind.KINDERGARTEN)
