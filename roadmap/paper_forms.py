@@ -114,7 +114,11 @@ class PaperOrderForm(forms.Form):
         self.initial.setdefault("kind", self.kind_value)
 
     def kind_fields(self) -> list:
-        return [self[name] for name in self.NEEDS.get(self.kind_value, {})]
+        """The bound fields the chosen kind shows; a regulation order shows a roadmap only when there is one."""
+        names = list(self.NEEDS.get(self.kind_value, {}))
+        if self.kind_value == OrderKind.REGULATION and not self.fields["roadmap"].queryset.exists():
+            names.remove("roadmap")
+        return [self[name] for name in names]
 
     def clean_date(self):
         value = self.cleaned_data["date"]

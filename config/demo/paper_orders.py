@@ -30,8 +30,8 @@ def scan_of(org: Organization, day: date, number: str, title: str, items: list[s
       .org {{ text-align: center; font-weight: bold; }} h1 {{ text-align: center; font-size: 14pt; margin: 8mm 0 4mm; }}
       .line {{ display: flex; justify-content: space-between; }} .sign {{ margin-top: 14mm; }}
       .stamp {{ color: #2f4f9a; border: 2px solid #2f4f9a; border-radius: 50%; width: 36mm; height: 36mm;
-               text-align: center; font-size: 8pt; padding-top: 12mm; box-sizing: border-box; margin-top: -20mm;
-               margin-left: 40mm; transform: rotate(-12deg); }}
+               text-align: center; font-size: 8pt; padding-top: 12mm; box-sizing: border-box; margin-top: -4mm;
+               margin-left: 30mm; transform: rotate(-12deg); }}
     </style></head><body>
       <div class="org">{escape(org.full_name)}</div>
       <h1>ПРИКАЗ</h1>
