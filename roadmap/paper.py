@@ -129,9 +129,12 @@ def effects(paper: PaperOrder) -> list[str]:
         case OrderKind.CURATOR:
             return [f"Куратором назначается {paper.appointee.full_name} с {on}."] if paper.appointee else []
         case OrderKind.REGULATION | OrderKind.ROADMAP | OrderKind.ROADMAP_CHANGE:
-            out = [f"Положение «{paper.regulation.title}» утверждено этим приказом."] if paper.regulation else []
+            out = []
+            if paper.regulation:
+                regulation = paper.regulation
+                out.append(f"Утверждается этим приказом: «{regulation.title}», версия {regulation.version}.")
             if paper.roadmap:
-                out.append(f"Дорожная карта «{paper.roadmap.title}» утверждена этим приказом.")
+                out.append(f"Утверждается этим приказом: «{paper.roadmap.title}», {paper.roadmap.period_label}.")
             return out
     return ["Приказ фиксирует решение: данные программы наставничества не меняются."]
 
