@@ -314,3 +314,17 @@ def test_a_clash_is_shown_on_the_preview_and_confirmation_refuses_it(org, head):
     response = head.client.post(url(org, "paper_order_confirm"), follow=True)
     assert "уже зарегистрирован" in response.content.decode()
     assert Order.objects.count() == 1
+
+
+def test_the_order_book_export_marks_the_paper_order(org, head):
+    from openpyxl import load_workbook
+
+    order = paper.register_paper_order(org, free("01-05/47", scan=scan_pdf()), by=head.user)
+
+    response = head.client.get(url(org, "orders_export") + "?fmt=xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header = next(r for r in rows if "№" in r)
+    line = next(r for r in rows if "01-05/47" in r)
+    assert line[header.index("Состояние")] == "Утверждён (подписан на бумаге)"
+    assert line[header.index("SHA-256 PDF")] == order.scan_sha256
