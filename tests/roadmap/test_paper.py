@@ -328,3 +328,12 @@ def test_the_order_book_export_marks_the_paper_order(org, head):
     line = next(r for r in rows if "01-05/47" in r)
     assert line[header.index("Состояние")] == "Утверждён (подписан на бумаге)"
     assert line[header.index("SHA-256 PDF")] == order.scan_sha256
+
+
+def test_the_order_pdf_of_a_paper_order_is_its_scan(org, head):
+    with_scan = paper.register_paper_order(org, free("47", scan=scan_pdf()), by=head.user)
+    without = paper.register_paper_order(org, free("48"), by=head.user)
+
+    response = head.client.get(url(org, "order_pdf", with_scan.pk))
+    assert response.status_code == 200 and b"".join(response.streaming_content) == scan_pdf()
+    assert head.client.get(url(org, "order_pdf", without.pk)).status_code == 404
