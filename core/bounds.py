@@ -30,6 +30,8 @@ MAX_MERGED = 5_000  # merged ranges of a workbook
 MAX_MERGED_CELLS = 50_000  # cells the merged ranges of a workbook cover together
 MAX_VERTICAL_MERGE = 300  # rows one vertically merged cell of a Word table spans
 MAX_SECONDS = 5.0  # spent reading the package's XML
+# A scan of a signed paper document (an order registered after the fact): a few pages at 150–300 dpi.
+SCAN_MAX_BYTES = 10 * 1024 * 1024
 
 _CHUNK = 64 * 1024
 _SHEET_NS = (

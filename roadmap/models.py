@@ -94,6 +94,10 @@ class Order(models.Model):
         DATE = "date", "с даты, указанной в приказе"
         SIGNING = "signing", "со дня подписания приказа"
 
+    class Source(models.TextChoices):
+        ELECTRONIC = "electronic", "Оформлен в системе"
+        PAPER = "paper", "Подписан на бумаге"
+
     EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
     # What the head reviews: while the order is submitted none of these may change (return it to draft first).
     CONTENT_FIELDS = (
@@ -182,6 +186,10 @@ class Order(models.Model):
     )
     pdf = models.FileField("подписанный экземпляр (PDF)", upload_to=order_pdf_path, blank=True)
     pdf_sha256 = models.CharField("SHA-256 PDF", max_length=64, blank=True)
+    # An order signed on paper before the system (roadmap.paper): its number as written, its scan if there is one.
+    source = models.CharField("как оформлен", max_length=20, choices=Source.choices, default=Source.ELECTRONIC)
+    scan = models.FileField("скан подписанного приказа (PDF)", upload_to=order_pdf_path, blank=True)
+    scan_sha256 = models.CharField("SHA-256 скана", max_length=64, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="подготовил",
@@ -207,7 +215,11 @@ class Order(models.Model):
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="approved")
-                | (models.Q(number__isnull=False) & models.Q(date__isnull=False) & ~models.Q(pdf_sha256="")),
+                | (
+                    models.Q(number__isnull=False)
+                    & models.Q(date__isnull=False)
+                    & (~models.Q(pdf_sha256="") | models.Q(source="paper"))
+                ),
                 name="order_approved_is_registered",
             ),
         ]
@@ -244,6 +256,10 @@ class Order(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == self.Status.APPROVED
+
+    @property
+    def is_paper(self) -> bool:
+        return self.source == self.Source.PAPER
 
 
 class OrderCounter(models.Model):

@@ -56,7 +56,7 @@ class OrderBookResource(SafeExportResource):
         return order.get_kind_display()
 
     def dehydrate_status(self, order: Order) -> str:
-        return order.get_status_display()
+        return order.get_status_display() + (" (подписан на бумаге)" if order.is_paper else "")
 
     def dehydrate_signer(self, order: Order) -> str:
         return f"{order.signer_position} {order.signer_name}".strip()
@@ -82,7 +82,7 @@ class OrderBookResource(SafeExportResource):
         return initials_name(user.last_name, user.first_name) if user.last_name else user.username
 
     def dehydrate_sha256(self, order: Order) -> str:
-        return order.pdf_sha256
+        return order.scan_sha256 if order.is_paper else order.pdf_sha256  # a paper order's PDF is its scan
 
 
 def _acknowledged(ack) -> str:

@@ -100,14 +100,12 @@ def _blanks(label: str, text: str) -> list[str]:
     return found
 
 
-def missing_values(order: Order, content: dict | None = None) -> list[str]:
-    """What the curator must still fill before the order can be sent or approved, one line per place."""
-    content = content if content is not None else documents.order_content(order)
+def kind_problems(order: Order) -> list[str]:
+    """What the order's kind needs it to name and it does not (pairs, the appointee, the reason, the roadmap).
+
+    Shared by the drafts' checks and by orders signed on paper (roadmap.paper), whose effects need the same.
+    """
     errors = []
-    if not (content["heading"] or "").strip():
-        errors.append("Укажите заголовок приказа («О …»).")
-    if not content["items"]:
-        errors.append("В приказе нет ни одного пункта распорядительной части.")
     if order.kind in (OrderKind.PAIRS, OrderKind.EARLY_END) and not order.mentorships.exists():
         errors.append("В приказе не указано ни одной наставнической пары (группы).")
     if order.kind == OrderKind.CURATOR and not order.appointee_id:
@@ -118,6 +116,18 @@ def missing_values(order: Order, content: dict | None = None) -> list[str]:
         errors.append("Укажите наставников, которых приказ поощряет.")
     if order.kind in (OrderKind.ROADMAP, OrderKind.ROADMAP_CHANGE) and not order.roadmap_id:
         errors.append("Укажите дорожную карту, которую утверждает приказ.")
+    return errors
+
+
+def missing_values(order: Order, content: dict | None = None) -> list[str]:
+    """What the curator must still fill before the order can be sent or approved, one line per place."""
+    content = content if content is not None else documents.order_content(order)
+    errors = []
+    if not (content["heading"] or "").strip():
+        errors.append("Укажите заголовок приказа («О …»).")
+    if not content["items"]:
+        errors.append("В приказе нет ни одного пункта распорядительной части.")
+    errors += kind_problems(order)
     if order.kind == OrderKind.PAIRS and order.start_rule == Order.StartRule.DATE and not order.starts_on:
         errors.append(f"Укажите дату начала работы пар (поле «{FIELD_LABELS['starts_on']}»).")
     if order.kind == OrderKind.FINAL_EVENT:
@@ -406,15 +416,23 @@ def approved_content(order: Order, day: date, *, start_from_signing: bool = Fals
     return frozen
 
 
-def next_number(org: Organization, year: int) -> int:
-    """The next registration number of `org` in `year`; call inside a transaction, which keeps the row locked."""
+def locked_counter(org: Organization, year: int) -> OrderCounter:
+    """The counter of `org`'s numbers in `year`, locked until the caller's transaction ends (created if new).
+
+    Every registration of a number goes through it — approvals and orders signed on paper — so they queue.
+    """
     try:
         # A savepoint: if another approval creates the row at the same moment, ours fails alone and we lock theirs.
         with transaction.atomic():
             OrderCounter.objects.get_or_create(organization=org, year=year)
     except IntegrityError:
         pass
-    counter = OrderCounter.objects.select_for_update().get(organization=org, year=year)
+    return OrderCounter.objects.select_for_update().get(organization=org, year=year)
+
+
+def next_number(org: Organization, year: int) -> int:
+    """The next registration number of `org` in `year`; call inside a transaction, which keeps the row locked."""
+    counter = locked_counter(org, year)
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     return counter.last_number

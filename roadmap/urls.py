@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from roadmap.views import drafting, order_actions, order_page, orders, regulation, roadmap_import, roadmaps
+from roadmap.views import drafting, order_actions, order_page, orders, paper, regulation, roadmap_import, roadmaps
 
 app_name = "roadmap"
 
@@ -28,6 +28,11 @@ urlpatterns = [
     path("orders/<int:pk>/cancel/", order_actions.order_cancel, name="order_cancel"),
     path("orders/<int:pk>/acknowledge/", order_actions.order_acknowledge, name="order_acknowledge"),
     path("orders/<int:pk>/correct/", order_actions.order_correct, name="order_correct"),
+    # paper.py: orders signed on paper, registered after the fact
+    path("orders/paper/", paper.paper_order_new, name="paper_order_new"),
+    path("orders/paper/preview/", paper.paper_order_preview, name="paper_order_preview"),
+    path("orders/paper/confirm/", paper.paper_order_confirm, name="paper_order_confirm"),
+    path("orders/paper/<int:pk>/scan/", paper.paper_order_scan, name="paper_order_scan"),
     # drafting.py
     path("orders/templates/", drafting.order_templates, name="order_templates"),
     path("orders/templates/<slug:kind>/", drafting.order_template_edit, name="order_template_edit"),

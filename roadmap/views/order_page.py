@@ -107,10 +107,11 @@ def order_pdf(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
     """An approved order: exactly the bytes stored at approval. A draft: rendered now, marked «ПРОЕКТ»."""
     order = get_order_for_user(access, pk)
     if order.is_approved:
-        if not order.pdf:
+        signed = order.scan if order.is_paper else order.pdf  # a paper order's signed copy is its scan
+        if not signed:
             raise Http404("Подписанный экземпляр приказа не найден.")
         try:
-            handle = order.pdf.open("rb")
+            handle = signed.open("rb")
         except FileNotFoundError:
             raise Http404("Подписанный экземпляр приказа не найден в хранилище.") from None
         response = FileResponse(handle, content_type="application/pdf")

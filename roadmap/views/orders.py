@@ -14,7 +14,7 @@ from django.urls import reverse
 from core.lists import page_of
 from mentoring.models import Mentorship
 from people.access import OrgAccess, org_view
-from people.models import Person
+from people.models import Person, Role
 from people.resources import export_list
 from roadmap.access import ORDER_APPROVERS, ORDER_EDITORS, ORDER_VIEWERS
 from roadmap.filters import OrderFilter
@@ -59,6 +59,7 @@ def order_list(request: HttpRequest, access: OrgAccess) -> HttpResponse:
         "years": list(years),
         "filtered": filters.filtered,
         "can_edit": access.has(*ORDER_EDITORS),
+        "can_register_paper": access.has(Role.Kind.HEAD, Role.Kind.ADMIN),  # roadmap.views.paper.REGISTRARS
     }
     return render(request, "roadmap/order_list.html", context)
 

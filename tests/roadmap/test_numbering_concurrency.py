@@ -87,3 +87,33 @@ def test_one_order_approved_twice_at_once_is_approved_once(org, head, quick_pdf)
     assert "только приказ на утверждении" in errors[0].messages[0]
     assert OrderCounter.objects.get().last_number == 1
     assert order.events.filter(action="approved").count() == 1
+
+
+def test_paper_registrations_and_approvals_at_once_never_share_a_number(org, head, quick_pdf):
+    """Orders signed on paper take their serial under the same counter row: none clashes with an approval's."""
+    from datetime import date
+
+    from roadmap import paper
+
+    year = timezone.localdate().year
+    orders = [make_order(org) for _ in range(4)]
+
+    def registration(number: str):
+        signed = paper.PaperOrder(
+            kind="free", date=date(year, 1, 9), number=number, title="О методическом дне", text="Провести."
+        )
+        return lambda: paper.register_paper_order(org, signed, by=head.user).number
+
+    jobs = [approval(order, head.user) for order in orders]
+    # Above what four approvals reach from an empty counter, so that only the paper numbers can clash.
+    jobs += [registration("10-од"), registration("11"), registration("01-05/11")]
+
+    numbers, errors = race(jobs)
+
+    stored = list(Order.objects.filter(organization=org, number__isnull=False).values_list("number", flat=True))
+    assert len(stored) == len(set(stored)) == len(numbers)
+    # «11» and «01-05/11» name the same serial: exactly one of them is registered, the other refused.
+    assert len(errors) == 1 and isinstance(errors[0], ValidationError)
+    assert "Порядковый номер 11 " in errors[0].messages[0]
+    assert len(stored) == 6 and {10, 11} <= set(stored)
+    assert OrderCounter.objects.get(organization=org, year=year).last_number == max(stored)

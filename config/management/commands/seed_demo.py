@@ -30,6 +30,7 @@ from config.demo.esign import seed_second_factor
 from config.demo.municipality import seed_municipality
 from config.demo.orders import seed_orders
 from config.demo.pairs import check_pairs, seed_pairs
+from config.demo.paper_orders import seed_paper_orders
 from config.demo.practices import seed_practices
 from config.demo.publishing import seed_publishing
 from config.demo.questionnaires import seed_questionnaires
@@ -215,7 +216,9 @@ class Command(BaseCommand):
         with notices.silenced():
             new_pairs, new_support = seed_pairs(org, org_data, people, by) if "pairs" in org_data else (0, 0)
         self.seed_roles(org, org_data)
-        new_orders = seed_orders(org, people) if "pairs" in org_data else 0
+        # Signed on paper the year before and registered first: the numbers approved here continue after them.
+        new_orders = seed_paper_orders(org)
+        new_orders += seed_orders(org, people) if "pairs" in org_data else 0
         new_roadmaps = seed_roadmap(org)
         # The kindergarten's regulation and roadmap are approved by order; the school's regulation waits for one.
         seed_regulation(org, approve=org.kind == Organization.Kind.KINDERGARTEN)
