@@ -46,7 +46,14 @@ class TrackingLinksForm(forms.Form):
         ]
 
     def chosen(self) -> tuple[dict[int, int | None], dict[int, str]]:
-        data = self.cleaned_data
-        stages = {s.pk: int(data[f"stage-{s.pk}"]) if data[f"stage-{s.pk}"] else None for s in self.stages}
-        checks = {a.pk: data[f"check-{a.pk}"] for s in self.stages for a in s.activities.all()}
+        """The choices posted ({stage pk: 1–7 or None}, {activity pk: code}); a select not posted stays as it is."""
+        data, posted = self.cleaned_data, self.data
+        stages = {
+            s.pk: int(data[f"stage-{s.pk}"]) if data[f"stage-{s.pk}"] else None
+            for s in self.stages
+            if f"stage-{s.pk}" in posted
+        }
+        checks = {
+            a.pk: data[f"check-{a.pk}"] for s in self.stages for a in s.activities.all() if f"check-{a.pk}" in posted
+        }
         return stages, checks

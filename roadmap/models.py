@@ -574,7 +574,7 @@ class RoadmapActivityQuerySet(models.QuerySet):
 
     def bulk_update(self, objs, fields, *args, **kwargs):
         objs = list(objs)
-        if set(fields) - PROGRESS_FIELDS - ACTIVITY_TRACKING_FIELDS:
+        if set(fields) - PROGRESS_FIELDS:
             ids = [o.roadmap_id for o in objs]
             ids += self.model._base_manager.filter(pk__in=[o.pk for o in objs]).values_list("roadmap_id", flat=True)
             _refuse_if_locked(ids)

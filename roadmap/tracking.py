@@ -235,7 +235,6 @@ def save_links(
             )
             stage.model_stage = new
             stage.save(update_fields=["model_stage"])
-    moved = []
     for activity in RoadmapActivity.objects.select_for_update().filter(roadmap=roadmap, pk__in=checks):
         new = checks[activity.pk]
         if activity.check_code != new:
@@ -251,7 +250,6 @@ def save_links(
                 )
             )
             activity.check_code = new
-            moved.append(activity)
-    RoadmapActivity.objects.bulk_update(moved, ["check_code"])
+            activity.save(update_fields=["check_code"])  # the one write an approved roadmap allows (models)
     TrackingChange.objects.bulk_create(changes)
     return changes
