@@ -41,7 +41,8 @@ def roadmap_links(request: HttpRequest, access: OrgAccess, pk: int) -> HttpRespo
         return redirect("roadmap:roadmap_links", access.org.slug, roadmap.pk)
     log = list(TrackingChange.objects.filter(roadmap=roadmap).select_related("stage", "activity", "changed_by")[:50])
     for change in log:
-        label = tracking.stage_label if change.field == TrackingChange.Field.MODEL_STAGE else tracking.check_label
-        change.old_label, change.new_label = label(change.old_value), label(change.new_value)
+        stage = change.field == TrackingChange.Field.MODEL_STAGE
+        label, empty = (tracking.stage_label, "не выбран") if stage else (tracking.check_label, "не связано")
+        change.old_label, change.new_label = label(change.old_value) or empty, label(change.new_value) or empty
     context = {"access": access, "roadmap": roadmap, "form": form, "editable": editable, "log": log}
     return render(request, "roadmap/roadmaps/links.html", context)
