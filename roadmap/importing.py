@@ -21,7 +21,8 @@ from django.db import transaction
 
 from core import tables, uploads
 from people.models import Organization
-from roadmap.models import Roadmap, RoadmapActivity, RoadmapStage
+from roadmap import tracking
+from roadmap.models import Roadmap, RoadmapActivity, RoadmapImport, RoadmapStage
 from roadmap.roadmaps import parse_deadline
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -133,23 +134,11 @@ def read_table(content: bytes, name: str) -> tables.Table[list[str]]:
 # --- parsing ----------------------------------------------------------------------------------------------------
 
 NUMBER = re.compile(r"^(?:этап\s*)?((?:\d{1,3}|[IVXLC]{1,6})(?:\.\d{1,3})*)[.)]?$", re.IGNORECASE)
-STAGE_KEYWORDS = [
-    (6, re.compile(r"заверш")),
-    (7, re.compile(r"информац")),
-    (1, re.compile(r"услови")),
-    (4, re.compile(r"обучени|отбор")),
-    (5, re.compile(r"\bпар")),
-    (2, re.compile(r"наставляем")),
-    (3, re.compile(r"наставник")),
-]
 
 
 def guess_model_stage(title: str) -> int | None:
-    text = title.lower().replace("ё", "е")
-    for number, pattern in STAGE_KEYWORDS:
-        if pattern.search(text):
-            return number
-    return None
+    """The stage of the model a section's title speaks of (roadmap.tracking.STAGE_WORDS)."""
+    return tracking.stage_by_title(title)
 
 
 @dataclass
@@ -160,6 +149,12 @@ class ParsedActivity:
     deadline: str = ""
     responsible: str = ""
     result: str = ""
+    check_code: str = ""  # the data check that completes it, guessed by meaning (roadmap.tracking)
+    deadline_date: date | None = None  # read from the deadline for the period (read_deadlines)
+
+    @property
+    def check_label(self) -> str:
+        return tracking.check_label(self.check_code)
 
 
 @dataclass
@@ -168,7 +163,12 @@ class ParsedStage:
     number: str
     title: str
     model_stage: int | None = None
+    guessed_by: str = ""  # how the model stage was told: «по названию», «по мероприятиям», «выбрано вручную»
     activities: list[ParsedActivity] = field(default_factory=list)
+
+    @property
+    def model_stage_label(self) -> str:
+        return tracking.stage_label(self.model_stage)
 
 
 @dataclass
@@ -182,6 +182,8 @@ class Problem:
 class Preview:
     stages: list[ParsedStage] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Remarks on rows that ARE loaded as the file has them: repeated or missing numbers, sub-sections.
+    notes: list[Problem] = field(default_factory=list)
     numbered_activities: bool = False
 
     @property
@@ -246,7 +248,7 @@ def parse(table: tables.Table, mapping: dict[str, int | None]) -> Preview:
     def start_stage(line: int, number: str, title: str) -> ParsedStage:
         nonlocal activity
         activity = None
-        new = ParsedStage(line=line, number=number, title=title, model_stage=guess_model_stage(title))
+        new = ParsedStage(line=line, number=number, title=title)
         preview.stages.append(new)
         return new
 
@@ -334,21 +336,22 @@ def parse(table: tables.Table, mapping: dict[str, int | None]) -> Preview:
 
 
 def _finish(preview: Preview) -> None:
-    """Numbers for unnumbered activities, model stages by order where words did not tell, length checks."""
-    guessed = {s.model_stage for s in preview.stages if s.model_stage}
-    if len(preview.stages) == 7:
-        for index, stage in enumerate(preview.stages, start=1):
-            if stage.model_stage is None and index not in guessed:
-                stage.model_stage = index
+    """Sub-sections set apart, numbers checked and given where the file has none, model stages and data checks
+    guessed by meaning, length checks."""
     for stage in preview.stages:
+        _set_apart_subsections(preview, stage)
+    _note_numbers(preview)
+    for stage in preview.stages:
+        stage.model_stage, stage.guessed_by = tracking.guess_model_stage(
+            stage.title, [a.content for a in stage.activities]
+        )
         if len(stage.title) > LIMITS["stage"]:
             preview.problems.append(
                 Problem(stage.line, stage.title[:160] + "…", "наименование этапа длиннее 500 знаков")
             )
             stage.title = stage.title[: LIMITS["stage"]]
         kept = []
-        for index, activity in enumerate(stage.activities, start=1):
-            activity.number = activity.number or f"{stage.number}.{index}"
+        for activity in stage.activities:
             too_long = [
                 label
                 for name, label in (("number", "номер"), ("deadline", "срок"), ("responsible", "ответственный"))
@@ -360,7 +363,128 @@ def _finish(preview: Preview) -> None:
             else:
                 kept.append(activity)
         stage.activities = kept
+    link_checks(preview)
     preview.problems.sort(key=lambda p: p.line)
+    preview.notes.sort(key=lambda p: p.line)
+
+
+def link_checks(preview: Preview) -> None:
+    """Each activity of a stage linked to the model gets the data check its content speaks of, if one fits."""
+    for stage in preview.stages:
+        for activity in stage.activities:
+            check = tracking.guess_check(activity.content, stage.model_stage) if stage.model_stage else None
+            activity.check_code = check.code if check else ""
+
+
+def apply_stage_choices(preview: Preview, choices: dict[str, int | None]) -> None:
+    """The curator's choice of model stage per section of the file (keyed by the section's place, «1», «2» …),
+    and the data checks guessed again within the chosen stages."""
+    for index, stage in enumerate(preview.stages, start=1):
+        if str(index) in choices and choices[str(index)] != stage.model_stage:
+            stage.model_stage, stage.guessed_by = choices[str(index)], "выбрано вручную"
+    link_checks(preview)
+
+
+def _short(text: str) -> str:
+    return text[:80] + ("…" if len(text) > 80 else "")
+
+
+def _set_apart_subsections(preview: Preview, stage: ParsedStage) -> None:
+    """In three-level numbering «1.1» may head a sub-section of «1.1.1», «1.1.2»: with no deadline and no
+    responsible of its own it is a heading, not an activity; it is reported, its activities load into the stage."""
+    numbers = [a.number for a in stage.activities if a.number]
+    kept = []
+    for activity in stage.activities:
+        children = [n for n in numbers if activity.number and n.startswith(activity.number + ".")]
+        if children and not activity.deadline and not activity.responsible:
+            preview.notes.append(
+                Problem(
+                    activity.line,
+                    f"{activity.number} {_short(activity.content)}",
+                    f"подраздел этапа {stage.number}, не мероприятие: его мероприятия {children[0]}–{children[-1]} "
+                    "загружены в этап",
+                )
+            )
+        else:
+            kept.append(activity)
+    stage.activities = kept
+
+
+def _note_numbers(preview: Preview) -> None:
+    """Numbers stay as the file has them; repeated and missing ones are reported. Activities the file does not
+    number get numbers by their order in the stage (reported once)."""
+    seen_stages: dict[str, int] = {}
+    previous: ParsedStage | None = None
+    for stage in preview.stages:
+        if stage.number in seen_stages:
+            preview.notes.append(
+                Problem(
+                    stage.line,
+                    _short(stage.title),
+                    f"номер этапа {stage.number} повторяется (уже был в строке {seen_stages[stage.number]})",
+                )
+            )
+        seen_stages.setdefault(stage.number, stage.line)
+        if previous and previous.number.isdigit() and stage.number.isdigit():
+            gap = range(int(previous.number) + 1, int(stage.number))
+            if gap:
+                missing = ", ".join(str(n) for n in gap)
+                preview.notes.append(
+                    Problem(
+                        stage.line,
+                        _short(stage.title),
+                        f"после этапа {previous.number} идёт этап {stage.number}: "
+                        f"{'этапа' if len(gap) == 1 else 'этапов'} {missing} в файле нет",
+                    )
+                )
+        previous = stage
+
+    seen: dict[str, int] = {}
+    unnumbered = None
+    for stage in preview.stages:
+        last_child: dict[str, int] = {}
+        for index, activity in enumerate(stage.activities, start=1):
+            if not activity.number:
+                activity.number = f"{stage.number}.{index}"
+                unnumbered = unnumbered or activity
+                continue
+            excerpt = f"{activity.number} {_short(activity.content)}"
+            if activity.number in seen:
+                preview.notes.append(
+                    Problem(
+                        activity.line,
+                        excerpt,
+                        f"номер {activity.number} повторяется (уже был в строке {seen[activity.number]}), "
+                        "оставлен как в файле",
+                    )
+                )
+                continue
+            seen[activity.number] = activity.line
+            parent, _, last = activity.number.rpartition(".")
+            if stage.number.isdigit() and parent.split(".")[0] != stage.number:
+                preview.notes.append(
+                    Problem(activity.line, excerpt, f"номер {activity.number} не из этапа {stage.number}")
+                )
+            if last.isdigit():
+                expected = last_child.get(parent, 0) + 1
+                if int(last) > expected:
+                    missing = [f"{parent}.{n}" for n in range(expected, int(last))]
+                    preview.notes.append(
+                        Problem(
+                            activity.line,
+                            excerpt,
+                            f"{'номеров' if len(missing) > 1 else 'номера'} {', '.join(missing)} в файле нет",
+                        )
+                    )
+                last_child[parent] = max(int(last), last_child.get(parent, 0))
+    if unnumbered is not None:
+        preview.notes.append(
+            Problem(
+                unnumbered.line,
+                _short(unnumbered.content),
+                "мероприятия в файле без номеров: номера даны по порядку внутри этапа",
+            )
+        )
 
 
 # --- writing ----------------------------------------------------------------------------------------------------
@@ -375,12 +499,56 @@ def deadline_date(text: str, start: date, end: date) -> date | None:
         return None
 
 
+def read_deadlines(preview: Preview, start: date, end: date) -> list[ParsedActivity]:
+    """Each activity's date to track it by, read for the period; returns those whose deadline gave no date."""
+    undated = []
+    for stage in preview.stages:
+        for activity in stage.activities:
+            activity.deadline_date = deadline_date(activity.deadline, start, end)
+            if activity.deadline_date is None:
+                undated.append(activity)
+    return undated
+
+
+def report(preview: Preview, undated: list[ParsedActivity], unused: list[str]) -> dict:
+    """What an import created and flagged, as the result page and the import history keep it."""
+
+    def rows(items: list[Problem]) -> list[dict]:
+        return [{"line": p.line, "excerpt": p.excerpt, "reason": p.reason} for p in items]
+
+    return {
+        "stages": [
+            {
+                "number": s.number,
+                "title": s.title,
+                "model_stage": s.model_stage,
+                "model_stage_label": s.model_stage_label,
+                "guessed_by": s.guessed_by,
+                "activities": len(s.activities),
+                "linked": sum(bool(a.check_code) for a in s.activities),
+            }
+            for s in preview.stages
+        ],
+        "linked": [
+            {"number": a.number, "content": _short(a.content), "check": a.check_label}
+            for s in preview.stages
+            for a in s.activities
+            if a.check_code
+        ],
+        "problems": rows(preview.problems),
+        "notes": rows(preview.notes),
+        "undated": [{"line": a.line, "number": a.number, "deadline": a.deadline or "не указан"} for a in undated],
+        "unused": list(unused),
+    }
+
+
 def write_roadmap(
     org: Organization, preview: Preview, *, title: str, period_label: str, period_start: date, period_end: date
 ) -> Roadmap:
     """Create the roadmap with its stages and activities in one transaction: all of it or nothing."""
     if not preview.stages:
         raise ValueError("В таблице не найдено ни одного этапа.")
+    read_deadlines(preview, period_start, period_end)
     with transaction.atomic():
         roadmap = Roadmap.objects.create(
             organization=org,
@@ -406,13 +574,40 @@ def write_roadmap(
                         position=position,
                         content=activity.content,
                         deadline_text=activity.deadline,
-                        deadline_date=deadline_date(activity.deadline, period_start, period_end),
+                        deadline_date=activity.deadline_date,
                         responsible_position=activity.responsible,
                         expected_result=activity.result,
+                        check_code=activity.check_code,
                     )
                 )
         RoadmapActivity.objects.bulk_create(activities)
     return roadmap
+
+
+@transaction.atomic
+def import_roadmap(
+    org: Organization,
+    preview: Preview,
+    *,
+    file_name: str,
+    unused: list[str] = (),
+    by=None,
+    **period,
+) -> RoadmapImport:
+    """`write_roadmap` and its record in the import history, with what it created and what it flagged."""
+    undated = read_deadlines(preview, period["period_start"], period["period_end"])
+    roadmap = write_roadmap(org, preview, **period)
+    content = report(preview, undated, unused)
+    return RoadmapImport.objects.create(
+        organization=org,
+        roadmap=roadmap,
+        file_name=file_name[:255],
+        stage_count=len(preview.stages),
+        activity_count=preview.activity_count,
+        flagged_count=len(content["problems"]) + len(content["notes"]) + len(content["undated"]),
+        report=content,
+        created_by=by,
+    )
 
 
 # --- the uploaded file between preview and confirm --------------------------------------------------------------
@@ -457,11 +652,12 @@ def import_demo_roadmap(org: Organization) -> Roadmap:
         return existing
     table = read_table(DEMO_FILE.read_bytes(), DEMO_FILE.name)
     preview = parse(table, guess_mapping(table.header))
-    return write_roadmap(
+    return import_roadmap(
         org,
         preview,
+        file_name="Дорожная карта школы.csv",
         title="Дорожная карта реализации системы наставничества педагогических работников",
         period_label=DEMO_PERIOD,
         period_start=date(2026, 9, 1),
         period_end=date(2027, 8, 31),
-    )
+    ).roadmap

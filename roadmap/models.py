@@ -588,6 +588,9 @@ class RoadmapStage(models.Model):
         return f"{self.number}. {self.title}"
 
     def save(self, *args, **kwargs) -> None:
+        update_fields = kwargs.get("update_fields")
+        if self.pk and update_fields is not None and set(update_fields) <= STAGE_TRACKING_FIELDS:
+            return super().save(*args, **kwargs)  # the link to the model's stage: roadmap.tracking logs it
         ids = [self.roadmap_id]
         if self.pk:
             stored = _stored_values(RoadmapStage, self.pk, ["roadmap_id"])
@@ -607,6 +610,10 @@ def evidence_path(instance: RoadmapActivity, filename: str) -> str:
 
 # The marks of progress: records of work done, editable whatever the roadmap's state.
 PROGRESS_FIELDS = frozenset({"status", "done_on", "note", "evidence"})
+# How progress is tracked (the model stage a stage counts for, the data check an activity completes by): not the
+# document's wording, so the curator may correct it after approval; roadmap.tracking logs every such change.
+STAGE_TRACKING_FIELDS = frozenset({"model_stage"})
+ACTIVITY_TRACKING_FIELDS = frozenset({"check_code"})
 
 
 class RoadmapActivityQuerySet(models.QuerySet):
@@ -709,7 +716,7 @@ class RoadmapActivity(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and set(update_fields) <= PROGRESS_FIELDS:
+        if update_fields is not None and set(update_fields) <= PROGRESS_FIELDS | ACTIVITY_TRACKING_FIELDS:
             return super().save(*args, **kwargs)
         if not self.pk:
             _refuse_if_locked([self.roadmap_id])
@@ -815,3 +822,66 @@ class Regulation(models.Model):
         if Regulation.objects.filter(pk=self.pk).exclude(status=self.Status.DRAFT).exists():
             raise ValidationError("Принятое или утверждённое положение удалить нельзя: оно остаётся в истории.")
         return super().delete(*args, **kwargs)
+
+
+class TrackingChange(models.Model):
+    """A change of how a roadmap's progress is tracked: a stage's link to a stage of the model, or an activity's
+    link to a data check. Kept for every change, and marked when the roadmap was already approved."""
+
+    class Field(models.TextChoices):
+        MODEL_STAGE = "model_stage", "Этап целевой модели"
+        CHECK = "check_code", "Проверка по данным"
+
+    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="tracking_changes")
+    stage = models.ForeignKey(RoadmapStage, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    activity = models.ForeignKey(RoadmapActivity, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    field = models.CharField("что изменено", max_length=20, choices=Field.choices)
+    old_value = models.CharField("было", max_length=60, blank=True)
+    new_value = models.CharField("стало", max_length=60, blank=True)
+    after_approval = models.BooleanField("после утверждения", default=False)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="кто", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField("когда", default=timezone.now)
+
+    class Meta:
+        verbose_name = "изменение связи с этапами и проверками"
+        verbose_name_plural = "изменения связей с этапами и проверками"
+        ordering = ["-changed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(stage__isnull=False) | models.Q(activity__isnull=False), name="trackingchange_target"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_field_display()}: {self.old_value or '—'} → {self.new_value or '—'}"
+
+
+class RoadmapImport(models.Model):
+    """One confirmed import of a roadmap table: what it created and what it flagged, kept as the import history.
+
+    `report` holds the stages with their model stages, the activities linked to data checks, the rows not loaded
+    and the remarks on numbering, as the result page shows them."""
+
+    organization = models.ForeignKey(Organization, verbose_name="организация", on_delete=models.CASCADE)
+    roadmap = models.ForeignKey(
+        Roadmap, verbose_name="дорожная карта", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file_name = models.CharField("файл", max_length=255)
+    stage_count = models.PositiveIntegerField("этапов создано", default=0)
+    activity_count = models.PositiveIntegerField("мероприятий создано", default=0)
+    flagged_count = models.PositiveIntegerField("замечаний", default=0)
+    report = models.JSONField("отчёт об импорте", default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="кто", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("когда", default=timezone.now)
+
+    class Meta:
+        verbose_name = "импорт дорожной карты"
+        verbose_name_plural = "история импорта дорожных карт"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.created_at:%d.%m.%Y})"

@@ -62,6 +62,18 @@ register(
     Place("roadmap.Roadmap", KEEP, ("title", "period_label"), why="название и период дорожной карты"),
     Place("roadmap.RoadmapStage", KEEP, ("number", "title"), why="этап дорожной карты"),
     Place("roadmap.Regulation", KEEP, ("title", "body", "council_number"), why="положение о наставничестве"),
+    Place(
+        "roadmap.TrackingChange",
+        KEEP,
+        ("old_value", "new_value"),
+        why="журнал связей дорожной карты с этапами модели и проверками: номера этапов и коды проверок",
+    ),
+    Place(
+        "roadmap.RoadmapImport",
+        KEEP,
+        ("file_name", "report"),
+        why="отчёт об импорте дорожной карты: её разделы, номера и тексты мероприятий, как в самой дорожной карте",
+    ),
 )
 
 register(

@@ -53,8 +53,18 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 # «2025–2026 гг.», «2025/26», «2025-2026 учебного года»; a bare year «2026 г.».
 _YEAR_RANGE = re.compile(r"\b((?:19|20)\d{2})\s*[-–—/]\s*((?:19|20)?\d{2})\b")
 _YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
-# Recurring work has no single date to track it by.
+# Recurring work is tracked by the end of the period it recurs in (its last time).
 _RECURRING = re.compile(r"ежемесячн|еженедельн|ежедневн|ежеквартальн|постоянн|регулярн|систематическ")
+# «до апреля 2026»: before the month, i.e. by the end of the month before it.
+_BEFORE_MONTH = re.compile(r"\bдо\s+" + _MONTH_RE + r"(?:\s*(\d{4}))?")
+# School terms (четверти): they end about the end of October, December, March and May.
+_TERM = re.compile(r"\b(1|2|3|4|i{1,3}|iv|перв\w*|втор\w*|трет\w*|четверт\w*)\s*(?:-?[яй]\s*)?четверт(?:ь|и|ью)\b")
+_TERM_END_MONTH = {1: 10, 2: 12, 3: 3, 4: 5}
+_ORDINAL = {"перв": 1, "втор": 2, "трет": 3, "четв": 4}
+# «до конца года», «до конца календарного года»: the calendar year the period opens in.
+_CALENDAR_YEAR_END = re.compile(
+    r"(?:до|к)\s+(?:конц\w*|окончани\w*)\s+(?:календарного\s+)?года|в конце (?:календарного )?года"
+)
 _WHOLE_PERIOD = re.compile(r"в течение|учебного года|конец учебного|концу учебного|окончани\w* учебного|весь период")
 
 
@@ -88,17 +98,46 @@ def parse_deadline(text: str, period_start: date, period_end: date) -> date | No
 
     An explicit date wins («до 01.11.2022», «до 1 ноября»); a month means its last day («Ноябрь 2022 и далее
     по мере необходимости» → 30.11.2022, «сентябрь – октябрь» → 31.10); a month or date without a year falls
-    into the period (September–December in the start year, January–August in the end year); a quarter or a
-    half-year means its last day; «в течение учебного года» means the end of the period; recurring work
-    («ежемесячно», «постоянно») has no date.
+    into the period (September–December in the start year, January–August in the end year); «до апреля 2026»
+    means before April, i.e. 31.03.2026; a quarter, a half-year or a school term (четверть: October, December,
+    March, May) means its last day; «в течение учебного года» and «в течение года» mean the end of the period,
+    and so does recurring work («ежемесячно», «ежеквартально», «постоянно»), checked by its last time; «до конца
+    года» means 31 December of the year the period opens in; a bare year «2026» means the end of that year (or of
+    the period when it ends within that year). «По мере необходимости» has no date.
     """
     value = " ".join((text or "").lower().replace("ё", "е").split())
-    if not value or _RECURRING.search(value):
+    if not value:
         return None
+    if _RECURRING.search(value):
+        return period_end
     try:
-        return _explicit_date(value, period_start, period_end) or _period_part(value, period_start, period_end)
+        return (
+            _before_month(value, period_start, period_end)
+            or _explicit_date(value, period_start, period_end)
+            or _period_part(value, period_start, period_end)
+        )
     except ValueError:  # 31.02, month 13 and the like
         return None
+
+
+def _before_month(value: str, start: date, end: date) -> date | None:
+    """«до апреля 2026» → 31.03.2026; «до сентября» → the last day of August within the period."""
+    if _FULL_DATE.search(value) or _DAY_MONTH.search(value):
+        return None
+    found = _BEFORE_MONTH.search(value)
+    if not found:
+        return None
+    word, year = found.groups()
+    month = _month_number(word)
+    years = _year_range(value)
+    if year and not (years and _YEAR_RANGE.search(value).start() == found.start(2)):
+        year = int(year)
+    elif years:
+        year = _year_in_range(month, *years, start)
+    else:
+        year = _year_in_period(month, start, end)
+    first = date(year, month, 1)
+    return date.fromordinal(first.toordinal() - 1)
 
 
 def _explicit_date(value: str, start: date, end: date) -> date | None:
@@ -151,7 +190,23 @@ def _year_in_range(month: int, first: int, last: int, start: date) -> int:
     return last
 
 
+def _term(value: str, start: date, end: date) -> date | None:
+    found = _TERM.search(value)
+    if not found:
+        return None
+    word = found.group(1)
+    number = _ROMAN.get(word) or (int(word) if word.isdigit() else _ORDINAL[word[:4]])
+    month = _TERM_END_MONTH[number]
+    year = _YEAR.search(value[found.end() :])
+    return _month_end(int(year.group(1)) if year else _year_in_period(month, start, end), month)
+
+
 def _period_part(value: str, start: date, end: date) -> date | None:
+    term = _term(value, start, end)
+    if term:
+        return term
+    if _CALENDAR_YEAR_END.search(value) and "учебн" not in value:
+        return date(start.year, 12, 31)
     quarter = _QUARTER.search(value)
     if quarter:
         number = _ROMAN.get(quarter.group(1)) or int(quarter.group(1))
@@ -333,18 +388,31 @@ def move_activity(activity: RoadmapActivity, direction: str) -> bool:
 
 
 @transaction.atomic
-def renumber(roadmap: Roadmap) -> int:
-    """Number the activities 1.1, 1.2 … within each stage in their order; return how many numbers changed."""
+def renumber(roadmap: Roadmap) -> list[tuple[str, str]]:
+    """Number the activities 1.1, 1.2 … within each stage in their order; return the numbers that changed as
+    (old, new) pairs, in the roadmap's order — an empty list when every number already was in order."""
+    renamed: list[tuple[str, str]] = []
     changed = []
     for stage in roadmap.stages.prefetch_related("activities").order_by("position", "id"):
         prefix = stage.number.strip().rstrip(".") or str(stage.position)
         for position, activity in enumerate(stage.activities.all(), 1):
             number = f"{prefix}.{position}"
+            if activity.number != number:
+                renamed.append((activity.number, number))
             if activity.number != number or activity.position != position:
                 activity.number, activity.position = number, position
                 changed.append(activity)
     RoadmapActivity.objects.bulk_update(changed, ["number", "position"])
-    return len(changed)
+    return renamed
+
+
+def renumber_message(renamed: list[tuple[str, str]]) -> str:
+    """What «Перенумеровать» did, in words: each changed number, or that nothing changed."""
+    if not renamed:
+        return "Номера мероприятий уже идут по порядку — ничего не изменилось."
+    shown = ", ".join(f"{old or 'без номера'} → {new}" for old, new in renamed[:30])
+    more = f" и ещё {len(renamed) - 30}" if len(renamed) > 30 else ""
+    return f"Мероприятия перенумерованы по порядку. Изменено номеров: {len(renamed)} ({shown}{more})."
 
 
 def mark_done(activity: RoadmapActivity, on: date, note: str = "") -> None:

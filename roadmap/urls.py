@@ -2,7 +2,17 @@
 
 from django.urls import path
 
-from roadmap.views import drafting, order_actions, order_page, orders, paper, regulation, roadmap_import, roadmaps
+from roadmap.views import (
+    drafting,
+    order_actions,
+    order_page,
+    orders,
+    paper,
+    regulation,
+    roadmap_import,
+    roadmap_links,
+    roadmaps,
+)
 
 app_name = "roadmap"
 
@@ -60,6 +70,9 @@ urlpatterns = [
     path("roadmap/import/", roadmap_import.roadmap_import, name="roadmap_import"),
     path("roadmap/import/preview/", roadmap_import.roadmap_import_preview, name="roadmap_import_preview"),
     path("roadmap/import/confirm/", roadmap_import.roadmap_import_confirm, name="roadmap_import_confirm"),
+    path("roadmap/import/<int:pk>/", roadmap_import.roadmap_import_result, name="roadmap_import_result"),
+    # roadmap_links.py
+    path("roadmap/<int:pk>/links/", roadmap_links.roadmap_links, name="roadmap_links"),
     # regulation.py
     path("regulation/", regulation.regulation_home, name="regulation"),
     path("regulation/generate/", regulation.regulation_generate, name="regulation_generate"),

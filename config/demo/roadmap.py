@@ -15,8 +15,9 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from people.models import Organization
+from people.models import Organization, Role
 from roadmap import roadmaps as service
+from roadmap import tracking
 from roadmap.importing import import_demo_roadmap
 from roadmap.models import ActivityStatus, Roadmap, RoadmapActivity
 
@@ -34,10 +35,23 @@ def seed_roadmap(org: Organization) -> int:
     if Roadmap.objects.for_org(org).filter(period_start__lte=end, period_end__gte=start).exists():
         return 0
     if org.kind == Organization.Kind.KINDERGARTEN:
-        _kindergarten(service.create_from_model(org, label, start, end))
+        roadmap = service.create_from_model(org, label, start, end)
+        _kindergarten(roadmap)
+        _curator_links(roadmap, "Открыть на официальном сайте")
         return 1
-    import_demo_roadmap(org)
+    _curator_links(import_demo_roadmap(org), "Размещение локальных актов")
     return 1
+
+
+def _curator_links(roadmap: Roadmap, starts: str) -> None:
+    """The curator's correction on «Этапы и проверки»: an activity about the site, left unlinked by the model or by
+    the import's guess (its stage has no check of publishing), is linked to the check of publications."""
+    activity = roadmap.activities.filter(content__startswith=starts, check_code="").first()
+    if activity is None:
+        return
+    role = Role.objects.filter(person__organization=roadmap.organization, kind=Role.Kind.CURATOR).first()
+    user = role.person.user if role else None
+    tracking.save_links(roadmap, {}, {activity.pk: "items_published"}, by=user)
 
 
 def _current_period() -> tuple[str, date, date]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
@@ -18,9 +17,10 @@ from core.tables import Table, TableError, is_blank
 from people.access import OrgAccess, org_view
 from people.changes import organization_changed
 from people.models import Role
-from roadmap import importing
+from roadmap import importing, tracking
 from roadmap.forms import RoadmapColumnsForm, RoadmapImportForm
-from roadmap.models import Roadmap
+from roadmap.models import Roadmap, RoadmapImport
+from roadmap.stages import STAGES
 
 IMPORTERS = (Role.Kind.CURATOR, Role.Kind.ADMIN)
 SESSION_KEY = "roadmap_import"
@@ -61,8 +61,27 @@ def roadmap_import(request: HttpRequest, access: OrgAccess) -> HttpResponse:
     imported = None
     if (imported_pk := int_param(request, "imported")) is not None:
         imported = get_object_or_404(Roadmap.objects.for_org(access.org), pk=imported_pk)
-    context = {"access": access, "form": form, "imported": imported, "fields": importing.FIELDS}
+    history = RoadmapImport.objects.filter(organization=access.org).select_related("roadmap", "created_by")[:10]
+    context = {"access": access, "form": form, "imported": imported, "fields": importing.FIELDS, "history": history}
     return render(request, "roadmap/import/upload.html", context)
+
+
+def _stage_choices(request: HttpRequest, preview: importing.Preview) -> dict[str, int | None]:
+    """The model stage chosen in the preview for each section of the file, from its selects («stage-1» …)."""
+    choices = {}
+    for index in range(1, len(preview.stages) + 1):
+        value = request.POST.get(f"stage-{index}")
+        if value is None:
+            continue
+        choices[str(index)] = int(value) if value.isdigit() and 1 <= int(value) <= len(STAGES) else None
+    return choices
+
+
+def _parsed(pending: dict, table: Table) -> importing.Preview:
+    preview = importing.parse(table, {name: pending["mapping"].get(name) for name in importing.FIELDS})
+    importing.apply_stage_choices(preview, pending.get("stages", {}))
+    importing.read_deadlines(preview, parse_date(pending["period_start"]), parse_date(pending["period_end"]))
+    return preview
 
 
 @org_view(*IMPORTERS)
@@ -73,10 +92,15 @@ def roadmap_import_preview(request: HttpRequest, access: OrgAccess) -> HttpRespo
         messages.error(request, "Загруженный файл больше недоступен. Загрузите его ещё раз.")
         return redirect("roadmap:roadmap_import", access.org.slug)
     mapping = {name: pending["mapping"].get(name) for name in importing.FIELDS}
+    if request.method == "POST" and request.POST.get("action") == "stages":
+        pending["stages"] = {**pending.get("stages", {}), **_stage_choices(request, _parsed(pending, table))}
+        request.session[SESSION_KEY] = pending
+        return redirect("roadmap:roadmap_import_preview", access.org.slug)
     if request.method == "POST":
         form = RoadmapColumnsForm(request.POST, header=table.header)
         if form.is_valid():
             pending["mapping"] = form.cleaned_data["mapping"]
+            pending.pop("stages", None)  # other columns, other sections
             request.session[SESSION_KEY] = pending
             return redirect("roadmap:roadmap_import_preview", access.org.slug)
     else:
@@ -88,8 +112,9 @@ def roadmap_import_preview(request: HttpRequest, access: OrgAccess) -> HttpRespo
         "pending": pending,
         "table": table,
         "form": form,
-        "preview": importing.parse(table, mapping),
+        "preview": _parsed(pending, table),
         "unused": unused_columns(table, mapping),
+        "stage_choices": tracking.stage_choices(),
     }
     return render(request, "roadmap/import/preview.html", context)
 
@@ -102,7 +127,8 @@ def roadmap_import_confirm(request: HttpRequest, access: OrgAccess) -> HttpRespo
     if table is None:
         messages.error(request, "Загруженный файл больше недоступен. Загрузите его ещё раз.")
         return redirect("roadmap:roadmap_import", access.org.slug)
-    preview = importing.parse(table, pending["mapping"])
+    pending["stages"] = {**pending.get("stages", {}), **_stage_choices(request, _parsed(pending, table))}
+    preview = _parsed(pending, table)
     if not preview.stages:
         messages.error(request, "В таблице не найдено ни одного этапа: проверьте, какие столбцы выбраны.")
         return redirect("roadmap:roadmap_import_preview", access.org.slug)
@@ -112,9 +138,12 @@ def roadmap_import_confirm(request: HttpRequest, access: OrgAccess) -> HttpRespo
             "В таблице не найдено ни одного мероприятия: проверьте, какой столбец выбран для содержания мероприятий.",
         )
         return redirect("roadmap:roadmap_import_preview", access.org.slug)
-    roadmap = importing.write_roadmap(
+    record = importing.import_roadmap(
         access.org,
         preview,
+        file_name=pending["name"],
+        unused=unused_columns(table, pending["mapping"]),
+        by=request.user,
         title=pending["title"],
         period_label=pending["period_label"],
         period_start=parse_date(pending["period_start"]),
@@ -125,13 +154,18 @@ def roadmap_import_confirm(request: HttpRequest, access: OrgAccess) -> HttpRespo
     del request.session[SESSION_KEY]
     messages.success(
         request,
-        f"Дорожная карта загружена: этапов — {len(preview.stages)}, мероприятий — {preview.activity_count}. "
+        f"Дорожная карта загружена: этапов — {record.stage_count}, мероприятий — {record.activity_count}. "
         "Это проект: действовать она начнёт после утверждения приказом.",
     )
-    try:
-        return redirect(reverse("roadmap:roadmap", args=[access.org.slug, roadmap.pk]))
-    except NoReverseMatch:
-        return redirect(f"{reverse('roadmap:roadmap_import', args=[access.org.slug])}?imported={roadmap.pk}")
+    return redirect("roadmap:roadmap_import_result", access.org.slug, record.pk)
+
+
+@org_view(*IMPORTERS)
+def roadmap_import_result(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    """What one import created and flagged, kept in the import history."""
+    qs = RoadmapImport.objects.filter(organization=access.org).select_related("roadmap", "created_by")
+    record = get_object_or_404(qs, pk=pk)
+    return render(request, "roadmap/import/result.html", {"access": access, "record": record})
 
 
 def unused_columns(table: Table, mapping: dict) -> list[str]:

@@ -239,8 +239,7 @@ def roadmap_renumber(request: HttpRequest, access: OrgAccess, pk: int) -> HttpRe
     roadmap = get_roadmap_for_user(access, pk, editing=True)
     if refused := _refuse_locked(request, access, roadmap):
         return refused
-    changed = service.renumber(roadmap)
-    messages.success(request, f"Мероприятия перенумерованы по порядку (изменено номеров: {changed}).")
+    messages.success(request, service.renumber_message(service.renumber(roadmap)))
     return redirect("roadmap:roadmap", access.org.slug, roadmap.pk)
 
 

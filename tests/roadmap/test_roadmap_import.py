@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from core import uploads
 from core.tables import TableError
 from roadmap import importing
-from roadmap.models import Roadmap, RoadmapActivity, RoadmapStage
+from roadmap.models import Roadmap, RoadmapActivity, RoadmapImport, RoadmapStage
 from tests.people.import_fixtures import mixed_whitespace, padded, spaces
 
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_b22038fe2d0c993b.txt"
@@ -302,7 +302,10 @@ def test_curator_uploads_previews_and_confirms(curator, org):
     assert not Roadmap.objects.exists()
     response = client.post(reverse("roadmap:roadmap_import_confirm", args=[org.slug]))
     roadmap = Roadmap.objects.get()
-    assert response.status_code == 302 and str(roadmap.pk) in response["Location"]
+    record = RoadmapImport.objects.get(roadmap=roadmap)  # issue 18: the result page, kept in the history
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "roadmap:roadmap_import_result", args=[org.slug, record.pk]
+    )
     assert (roadmap.source, roadmap.period_label) == (Roadmap.Source.IMPORT, "2022–2023 учебный год")
     assert roadmap.stages.count() == 7 and roadmap.activities.count() == 18
     assert not stored.exists() and "roadmap_import" not in client.session

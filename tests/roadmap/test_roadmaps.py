@@ -38,9 +38,10 @@ S22, E23 = date(2022, 9, 1), date(2023, 8, 31)
         ("I квартал 2024", date(2024, 3, 31)),
         ("1 полугодие", date(2022, 12, 31)),
         ("второе полугодие", E23),
-        ("ежемесячно", None),
-        ("постоянно", None),
-        ("Ежемесячно в течение учебного года", None),
+        # Issue 18: recurring work is tracked by the end of the period (its last time).
+        ("ежемесячно", E23),
+        ("постоянно", E23),
+        ("Ежемесячно в течение учебного года", E23),
         ("по мере необходимости", None),
         ("", None),
         ("31.02.2023", None),
@@ -99,7 +100,7 @@ def test_create_from_model_reads_deadlines_into_the_period(org):
     assert curator.number.startswith("1.")
     questionnaires = next(a for a in acts.values() if a.check_code == "questionnaires_collected")
     assert questionnaires.deadline_date == date(2027, 4, 30)
-    assert roadmap.activities.filter(deadline_text="ежемесячно", deadline_date__isnull=True).exists()
+    assert roadmap.activities.filter(deadline_text="ежемесячно", deadline_date=END).exists()
 
 
 def test_copy_shifts_dates_and_years_and_plans_everything_again(org):
@@ -217,7 +218,7 @@ def test_unreadable_deadline_saves_without_a_date(org, persona):
     roadmap = make_roadmap(org, 0)
     curator = persona(org, "curator")
     url = reverse("roadmap:roadmap_activity_new", args=[org.slug, roadmap.pk])
-    assert curator.client.post(url, _activity_data(roadmap, deadline_text="ежемесячно")).status_code == 302
+    assert curator.client.post(url, _activity_data(roadmap, deadline_text="по мере необходимости")).status_code == 302
     assert roadmap.activities.get().deadline_date is None
 
 
