@@ -66,7 +66,7 @@ class SourceRow:
     line: int
     name: str  # the full name as written (or what stands in its place), for the preview
     cells: list[str] = field(default_factory=list)  # the row as the file has it, column by column
-    skipped: str = ""  # why the row cannot become a person (a total row, no name)
+    skipped: list[str] = field(default_factory=list)  # [column, why] the row cannot become a person
     merged_into: int | None = None  # for a person repeated in the file: the line of the row it was merged into
     dataset_index: int | None = None  # its row in the dataset given to the resource
     flags: list[list[str]] = field(default_factory=list)  # [column, message]: a value left out or in doubt
@@ -98,21 +98,23 @@ def _same(field_name: str, one, other) -> bool:
     return one == other
 
 
-def _name_problem(header: Header, raw_parts, written: str) -> str:
-    """Why a row cannot become a person, or an empty string."""
+def _name_problem(header: Header, raw_parts, written: str) -> list[str]:
+    """Why a row cannot become a person, as [column, message]; an empty list when it can."""
+    column = header.column_label("surname")
     if header.fio_mode:
         if not written:
-            return "ФИО не заполнено."
+            return [column, "не заполнено."]
         if not raw_parts[1]:
-            return f"В «{header.titles[FIO]}» одно слово, а нужны фамилия и имя (и отчество, если оно есть)."
+            return [column, "указано одно слово, а нужны фамилия и имя (и отчество, если оно есть)."]
     elif not raw_parts[0] and not raw_parts[1]:
-        return "Фамилия и имя не заполнены."
-    for part, label in zip(raw_parts, NAME_LABELS, strict=True):
+        return ["", "Фамилия и имя не заполнены."]
+    for field_name, part, label in zip(NAME_FIELDS, raw_parts, NAME_LABELS, strict=True):
         try:
             clean_name_part(part, label)
         except ValueError as problem:
-            return str(problem)
-    return ""
+            message = str(problem)
+            return [header.column_label(field_name), message[:1].lower() + message[1:]]
+    return []
 
 
 def prepare(table: Table) -> Prepared:
@@ -138,7 +140,7 @@ def prepare(table: Table) -> Prepared:
         as_written = [cell_text(value) for value in cells]
         if any(TOTAL_ROW.match(text) for text in as_written):
             # Not given back to fix: there is nothing in it to correct.
-            prepared.rows.append(SourceRow(line, _first_text(cells), skipped="Итоговая строка."))
+            prepared.rows.append(SourceRow(line, _first_text(cells), skipped=["", "Итоговая строка."]))
             continue
         if all(is_blank(cell(name)) for name in header.index):
             continue  # an empty row, or one filled only in columns we do not read (a pre-numbered template)
@@ -291,7 +293,7 @@ def summarise(table: Table, prepared: Prepared, result) -> dict:
     for source in prepared.rows:
         entry = {"line": source.line, "name": source.name or "—", "status": STATUS_SKIPPED}
         if source.skipped:
-            entry["errors"] = [["", source.skipped]]
+            entry["errors"] = [source.skipped]
         elif source.merged_into is not None:
             entry["status"] = STATUS_MERGED
             entry["note"] = f"Повтор: этот работник уже есть в строке {source.merged_into}, сведения объединены."
