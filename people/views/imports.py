@@ -164,7 +164,7 @@ def staff_import_result(request: HttpRequest, access: OrgAccess, pk: int) -> Htt
     """What a confirmed file did, row by row: created, updated, merged, skipped and flagged, with reasons."""
     staff_import = get_applied_import_for_user(access, pk)
     rows = staff_import.rows.select_related("person").only(
-        "line", "outcome", "flagged", "name", "notes", "person__id", "person__left_on"
+        "staff_import", "line", "outcome", "flagged", "name", "notes", "person__id", "person__left_on"
     )
     show = request.GET.get("show", "all")
     if show == importing.FLAGGED:
@@ -202,7 +202,7 @@ def staff_import_to_fix(request: HttpRequest, access: OrgAccess, pk: int) -> Htt
     staff_import = get_applied_import_for_user(access, pk)
     rows = [
         (row.cells, "; ".join(_reason(column, text) for kind, column, text in row.notes if kind != "note"))
-        for row in staff_import.rows.to_fix().exclude(cells=[]).only("cells", "notes")
+        for row in staff_import.rows.to_fix().exclude(cells=[]).only("staff_import", "cells", "notes")
     ]
     content = importing.to_fix_workbook(staff_import.summary.get("file_columns", []), rows)
     response = HttpResponse(content, content_type=XLSX.CONTENT_TYPE)
