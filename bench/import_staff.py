@@ -127,7 +127,7 @@ def run(args) -> None:
             f"{label:>14}: загрузка и проверка {steps['upload']:5.2f} с, страница проверки "
             f"{steps['preview']:5.2f} с, подтверждение {steps['confirm']:5.2f} с, всего {total:5.2f} с "
             f"(новых {counts['new']}, изменено {counts['update']}, без изменений {counts['unchanged']}, "
-            f"ошибок {counts['error']})"
+            f"пропущено {counts['skipped']}, с замечаниями {counts['flagged']})"
         )
     check(Person.objects.filter(organization=org).count() == args.rows + 1, "staff count is off")
     print(f"Пиковая память процесса (ru_maxrss): {rss_mb():.0f} МБ")

@@ -708,8 +708,8 @@ class StaffImportForm(forms.Form):
 
     file = forms.FileField(
         label="Файл со списком работников",
-        help_text="XLSX или CSV, не больше 5 МБ.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+        help_text="XLSX, CSV или DOCX (таблица Word), не больше 5 МБ.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.docx"}),
         error_messages={
             "required": "Выберите файл со списком работников.",
             "empty": "Файл пустой: в нём нет ни одной строки.",

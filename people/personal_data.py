@@ -219,6 +219,14 @@ register(
         ("original_name", "file", "summary"),
         why="файл и строки уходят, как только импорт применён или отменён (StaffImport._close); остаются счётчики",
     ),
+    Place(
+        "people.StaffImportRow",
+        BLANK,
+        ("name", "notes", "cells"),
+        code="staff_import_rows",
+        reach="person",
+        label="строки загруженных списков работников",
+    ),
     Place("people.TrainingEvent", KEEP, ("topic", "form", "description"), why="тема и описание обучения"),
     Place("people.Municipality", KEEP, ("slug", "name", "region"), why="сведения о муниципалитете"),
     Place(

@@ -31,6 +31,8 @@ urlpatterns = [
     path("staff/import/<int:pk>/", imports.staff_import_preview, name="staff_import_preview"),
     path("staff/import/<int:pk>/confirm/", imports.staff_import_confirm, name="staff_import_confirm"),
     path("staff/import/<int:pk>/cancel/", imports.staff_import_cancel, name="staff_import_cancel"),
+    path("staff/import/<int:pk>/result/", imports.staff_import_result, name="staff_import_result"),
+    path("staff/import/<int:pk>/to-fix.xlsx", imports.staff_import_to_fix, name="staff_import_to_fix"),
     path("staff/export/<str:fmt>/", imports.staff_export, name="staff_export"),
     # consents.py
     path("consents/texts/", consents.consent_texts, name="consent_texts"),

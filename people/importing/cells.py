@@ -27,6 +27,7 @@ COLUMNS: dict[str, str] = {
     "experience_years": "Педагогический стаж, лет",
     "email": "E-mail",
     "phone": "Телефон",
+    "hired_on": "Дата приёма на работу",
 }
 NAME_FIELDS = ("surname", "name", "patronymic")
 FIO = "fio"
@@ -107,6 +108,51 @@ def split_fio(text: str) -> tuple[str, str, str]:
     if not words:
         return "", "", ""
     return words[0], (words[1] if len(words) > 1 else ""), " ".join(words[2:])
+
+
+# --- dates -----------------------------------------------------------------------------------------------------
+
+_DATE_TEXT = re.compile(r"^(?:с\s+)?(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})(?:\s*г(?:ода|\.)?)?\.?$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2})?)?$")
+EARLIEST_HIRE = date(1940, 1, 1)
+
+
+def parse_hire_date(value, *, today: date | None = None) -> date | None:
+    """A date of hire from a date cell, «01.09.2015», «1.9.15», «01.09.2015 г.» or «2015-09-01»; empty → None."""
+    if isinstance(value, datetime):
+        found = value.date()
+    elif isinstance(value, date):
+        found = value
+    else:
+        text = cell_text(value).lower()
+        if text in ("", "-", "нет", "не указана", "не указано"):
+            return None
+        found = _date_from_text(text)
+        if found is None:
+            raise ValueError(f"Не удалось прочитать дату «{cell_text(value)}»: напишите её в виде 01.09.2015.")
+    today = today or date.today()
+    if found < EARLIEST_HIRE or found > today.replace(year=today.year + 1, day=min(today.day, 28)):
+        raise ValueError(f"Дата «{found:%d.%m.%Y}» не похожа на дату приёма на работу — проверьте год.")
+    return found
+
+
+def _date_from_text(text: str) -> date | None:
+    if match := _ISO_DATE.match(text):
+        year, month, day = (int(part) for part in match.groups())
+    elif match := _DATE_TEXT.match(text):
+        day, month, year = (int(part) for part in match.groups())
+        if year < 100:  # «01.09.15»: a two-digit year is this century's unless it would lie in the future
+            year += 2000 if year <= date.today().year % 100 else 1900
+    else:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def format_date(value) -> str:
+    return value.strftime("%d.%m.%Y") if isinstance(value, date) else str(value or "")
 
 
 # --- other fields -----------------------------------------------------------------------------------------------
@@ -206,6 +252,30 @@ def _experience_from_text(text: str, original) -> float:
     if not found or leftover:
         _experience_error(original)
     return years + months / 12
+
+
+def experience_note(value, years: int | None) -> str:
+    """What the preview says about an experience read from words rather than a plain number of years.
+
+    «менее года» is stored as 0 full years, «12,5» as 12, «3 г. 4 мес.» as 3: the user sees the reading, so no
+    value turns into a number without anyone noticing.
+    """
+    if years is None or isinstance(value, int | float | Decimal):
+        if isinstance(value, float) and not value.is_integer():
+            return f"«{cell_text(value)}» — записано {_years(years)}: учитываются полные годы."
+        return ""
+    text = cell_text(value)
+    if re.fullmatch(r"\d+(\s*(г|л)[а-я]*\.?)?", text.lower()):
+        return ""
+    if years == 0:
+        return f"«{text}» — записано 0 лет (меньше года)."
+    return f"«{text}» — записано {_years(years)}: учитываются полные годы."
+
+
+def _years(years: int) -> str:
+    last, tens = years % 10, years % 100
+    word = "год" if last == 1 and tens != 11 else "года" if 2 <= last <= 4 and not 12 <= tens <= 14 else "лет"
+    return f"{years} {word}"
 
 
 def _experience_error(value):

@@ -4,7 +4,7 @@ however it is worded, the rows under it."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from core import uploads
 from core.tables import Accepts, Table, TableError, read_table
@@ -22,9 +22,15 @@ def header_key(value) -> str:
     return re.sub(r"[^0-9a-zа-я]", "", cell_text(value).lower().replace("ё", "е"))
 
 
+# «Дата приёма», «Дата приема на работу», «Дата поступления на работу», «Принят на работу», «Дата трудоустройства».
+HIRE_DATE_STARTS = ("датаприем", "датапоступл", "датазачисл", "дататрудоустр", "принят", "датаназначениянадолжн")
+
+
 def recognise_header(value) -> tuple[str, int] | None:
     """The field a header names and how sure we are (2 — exact, 1 — loose); None for a column we do not use."""
     key = header_key(value)
+    if key.startswith(HIRE_DATE_STARTS):
+        return "hired_on", 2
     if not key or key.startswith("дата") or key in ("нпп", "н", "пп"):
         return None
     exact = {
@@ -68,6 +74,7 @@ class Header:
     index: dict[str, int]  # field (or FIO) → column index
     titles: dict[str, str]  # field (or FIO) → the header as written in the file
     ignored: list[str]
+    row: list[str] = field(default_factory=list)  # every header cell as written, by column
 
     @property
     def fio_mode(self) -> bool:
@@ -109,13 +116,14 @@ def map_header(cells: list, line: int) -> Header | None:
         index=index,
         titles={name: titles[column] for name, column in index.items()},
         ignored=[title for column, title in sorted(titles.items()) if column not in used],
+        row=[cell_text(value) for value in cells],
     )
 
 
 # --- reading files ----------------------------------------------------------------------------------------------
 
 STAFF_FILES = Accepts(
-    kinds=("xlsx", "csv"),
+    kinds=("xlsx", "csv", "docx"),
     max_bytes=MAX_FILE_SIZE,
     holds="только лист со списком работников",
     max_rows=MAX_DATA_ROWS,

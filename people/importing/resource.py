@@ -119,8 +119,9 @@ class PersonResource(SafeExportResource):
     surname = Field("surname", COLUMNS["surname"], widget=_NameWidget("фамилия"))
     name = Field("name", COLUMNS["name"], widget=_NameWidget("имя"))
     patronymic = Field("patronymic", COLUMNS["patronymic"], widget=_NameWidget("отчество"))
+    # A blank position keeps the card's; a new person without one is refused by the model's own check.
     position = Field(
-        "position", COLUMNS["position"], widget=_CleaningWidget(importing.clean_position, blank_is_none=False)
+        "position", COLUMNS["position"], widget=_CleaningWidget(importing.clean_position), saves_null_values=False
     )
     qualification_category = Field(
         "qualification_category",
@@ -136,6 +137,12 @@ class PersonResource(SafeExportResource):
     )
     email = Field("email", COLUMNS["email"], widget=_CleaningWidget(importing.clean_email), saves_null_values=False)
     phone = Field("phone", COLUMNS["phone"], widget=_CleaningWidget(importing.clean_phone), saves_null_values=False)
+    hired_on = Field(
+        "hired_on",
+        COLUMNS["hired_on"],
+        widget=_CleaningWidget(importing.parse_hire_date, render=importing.format_date),
+        saves_null_values=False,
+    )
 
     class Meta:
         model = Person

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from core.exports import neutralise
 from people.importing.cells import COLUMNS
 from people.models import Person
 
@@ -19,6 +20,13 @@ TEMPLATE_NOTES = (
     ),
     ("Педагогический стаж, лет", "Число полных лет: 5, «5 лет» или «12 лет 3 мес.»."),
     ("Телефон", "В любом привычном виде, один номер: +7 (900) 123-45-67."),
+    ("Дата приёма на работу", "Дата в виде 01.09.2015 или ячейка с датой Excel."),
+    (
+        "Ошибки в ячейках",
+        "Строка без фамилии и имени пропускается. Неверный e-mail, телефон, стаж, категория или дата не мешают "
+        "загрузить работника: ячейка остаётся пустой, а строка попадает в список «исправить», который можно "
+        "скачать после загрузки, исправить и загрузить снова.",
+    ),
     (
         "Повторная загрузка",
         "Работники узнаются по ФИО; совпавшие обновляются, остальные добавляются. Тех, кого нет "
@@ -47,6 +55,7 @@ def template_workbook() -> bytes:
         "experience_years": 14,
         "email": 28,
         "phone": 22,
+        "hired_on": 16,
     }
     for column, field_name in enumerate(COLUMNS, 1):
         cell = sheet.cell(row=1, column=column)
@@ -75,6 +84,44 @@ def template_workbook() -> bytes:
         row[0].font = Font(bold=True)
         row[1].alignment = Alignment(wrap_text=True, vertical="top")
         row[0].alignment = Alignment(vertical="top")
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+# --- the rows to fix --------------------------------------------------------------------------------------------
+
+FIX_COLUMN = "Что исправить"
+
+
+def to_fix_workbook(columns: list[str], rows: list[tuple[list[str], str]]) -> bytes:
+    """The flagged and skipped rows of an import in the file's own columns, with what to fix in a last column.
+
+    The header is the file's header row as it was written, so the file loads again as it is; the last column is
+    not one the import reads. Cells are text (a phone must not turn into 8,9E+10) and never run as formulas.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Исправить"
+    width = max([len(columns), *(len(cells) for cells, _reason in rows)])
+    header = [*(columns + [""] * width)[:width], FIX_COLUMN]
+    sheet.append([neutralise(title) for title in header])
+    for cells, reason in rows:
+        sheet.append([neutralise(value) for value in (cells + [""] * width)[:width]] + [neutralise(reason)])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="E9EEF6")
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.number_format = "@"
+        row[-1].alignment = Alignment(wrap_text=True, vertical="top")
+    for column_cells in sheet.columns:
+        longest = max(len(str(cell.value or "")) for cell in column_cells)
+        sheet.column_dimensions[column_cells[0].column_letter].width = min(max(longest + 2, 10), 60)
+    sheet.freeze_panes = "A2"
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

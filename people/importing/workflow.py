@@ -27,17 +27,36 @@ from people.importing.cells import (
     FIO_LABEL,
     NAME_FIELDS,
     cell_text,
+    clean_email,
     clean_name_part,
+    clean_phone,
+    clean_position,
+    experience_note,
+    format_date,
     is_blank,
+    parse_category,
+    parse_experience,
+    parse_hire_date,
+    phone_digits,
     split_fio,
 )
 from people.importing.reading import Header, read_staff_file
 from people.importing.resource import LINE_COLUMN, PROBLEMS_COLUMN, PersonResource
-from people.models import Organization, Person, StaffImport
+from people.models import Organization, Person, StaffImport, StaffImportRow
 
 # --- from table to dataset --------------------------------------------------------------------------------------
 
 TOTAL_ROW = re.compile(r"^(итого|всего)\b", re.IGNORECASE)
+VALUE_CLEANERS = {
+    "position": clean_position,
+    "qualification_category": parse_category,
+    "experience_years": parse_experience,
+    "email": clean_email,
+    "phone": clean_phone,
+    "hired_on": parse_hire_date,
+}
+NAME_LABELS = ("фамилия", "имя", "отчество")
+LEFT_OUT = "Значение не загружено — исправьте его в файле и загрузите снова."
 
 
 @dataclass
@@ -46,8 +65,23 @@ class SourceRow:
 
     line: int
     name: str  # the full name as written (or what stands in its place), for the preview
-    skipped: str = ""  # why the row is not imported at all (a total row)
+    cells: list[str] = field(default_factory=list)  # the row as the file has it, column by column
+    skipped: list[str] = field(default_factory=list)  # [column, why] the row cannot become a person
+    merged_into: int | None = None  # for a person repeated in the file: the line of the row it was merged into
     dataset_index: int | None = None  # its row in the dataset given to the resource
+    flags: list[list[str]] = field(default_factory=list)  # [column, message]: a value left out or in doubt
+    notes: list[list[str]] = field(default_factory=list)  # [column, message]: how a value was read
+
+
+@dataclass
+class _Person:
+    """A person of the file: the first row that names them, with the values of every row that repeats them."""
+
+    source: SourceRow
+    parts: list[str]
+    email: str
+    raw: dict = field(default_factory=dict)  # field → the cell as written (it cleans without error)
+    clean: dict = field(default_factory=dict)  # field → the cleaned value, to compare repeats
 
 
 @dataclass
@@ -56,13 +90,46 @@ class Prepared:
     rows: list[SourceRow] = field(default_factory=list)
 
 
+def _same(field_name: str, one, other) -> bool:
+    if field_name == "phone":
+        return phone_digits(one) == phone_digits(other)
+    if isinstance(one, str) and isinstance(other, str):
+        return one.lower().replace("ё", "е") == other.lower().replace("ё", "е")
+    return one == other
+
+
+def _name_problem(header: Header, raw_parts, written: str) -> list[str]:
+    """Why a row cannot become a person, as [column, message]; an empty list when it can."""
+    column = header.column_label("surname")
+    if header.fio_mode:
+        if not written:
+            return [column, "не заполнено."]
+        if not raw_parts[1]:
+            return [column, "указано одно слово, а нужны фамилия и имя (и отчество, если оно есть)."]
+    elif not raw_parts[0] and not raw_parts[1]:
+        return ["", "Фамилия и имя не заполнены."]
+    for field_name, part, label in zip(NAME_FIELDS, raw_parts, NAME_LABELS, strict=True):
+        try:
+            clean_name_part(part, label)
+        except ValueError as problem:
+            message = str(problem)
+            return [header.column_label(field_name), message[:1].lower() + message[1:]]
+    return []
+
+
 def prepare(table: Table) -> Prepared:
-    """The dataset for PersonResource: canonical headers, split names, problems found across rows attached."""
+    """The dataset for PersonResource: one row per person, with only the values that can be stored.
+
+    A row that cannot become a person is set aside with its reason; a value that cannot be read is left out and
+    flagged; a person repeated in the file is one dataset row, its values merged and conflicts flagged. Two rows
+    with one name and different e-mails are namesakes, not a repeat.
+    """
     header = table.header
     value_fields = [name for name in COLUMNS if name not in NAME_FIELDS and name in header.index]
     dataset = Dataset(headers=[*(COLUMNS[n] for n in (*NAME_FIELDS, *value_fields)), LINE_COLUMN, PROBLEMS_COLUMN])
     prepared = Prepared(dataset=dataset)
-    first_seen: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    people: list[_Person] = []
+    by_key: dict[str, list[_Person]] = defaultdict(list)
 
     for line, cells in table.rows:
 
@@ -70,45 +137,70 @@ def prepare(table: Table) -> Prepared:
             column = header.index.get(name)
             return cells[column] if column is not None and column < len(cells) else None
 
-        if any(TOTAL_ROW.match(cell_text(value)) for value in cells):
-            prepared.rows.append(SourceRow(line=line, name=_first_text(cells), skipped="Итоговая строка"))
+        as_written = [cell_text(value) for value in cells]
+        if any(TOTAL_ROW.match(text) for text in as_written):
+            # Not given back to fix: there is nothing in it to correct.
+            prepared.rows.append(SourceRow(line, _first_text(cells), skipped=["", "Итоговая строка."]))
             continue
-        used = [cell(name) for name in header.index]
-        if all(is_blank(value) for value in used):
+        if all(is_blank(cell(name)) for name in header.index):
             continue  # an empty row, or one filled only in columns we do not read (a pre-numbered template)
 
-        problems: dict[str, list[str]] = defaultdict(list)
         raw_parts = split_fio(cell(FIO)) if header.fio_mode else tuple(cell_text(cell(n)) for n in NAME_FIELDS)
         written = " ".join(part for part in raw_parts if part)
-        parts = []
-        for part, label in zip(raw_parts, ("фамилия", "имя", "отчество"), strict=True):
+        source = SourceRow(line, written, as_written)
+        prepared.rows.append(source)
+        if problem := _name_problem(header, raw_parts, written):
+            source.skipped = problem
+            continue
+        parts = [clean_name_part(part, label) for part, label in zip(raw_parts, NAME_LABELS, strict=True)]
+        person = _Person(source, parts, "")
+        for name in value_fields:
+            raw = cell(name)
+            if is_blank(raw):
+                continue
             try:
-                parts.append(clean_name_part(part, label))
-            except ValueError:
-                parts.append(part)  # the resource's widget reports it with its column
-        surname, name, patronymic = parts
-        if header.fio_mode:
-            if not written:
-                problems["surname"].append("ФИО не заполнено.")
-            elif not name:
-                problems["surname"].append("Указано одно слово, а нужны фамилия и имя (и отчество, если оно есть).")
-        elif not surname and not name:
-            problems["surname"].append("Фамилия и имя не заполнены.")
+                cleaned = VALUE_CLEANERS[name](raw)
+            except ValueError as problem:
+                source.flags.append([header.column_label(name), f"{problem} {LEFT_OUT}"])
+                continue
+            person.raw[name], person.clean[name] = raw, cleaned
+            if name == "experience_years" and (note := experience_note(raw, cleaned)):
+                source.notes.append([header.column_label(name), note])
+        person.email = (person.clean.get("email") or "").lower()
 
         key = name_key(" ".join(parts))
-        if key and not problems:
-            email = cell_text(cell("email")).lower()
-            for seen_email, seen_line in first_seen[key]:
-                if not email or not seen_email or email == seen_email:
-                    problems["surname"].append(f"Повтор строки {seen_line} — этот работник в файле уже есть.")
-                    break
-            else:
-                first_seen[key].append((email, line))
+        first = next((p for p in by_key[key] if not (person.email and p.email and person.email != p.email)), None)
+        if first is None:
+            by_key[key].append(person)
+            people.append(person)
+        else:
+            _merge(header, first, person)
 
-        values = [cell(name) for name in value_fields]
-        dataset.append([surname, name, patronymic, *values, line, dict(problems)])
-        prepared.rows.append(SourceRow(line=line, name=written, dataset_index=len(dataset) - 1))
+    for person in people:
+        values = [person.raw.get(name) for name in value_fields]
+        dataset.append([*person.parts, *values, person.source.line, {}])
+        person.source.dataset_index = len(dataset) - 1
     return prepared
+
+
+def _merge(header: Header, first: _Person, repeat: _Person) -> None:
+    """Fold a repeated row into the person's first row: new values are taken, differing ones flagged on both."""
+    repeat.source.merged_into = first.source.line
+    for name, cleaned in repeat.clean.items():
+        if name not in first.clean:
+            first.raw[name], first.clean[name] = repeat.raw[name], cleaned
+            if name == "email":
+                first.email = repeat.email
+        elif not _same(name, first.clean[name], cleaned):
+            label = header.column_label(name)
+            kept, other = cell_text(first.raw[name]), cell_text(repeat.raw[name])
+            first_line, repeat_line = first.source.line, repeat.source.line
+            first.source.flags.append(
+                [label, f"в строке {repeat_line} указано «{other}»; оставлено «{kept}» из строки {first_line}."]
+            )
+            repeat.source.flags.append(
+                [label, f"«{other}» расходится со строкой {first_line}, где «{kept}»; оставлено «{kept}»."]
+            )
 
 
 def _first_text(cells: list) -> str:
@@ -120,15 +212,16 @@ def _first_text(cells: list) -> str:
 STATUS_NEW = "new"
 STATUS_UPDATE = "update"
 STATUS_UNCHANGED = "unchanged"
-STATUS_ERROR = "error"
+STATUS_MERGED = "merged"
 STATUS_SKIPPED = "skipped"
-STATUSES = (STATUS_ERROR, STATUS_NEW, STATUS_UPDATE, STATUS_UNCHANGED, STATUS_SKIPPED)
+STATUS_ERROR = "error"  # not an outcome any more: a row the resource refuses is skipped with its reasons
+STATUSES = (STATUS_NEW, STATUS_UPDATE, STATUS_UNCHANGED, STATUS_MERGED, STATUS_SKIPPED)
+FLAGGED = "flagged"  # a count and a filter across statuses: rows with a value left out or in doubt
+LOADED = (STATUS_NEW, STATUS_UPDATE, STATUS_UNCHANGED)
 _RESULT_STATUS = {
     RowResult.IMPORT_TYPE_NEW: STATUS_NEW,
     RowResult.IMPORT_TYPE_UPDATE: STATUS_UPDATE,
     RowResult.IMPORT_TYPE_SKIP: STATUS_UNCHANGED,
-    RowResult.IMPORT_TYPE_INVALID: STATUS_ERROR,
-    RowResult.IMPORT_TYPE_ERROR: STATUS_ERROR,
 }
 REQUIRED_MESSAGES = {
     "Обязательное поле.",
@@ -144,7 +237,12 @@ def _resource(organization: Organization) -> PersonResource:
 
 
 # Shorter names for the preview's lines of details; the columns themselves keep the full headers.
-PREVIEW_LABELS = {**COLUMNS, "qualification_category": "Категория", "experience_years": "Стаж"}
+PREVIEW_LABELS = {
+    **COLUMNS,
+    "qualification_category": "Категория",
+    "experience_years": "Стаж",
+    "hired_on": "Принят(а)",
+}
 
 
 def display_value(field_name: str, value) -> str:
@@ -154,6 +252,8 @@ def display_value(field_name: str, value) -> str:
         return ""
     if field_name == "experience_years":
         return f"{value} {plural_form(value, 'год', 'года', 'лет')}"
+    if field_name == "hired_on":
+        return format_date(value)
     return str(value)
 
 
@@ -188,21 +288,25 @@ def summarise(table: Table, prepared: Prepared, result) -> dict:
     header = table.header
     columns = [*NAME_FIELDS, *(n for n in COLUMNS if n not in NAME_FIELDS and n in header.index)]
     results = result.rows
-    counts = dict.fromkeys(STATUSES, 0)
+    counts = dict.fromkeys((*STATUSES, FLAGGED), 0)
     rows = []
     for source in prepared.rows:
         entry = {"line": source.line, "name": source.name or "—", "status": STATUS_SKIPPED}
         if source.skipped:
-            entry["note"] = source.skipped
+            entry["errors"] = [source.skipped]
+        elif source.merged_into is not None:
+            entry["status"] = STATUS_MERGED
+            entry["note"] = f"Повтор: этот работник уже есть в строке {source.merged_into}, сведения объединены."
         else:
             row_result = results[source.dataset_index]
-            entry["status"] = _RESULT_STATUS.get(row_result.import_type, STATUS_ERROR)
+            entry["status"] = _RESULT_STATUS.get(row_result.import_type, STATUS_SKIPPED)
             instance = row_result.instance
-            if entry["status"] == STATUS_ERROR:
+            if entry["status"] == STATUS_SKIPPED:
                 entry["errors"] = _error_messages(header, row_result)
             elif instance is not None:
                 entry["name"] = instance.full_name
                 entry["position"] = instance.position
+                entry["person"] = instance.pk
             if entry["status"] == STATUS_UPDATE:
                 entry["changes"] = _changes(row_result, columns)
             elif entry["status"] == STATUS_NEW:
@@ -211,34 +315,55 @@ def summarise(table: Table, prepared: Prepared, result) -> dict:
                     for n in columns
                     if n not in (*NAME_FIELDS, "position") and display_value(n, getattr(instance, n))
                 ]
+        if source.flags:
+            entry["flags"] = source.flags
+            counts[FLAGGED] += 1
+        if source.notes:
+            entry["notes"] = source.notes
+        if (entry["status"] == STATUS_SKIPPED or source.flags) and source.cells:
+            entry["cells"] = source.cells  # given back in the file of rows to fix
         counts[entry["status"]] += 1
         rows.append(entry)
-    base_errors = len(result.base_errors)
     return {
         "counts": counts,
         "total": len(rows),
-        "base_errors": base_errors,
-        "sheet": table.sheet,
+        "base_errors": len(result.base_errors),
+        "sheet": table.sheet or table.where,
         "header_line": header.line,
         "columns": [[header.titles[n], COLUMNS.get(n, FIO_LABEL)] for n in header.index],
         "ignored": header.ignored,
+        "file_columns": header.row,
         "rows": rows,
     }
 
 
-def can_apply(summary: dict) -> bool:
+def people_loaded(summary: dict) -> int:
+    """How many people the file gives the staff list: added, updated and already there as written."""
     counts = summary.get("counts", {})
-    return not counts.get(STATUS_ERROR) and not summary.get("base_errors") and bool(summary.get("total"))
+    return sum(counts.get(status, 0) for status in LOADED)
+
+
+def can_apply(summary: dict) -> bool:
+    return not summary.get("base_errors") and people_loaded(summary) > 0
+
+
+def _outcome_counts(summary: dict) -> tuple:
+    counts = summary.get("counts", {})
+    return tuple(counts.get(status, 0) for status in STATUSES)
 
 
 def run(organization: Organization, table: Table, *, dry_run: bool) -> tuple[dict, bool]:
-    """Run PersonResource over the table; return the preview summary and whether every row went through."""
+    """Run PersonResource over the table; return the preview summary and whether it may be written.
+
+    A row the resource refuses (a new person without a position, an unclear namesake) is skipped with its
+    reasons, like a row without a name; only an unexpected failure stops the run.
+    """
     prepared = prepare(table)
     result = _resource(organization).import_data(
-        prepared.dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True
+        prepared.dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=False
     )
     summary = summarise(table, prepared, result)
-    ok = not result.has_errors() and not result.has_validation_errors() and can_apply(summary)
+    ok = not result.has_errors() and can_apply(summary)
     return summary, ok
 
 
@@ -263,13 +388,22 @@ def start_import(organization: Organization, user, data: bytes, filename: str, t
 APPLIED, CLOSED, FAILED, MISSING = "applied", "closed", "failed", "missing"
 
 
-def confirm_import(staff_import: StaffImport) -> str:
-    """Write every row of the stored file in one transaction, or nothing; return what happened.
+class _Changed(Exception):
+    """The file no longer gives what its preview promised: the writes are rolled back."""
 
-    The file is checked again against the data as it is now. If a row fails (someone changed the staff list
-    since the preview), nothing is written and the refreshed preview is kept for the user to read. CLOSED means
-    the import had already been confirmed or cancelled (a second click, another tab); MISSING, that the stored
-    file could not be read back (the import is then cancelled).
+    def __init__(self, summary: dict) -> None:
+        super().__init__("the staff list changed since the preview")
+        self.summary = summary
+
+
+def confirm_import(staff_import: StaffImport) -> str:
+    """Write every person of the stored file in one transaction, or nothing; return what happened.
+
+    The file is checked again against the data as it is now. If the outcome differs from the preview (someone
+    changed the staff list meanwhile), nothing is written and the refreshed preview is kept for the user to read.
+    What each row became is kept as StaffImportRow for the result page. CLOSED means the import had already been
+    confirmed or cancelled (a second click, another tab); MISSING, that the stored file could not be read back
+    (the import is then cancelled).
     """
     with transaction.atomic():
         locked = StaffImport.objects.select_for_update().get(pk=staff_import.pk)
@@ -283,17 +417,54 @@ def confirm_import(staff_import: StaffImport) -> str:
             locked.cancel()
             outcome = MISSING
         else:
-            summary, ok = run(locked.organization, table, dry_run=False)
-            if ok:
-                locked.mark_applied(summary)
-                organization_changed(locked.organization)
+            try:
+                with transaction.atomic():
+                    summary, ok = run(locked.organization, table, dry_run=False)
+                    if not ok or _outcome_counts(summary) != _outcome_counts(locked.summary):
+                        raise _Changed(summary)
+                    keep_rows(locked, summary)
+                    locked.mark_applied(summary)
+                    organization_changed(locked.organization)
                 outcome = APPLIED
-            else:
-                locked.summary = summary
+            except _Changed as changed:
+                locked.summary = changed.summary
                 locked.save(update_fields=["summary"])
                 outcome = FAILED
     staff_import.refresh_from_db()
     return outcome
+
+
+OUTCOMES = {
+    STATUS_NEW: StaffImportRow.Outcome.CREATED,
+    STATUS_UPDATE: StaffImportRow.Outcome.UPDATED,
+    STATUS_UNCHANGED: StaffImportRow.Outcome.UNCHANGED,
+    STATUS_MERGED: StaffImportRow.Outcome.MERGED,
+    STATUS_SKIPPED: StaffImportRow.Outcome.SKIPPED,
+}
+
+
+def keep_rows(staff_import: StaffImport, summary: dict) -> None:
+    """What each row of an applied file became, with its reasons, for the import's result page."""
+    rows = []
+    for entry in summary.get("rows", []):
+        notes = [["reason", column, text] for column, text in entry.get("errors", [])]
+        notes += [["flag", column, text] for column, text in entry.get("flags", [])]
+        notes += [["note", column, text] for column, text in entry.get("notes", [])]
+        if entry.get("note"):
+            notes.append(["note", "", entry["note"]])
+        rows.append(
+            StaffImportRow(
+                staff_import=staff_import,
+                line=entry["line"],
+                outcome=OUTCOMES[entry["status"]],
+                flagged=bool(entry.get("flags")),
+                person_id=entry.get("person"),
+                name=entry["name"][:400],
+                notes=notes,
+                cells=entry.get("cells", []),
+            )
+        )
+    StaffImportRow.objects.bulk_create(rows, batch_size=1000)
 
 
 def cancel_import(staff_import: StaffImport) -> bool:

@@ -11,7 +11,7 @@ from people.models.consent import (
     has_consent,
     require_consent,
 )
-from people.models.imports import StaffImport
+from people.models.imports import StaffImport, StaffImportRow
 from people.models.notice import Notice
 from people.models.organization import (
     REFERENCE_LISTS,
@@ -53,6 +53,7 @@ __all__ = [
     "Role",
     "RoleQuerySet",
     "StaffImport",
+    "StaffImportRow",
     "TrainingEvent",
     "has_consent",
     "require_consent",

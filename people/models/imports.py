@@ -1,4 +1,4 @@
-"""Uploaded staff lists waiting between preview and confirmation."""
+"""Uploaded staff lists waiting between preview and confirmation, and what each confirmed one did, row by row."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
-from people.models.organization import Organization
+from people.models.organization import Organization, Person
 
 
 def import_file_path(instance: StaffImport, filename: str) -> str:
@@ -69,3 +69,46 @@ class StaffImport(models.Model):
             self.file = ""
             # Only once the status change is committed: a rolled-back confirmation keeps its file.
             transaction.on_commit(lambda: storage.delete(name))
+
+
+class StaffImportRowQuerySet(models.QuerySet):
+    def to_fix(self):
+        """The rows a user should correct and load again: skipped, and loaded with a value left out or in doubt."""
+        return self.filter(models.Q(outcome=StaffImportRow.Outcome.SKIPPED) | models.Q(flagged=True))
+
+
+class StaffImportRow(models.Model):
+    """One row of a confirmed staff list: what the import did with it and why, kept for the import's result page.
+
+    `cells` holds the row as the file had it (by the file's columns), so that the flagged and skipped rows can be
+    given back as a spreadsheet to fix and load again; `notes` are [column, message] pairs for the user.
+    """
+
+    class Outcome(models.TextChoices):
+        CREATED = "created", "Добавлен"
+        UPDATED = "updated", "Обновлён"
+        UNCHANGED = "unchanged", "Без изменений"
+        MERGED = "merged", "Повтор, объединён"
+        SKIPPED = "skipped", "Пропущена"
+
+    staff_import = models.ForeignKey(StaffImport, verbose_name="импорт", on_delete=models.CASCADE, related_name="rows")
+    line = models.PositiveIntegerField("строка файла")
+    outcome = models.CharField("итог", max_length=20, choices=Outcome.choices)
+    flagged = models.BooleanField("есть замечания", default=False)
+    person = models.ForeignKey(
+        Person, verbose_name="работник", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    name = models.CharField("ФИО как в файле", max_length=400, blank=True)
+    notes = models.JSONField("замечания", default=list, blank=True)
+    cells = models.JSONField("ячейки строки", default=list, blank=True)
+
+    objects = StaffImportRowQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "строка импорта работников"
+        verbose_name_plural = "строки импорта работников"
+        ordering = ["staff_import", "line"]
+        constraints = [models.UniqueConstraint(fields=["staff_import", "line"], name="staff_import_row_line_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.staff_import_id}: строка {self.line}"

@@ -2,7 +2,9 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import IntegerField
 from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
@@ -14,18 +16,28 @@ from people import importing
 from people.access import STAFF_EDITORS, OrgAccess, org_view
 from people.forms import StaffImportForm
 from people.importing.resource import PersonResource
-from people.models import StaffImport
+from people.models import StaffImport, StaffImportRow
 from people.resources import export_response
 
 PAGE_SIZE = 25
 RECENT_IMPORTS = 10
 FILTERS = [
     ("all", "Все строки"),
-    (importing.STATUS_ERROR, "С ошибками"),
+    (importing.FLAGGED, "С замечаниями"),
     (importing.STATUS_NEW, "Новые"),
     (importing.STATUS_UPDATE, "Изменятся"),
     (importing.STATUS_UNCHANGED, "Без изменений"),
-    (importing.STATUS_SKIPPED, "Пропущены"),
+    (importing.STATUS_MERGED, "Повторы"),
+    (importing.STATUS_SKIPPED, "Пропускаются"),
+]
+RESULT_FILTERS = [
+    ("all", "Все строки"),
+    (importing.FLAGGED, "С замечаниями"),
+    (StaffImportRow.Outcome.CREATED, "Добавлены"),
+    (StaffImportRow.Outcome.UPDATED, "Обновлены"),
+    (StaffImportRow.Outcome.UNCHANGED, "Без изменений"),
+    (StaffImportRow.Outcome.MERGED, "Повторы"),
+    (StaffImportRow.Outcome.SKIPPED, "Пропущены"),
 ]
 
 
@@ -49,7 +61,12 @@ def staff_import(request: HttpRequest, access: OrgAccess) -> HttpResponse:
         StaffImport.objects.filter(organization=access.org)
         .select_related("uploaded_by")
         .defer("summary")
-        .annotate(added=KT("summary__counts__new"), updated=KT("summary__counts__update"))[:RECENT_IMPORTS]
+        .annotate(
+            added=KT("summary__counts__new"),
+            updated=KT("summary__counts__update"),
+            to_fix=Cast(KT("summary__counts__flagged"), IntegerField())
+            + Cast(KT("summary__counts__skipped"), IntegerField()),
+        )[:RECENT_IMPORTS]
     )
     context = {"access": access, "form": form, "recent": recent, "columns": importing.COLUMNS}
     return render(request, "people/imports/upload.html", context)
@@ -69,7 +86,9 @@ def staff_import_preview(request: HttpRequest, access: OrgAccess, pk: int) -> Ht
     counts = summary.get("counts", {})
     show = request.GET.get("show", "all")
     rows = summary.get("rows", [])
-    if show != "all":
+    if show == importing.FLAGGED:
+        rows = [row for row in rows if row.get("flags")]
+    elif show != "all":
         rows = [row for row in rows if row["status"] == show]
     context = {
         "access": access,
@@ -80,6 +99,7 @@ def staff_import_preview(request: HttpRequest, access: OrgAccess, pk: int) -> Ht
         "show": show,
         "filters": [(value, label, counts.get(value, summary.get("total", 0))) for value, label in FILTERS],
         "can_apply": staff_import.is_open and importing.can_apply(summary),
+        "loading": importing.people_loaded(summary),
     }
     return render(request, "people/imports/preview.html", context)
 
@@ -89,7 +109,7 @@ def staff_import_preview(request: HttpRequest, access: OrgAccess, pk: int) -> Ht
 def staff_import_confirm(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
     staff_import = get_import_for_user(access, pk)
     if staff_import.is_open and not importing.can_apply(staff_import.summary):
-        messages.error(request, "В файле есть ошибки: исправьте их и загрузите файл заново.")
+        messages.error(request, "В файле нет ни одного работника, которого можно загрузить: исправьте файл.")
         return redirect("people:staff_import_preview", access.org.slug, pk)
     outcome = importing.confirm_import(staff_import)
     if outcome == importing.MISSING:
@@ -101,17 +121,17 @@ def staff_import_confirm(request: HttpRequest, access: OrgAccess, pk: int) -> Ht
     if outcome == importing.FAILED:
         messages.error(
             request,
-            "Пока файл ждал подтверждения, данные изменились, и часть строк теперь не проходит проверку. "
-            "Ничего не записано. Посмотрите ошибки ниже.",
+            "Пока файл ждал подтверждения, список работников изменился, и итог загрузки стал другим. "
+            "Ничего не записано. Проверьте строки ниже и подтвердите ещё раз.",
         )
         return redirect("people:staff_import_preview", access.org.slug, pk)
     counts = staff_import.summary["counts"]
     messages.success(
         request,
         f"Список работников загружен: добавлено {counts['new']}, обновлено {counts['update']}, "
-        f"без изменений {counts['unchanged']}.",
+        f"без изменений {counts['unchanged']}, пропущено строк {counts['skipped']}.",
     )
-    return redirect("people:staff_list", access.org.slug)
+    return redirect("people:staff_import_result", access.org.slug, pk)
 
 
 @org_view(*STAFF_EDITORS)
@@ -129,3 +149,67 @@ def staff_export(request: HttpRequest, access: OrgAccess, fmt: str) -> HttpRespo
         raise Http404
     resource = PersonResource(organization=access.org)
     return export_response(resource, resource.get_queryset(), fmt, "Работники", request=request, org=access.org)
+
+
+def get_applied_import_for_user(access: OrgAccess, pk: int) -> StaffImport:
+    """An applied import of the user's organisation (only those have a result), for the roles that may import."""
+    staff_import = get_import_for_user(access, pk)
+    if staff_import.status != StaffImport.Status.APPLIED:
+        raise Http404
+    return staff_import
+
+
+@org_view(*STAFF_EDITORS)
+def staff_import_result(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    """What a confirmed file did, row by row: created, updated, merged, skipped and flagged, with reasons."""
+    staff_import = get_applied_import_for_user(access, pk)
+    rows = staff_import.rows.select_related("person").only(
+        "staff_import", "line", "outcome", "flagged", "name", "notes", "person__id", "person__left_on"
+    )
+    show = request.GET.get("show", "all")
+    if show == importing.FLAGGED:
+        rows = rows.filter(flagged=True)
+    elif show in StaffImportRow.Outcome.values:
+        rows = rows.filter(outcome=show)
+    else:
+        show = "all"
+    counts = (staff_import.summary or {}).get("counts", {})
+    outcome_counts = {
+        "all": staff_import.summary.get("total", 0),
+        importing.FLAGGED: counts.get(importing.FLAGGED, 0),
+        StaffImportRow.Outcome.CREATED: counts.get(importing.STATUS_NEW, 0),
+        StaffImportRow.Outcome.UPDATED: counts.get(importing.STATUS_UPDATE, 0),
+        StaffImportRow.Outcome.UNCHANGED: counts.get(importing.STATUS_UNCHANGED, 0),
+        StaffImportRow.Outcome.MERGED: counts.get(importing.STATUS_MERGED, 0),
+        StaffImportRow.Outcome.SKIPPED: counts.get(importing.STATUS_SKIPPED, 0),
+    }
+    context = {
+        "access": access,
+        "staff_import": staff_import,
+        "summary": staff_import.summary,
+        "counts": counts,
+        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+        "show": show,
+        "filters": [(value, label, outcome_counts[value]) for value, label in RESULT_FILTERS],
+        "to_fix": counts.get(importing.FLAGGED, 0) + counts.get(importing.STATUS_SKIPPED, 0),
+    }
+    return render(request, "people/imports/result.html", context)
+
+
+@org_view(*STAFF_EDITORS)
+def staff_import_to_fix(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    """The skipped and flagged rows of a confirmed file, in its own columns, to correct and load again."""
+    staff_import = get_applied_import_for_user(access, pk)
+    rows = [
+        (row.cells, "; ".join(_reason(column, text) for kind, column, text in row.notes if kind != "note"))
+        for row in staff_import.rows.to_fix().exclude(cells=[]).only("staff_import", "cells", "notes")
+    ]
+    content = importing.to_fix_workbook(staff_import.summary.get("file_columns", []), rows)
+    response = HttpResponse(content, content_type=XLSX.CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, "to-fix.xlsx")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _reason(column: str, text: str) -> str:
+    return f"«{column}»: {text}" if column else text

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from people.models import REFERENCE_LISTS, Organization, Person, Role
+from people.models import REFERENCE_LISTS, Organization, Person, Role, StaffImport, StaffImportRow
 from roadmap.models import Regulation
 
 pytestmark = pytest.mark.django_db
@@ -131,3 +131,23 @@ def test_the_demo_mails_nobody_and_its_orders_carry_their_own_dates():
     assert len(dates) >= 3  # the curator's appointment, the pairs, the early end (and the kindergarten's regulation)
     assert all(day <= timezone.localdate() for day in dates)
     assert min(dates) < timezone.localdate()  # approved on the days the demo's history says, not on installation
+
+
+def test_each_demo_organisation_has_a_past_staff_import_with_rows_to_fix(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    seed()
+    for org in Organization.objects.all():
+        staff_import = StaffImport.objects.get(organization=org, status=StaffImport.Status.APPLIED)
+        assert staff_import.applied_at < timezone.now() - timedelta(days=30)
+        outcomes = set(staff_import.rows.values_list("outcome", flat=True))
+        assert {StaffImportRow.Outcome.SKIPPED, StaffImportRow.Outcome.MERGED} <= outcomes
+        assert staff_import.rows.filter(flagged=True).count() >= 2
+        assert staff_import.rows.to_fix().exclude(cells=[]).count() >= 3
+        client = Client()
+        curator = "curator" if org.slug == "ds-solnyshko" else "curator2"
+        client.post(reverse("login"), {"username": curator, "password": DEMO_PASSWORD})
+        page = client.get(reverse("people:staff_import_result", args=[org.slug, staff_import.pk]))
+        assert page.status_code == 200
+        assert "Скачать строки для исправления" in page.content.decode()
+    seed()  # a second run adds no import
+    assert StaffImport.objects.count() == 2

@@ -1,4 +1,4 @@
-"""The curator imports a messy staff list in a real browser: reads why rows fail, fixes the file, imports it."""
+"""The curator imports a messy staff list in a real browser: reads what is flagged, fixes the file, imports it."""
 
 import re
 
@@ -68,42 +68,41 @@ def test_curator_imports_a_messy_staff_list_after_fixing_it(demo, live_server, p
     wrong.write_bytes(b"%PDF-1.4")
     page.get_by_label("Файл со списком работников").set_input_files(str(wrong))
     page.get_by_role("button", name="Проверить файл").click()
-    expect(page.locator(".invalid-feedback")).to_contain_text("XLSX (Excel) или CSV")
+    expect(page.locator(".invalid-feedback")).to_contain_text("XLSX (Excel), CSV или DOCX (Word)")
 
     upload(page, messy_file)
-    expect(page.get_by_test_id("import-state")).to_contain_text("4 строки с ошибками")
-    expect(page.get_by_test_id("confirm-import")).to_be_disabled()
-    expect(page.get_by_test_id("confirm-hint")).to_contain_text("когда в файле не останется ошибок")
+    expect(page.get_by_test_id("import-state")).to_contain_text("В 2 строках есть замечания")
+    loading = re.compile("Загрузить 4 работников, пропустить 2 строки")
+    expect(page.get_by_test_id("confirm-import")).to_have_text(loading)
     rows = page.get_by_test_id("import-rows")
     expect(page.get_by_test_id("row-4")).to_contain_text("Воробьёва Дарья Сергеевна")
     expect(page.get_by_test_id("row-4")).to_contain_text("Новый")
     expect(page.get_by_test_id("row-5")).to_contain_text("Изменится")
     expect(page.get_by_test_id("row-5")).to_contain_text("Воспитатель → Старший воспитатель")
     expect(page.get_by_test_id("row-6")).to_contain_text("«Фамилия Имя Отчество»: указано одно слово")
-    expect(page.get_by_test_id("row-7")).to_contain_text("«Квалификационная категория»: категории «заслуженная» нет")
-    expect(page.get_by_test_id("row-8")).to_contain_text(
-        "«Фамилия Имя Отчество»: повтор строки 4 — этот работник в файле уже есть"
-    )
-    expect(page.get_by_test_id("row-9")).to_contain_text("«Педагогический стаж»: не удалось прочитать «пять»")
+    expect(page.get_by_test_id("row-7")).to_contain_text("«Квалификационная категория»: Категории «заслуженная» нет")
+    expect(page.get_by_test_id("row-8")).to_contain_text("этот работник уже есть в строке 4, сведения объединены")
+    expect(page.get_by_test_id("row-9")).to_contain_text("«Педагогический стаж»: Не удалось прочитать «пять»")
     expect(page.get_by_test_id("row-10")).to_contain_text("Итоговая строка")
     expect(rows.locator("tbody tr")).to_have_count(7)
     shot("import-preview-errors")
 
-    # Only the faulty rows, as the curator would look at them while fixing the file.
-    page.get_by_role("link", name=re.compile("^С ошибками")).click()
-    expect(rows.locator("tbody tr")).to_have_count(4)
+    # Only the flagged rows, as the curator would look at them while fixing the file.
+    page.get_by_role("link", name=re.compile("^С замечаниями")).click()
+    expect(rows.locator("tbody tr")).to_have_count(2)
 
-    page.get_by_role("link", name="Загрузить исправленный файл").click()
+    page.get_by_role("link", name="Загрузить другой файл").click()
     upload(page, fixed_file)
-    expect(page.get_by_test_id("import-state")).to_contain_text("Ошибок нет")
+    expect(page.get_by_test_id("count-flagged")).to_contain_text("0")
     expect(page.get_by_test_id("count-new")).to_contain_text("4")
     expect(page.get_by_test_id("count-update")).to_contain_text("1")
     expect(page.get_by_test_id("confirm-import")).to_be_enabled()
     shot("import-preview-ok")
     page.get_by_test_id("confirm-import").click()
 
+    expect(page.get_by_role("heading", name="Итог загрузки списка работников")).to_be_visible()
+    page.get_by_role("link", name="К списку работников").click()
     expect(page.get_by_role("heading", name="Работники")).to_be_visible()
-    expect(page.locator(".alert")).to_contain_text("добавлено 4, обновлено 1")
     page.get_by_label("Поиск по ФИО").fill("журавлева")
     page.get_by_role("button", name="Найти").click()
     expect(page.get_by_role("link", name="Журавлёва И. О.")).to_be_visible()

@@ -59,6 +59,7 @@ def staff(curator):
             experience_years=12,
             email="Elkina@School1.ru",
             phone="+7 (900) 123-45-67",
+            hired_on=date(2013, 9, 2),
         ),
         PersonFactory(
             organization=org,
@@ -133,6 +134,7 @@ def test_export_lists_working_staff_of_the_organisation_under_import_headers(cur
         "12",
         "Elkina@School1.ru",
         "'+7 (900) 123-45-67",  # a leading + is neutralised like any formula start
+        "02.09.2013",  # the hire date, as the import reads it back
     ]
     vodkina = next(row for row in rows if row[0] == "Петрова-Водкина")
     assert vodkina[2] == vodkina[5] == vodkina[6] == ""
@@ -159,7 +161,7 @@ def test_exported_file_imports_back_unchanged(curator, staff, fmt):
     staff_import = StaffImport.objects.latest("pk")
     counts = staff_import.summary["counts"]
     working = Person.objects.filter(organization=curator.org).working().count()
-    assert counts == {"error": 0, "new": 0, "update": 0, "unchanged": working, "skipped": 0}, [
+    assert counts == {"new": 0, "update": 0, "unchanged": working, "merged": 0, "skipped": 0, "flagged": 0}, [
         row for row in staff_import.summary["rows"] if row["status"] != "unchanged"
     ]
     curator.client.post(reverse("people:staff_import_confirm", args=[curator.org.slug, staff_import.pk]))

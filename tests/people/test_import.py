@@ -270,7 +270,7 @@ def test_header_is_found_on_a_later_sheet():
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
-        ("staff.pdf", b"%PDF-1.4 something", "XLSX (Excel) или CSV"),
+        ("staff.pdf", b"%PDF-1.4 something", "XLSX (Excel), CSV или DOCX (Word)"),
         ("staff.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "старого формата"),
         ("staff.xlsx", b"this is not a spreadsheet at all", "не открывается как таблица Excel"),
         ("staff.xlsx", b"PK\x03\x04broken zip", "не открывается как таблица Excel"),
@@ -358,12 +358,16 @@ def test_preview_lists_every_row_with_its_outcome_and_writes_nothing(curator, se
     rows = rows_by_line(staff_import)
     # Every non-empty data row is there, under its spreadsheet number; the empty row 11 is not.
     assert sorted(rows) == [4, 5, 6, 7, 8, 9, 10, 12, 13, 14]
-    assert {line for line, row in rows.items() if row["status"] == "error"} == set(MESSY_ERRORS)
+    # A faulty optional value flags its row; the person is loaded all the same.
+    assert {line for line, row in rows.items() if row.get("flags")} == set(MESSY_ERRORS) - {7, 12}
     for line, column in MESSY_ERRORS.items():
-        assert [c for c, _message in rows[line]["errors"]] == [column], line
+        problems = rows[line].get("flags") or rows[line].get("errors") or []
+        assert [c for c, _message in problems] == ([column] if line != 12 else []), line
+    assert rows[7]["status"] == "skipped"
     assert "одно слово" in rows[7]["errors"][0][1]
-    assert rows[12]["errors"][0][1].startswith("повтор строки 4")
-    assert rows[14] == {"line": 14, "name": "Итого: 10", "status": "skipped", "note": "Итоговая строка"}
+    assert rows[12]["status"] == "merged"
+    assert "уже есть в строке 4" in rows[12]["note"]
+    assert rows[14] == {"line": 14, "name": "Итого: 10", "status": "skipped", "errors": [["", "Итоговая строка."]]}
     # Clean rows are tidied for the preview as they would be written.
     assert rows[4]["status"] == "new"
     assert rows[4]["name"] == "Иванова Мария Петровна"
@@ -371,35 +375,43 @@ def test_preview_lists_every_row_with_its_outcome_and_writes_nothing(curator, se
     assert ["Телефон", "8 (900) 123-45-67"] in rows[4]["fields"]
     assert rows[5]["name"] == "Петрова-Водкина Анна Сергеевна"
     assert rows[6]["name"] == "Семёнов Олег"
-    assert staff_import.summary["counts"] == {"error": 6, "new": 3, "update": 0, "unchanged": 0, "skipped": 1}
+    assert staff_import.summary["counts"] == {
+        "new": 7,
+        "update": 0,
+        "unchanged": 0,
+        "merged": 1,
+        "skipped": 2,
+        "flagged": 4,
+    }
     # Nothing written yet; the file waits in storage for the confirmation.
     assert Person.objects.count() == before
     assert len(stored_files(settings)) == 1
 
 
-def test_preview_page_explains_each_bad_row_and_disables_confirmation(curator):
+def test_preview_page_explains_each_flagged_row_and_offers_to_load_the_rest(curator):
     staff_import = upload_ok(curator, xlsx_bytes(messy_rows()))
-    response = preview(curator, staff_import, "?show=error")
+    response = preview(curator, staff_import, "?show=flagged")
     html = response.content.decode()
     assert response.status_code == 200
-    assert "6 строк с ошибками" in html
-    assert 'data-testid="confirm-import" disabled' not in html  # the attribute comes after the type
-    assert 'disabled aria-disabled="true" data-testid="confirm-import"' in html
-    assert "Кнопка станет доступна, когда в файле не останется ошибок" in html
+    assert "Загрузить 7 работников, пропустить 2 строки" in html
+    assert 'aria-disabled="true" data-testid="confirm-import"' not in html
     assert "Импорт никого не удаляет" in html
-    assert "«Эл. почта»:</span> адрес «kuznetsova@» записан с ошибкой" in html
-    assert [row["line"] for row in response.context["page"].object_list] == list(MESSY_ERRORS)
+    assert "«Эл. почта»:</span> Адрес «kuznetsova@» записан с ошибкой" in html
+    assert [row["line"] for row in response.context["page"].object_list] == [8, 9, 10, 13]
 
 
-def test_confirming_a_file_with_errors_writes_nothing(curator, settings):
+def test_confirming_a_file_with_faulty_values_loads_the_people_without_them(curator, settings):
     before = Person.objects.count()
     staff_import = upload_ok(curator, xlsx_bytes(messy_rows()))
     response = confirm(curator, staff_import)
-    assert response.status_code == 302
-    assert Person.objects.count() == before
+    assert response.url == reverse("people:staff_import_result", args=[curator.org.slug, staff_import.pk])
+    assert Person.objects.count() == before + 7
+    kuznetsova = Person.objects.get(organization=curator.org, surname="Кузнецова")
+    assert (kuznetsova.email, kuznetsova.experience_years) == ("", 20)
+    assert Person.objects.get(surname="Зайцева").experience_years is None
+    assert not Person.objects.filter(surname="Сидорова").exists()
     staff_import.refresh_from_db()
-    assert staff_import.status == StaffImport.Status.PREVIEW
-    assert len(stored_files(settings)) == 1
+    assert staff_import.status == StaffImport.Status.APPLIED
 
 
 def test_file_where_every_row_fails_still_gets_a_preview(curator):
@@ -407,11 +419,13 @@ def test_file_where_every_row_fails_still_gets_a_preview(curator):
     staff_import = upload_ok(curator, data)
     response = preview(curator, staff_import)
     assert response.status_code == 200
-    assert staff_import.summary["counts"]["error"] == 3
+    assert staff_import.summary["counts"]["skipped"] == 3
     assert not response.context["can_apply"]
+    assert 'disabled aria-disabled="true" data-testid="confirm-import"' in response.content.decode()
     rows = rows_by_line(staff_import)
     assert rows[2]["errors"] == [["Имя", "не заполнено."], ["Должность", "не заполнено."]]
-    assert rows[3]["errors"] == [["Фамилия", "фамилия и имя не заполнены."]]
+    assert rows[3]["errors"] == [["", "Фамилия и имя не заполнены."]]
+    assert rows[4]["errors"][0][0] == "Фамилия"
     assert "цифры" in rows[4]["errors"][0][1]
 
 
@@ -455,11 +469,12 @@ def test_administrator_imports_too(admin):
 
 def test_confirm_writes_every_row_cleaned_and_lets_the_file_go(curator, settings, django_capture_on_commit_callbacks):
     staff_import = upload_ok(curator, xlsx_bytes(fixed_rows()))
-    assert staff_import.summary["counts"] == {"error": 0, "new": 8, "update": 0, "unchanged": 0, "skipped": 1}
+    counts = {"new": 8, "update": 0, "unchanged": 0, "merged": 0, "skipped": 1, "flagged": 0}
+    assert staff_import.summary["counts"] == counts
     with django_capture_on_commit_callbacks(execute=True):
         response = confirm(curator, staff_import)
     assert response.status_code == 302
-    assert response.url == reverse("people:staff_list", args=[curator.org.slug])
+    assert response.url == reverse("people:staff_import_result", args=[curator.org.slug, staff_import.pk])
     ivanova = Person.objects.get(organization=curator.org, surname="Иванова")
     assert (ivanova.name, ivanova.patronymic, ivanova.position) == ("Мария", "Петровна", "Учитель начальных классов")
     assert ivanova.qualification_category == Person.Category.HIGHEST
@@ -480,7 +495,7 @@ def test_confirm_writes_every_row_cleaned_and_lets_the_file_go(curator, settings
     assert staff_import.summary["counts"]["new"] == 8
     assert stored_files(settings) == []
     page = curator.client.get(response.url)
-    assert "добавлено 8, обновлено 0, без изменений 0" in page.content.decode()
+    assert "добавлено 8, обновлено 0, без изменений 0, пропущено строк 1" in page.content.decode()
 
 
 def test_reimporting_the_same_file_changes_nothing(curator):
@@ -488,7 +503,8 @@ def test_reimporting_the_same_file_changes_nothing(curator):
     confirm(curator, upload_ok(curator, data))
     stamps = dict(Person.objects.values_list("pk", "updated_at"))
     again = upload_ok(curator, data)
-    assert again.summary["counts"] == {"error": 0, "new": 0, "update": 0, "unchanged": 8, "skipped": 1}
+    counts = {"new": 0, "update": 0, "unchanged": 8, "merged": 0, "skipped": 1, "flagged": 0}
+    assert again.summary["counts"] == counts
     assert {row["status"] for row in again.summary["rows"]} == {"unchanged", "skipped"}
     assert "все работники из файла уже есть" in preview(curator, again).content.decode()
     confirm(curator, again)
@@ -573,8 +589,13 @@ def test_namesakes_in_the_organisation_are_told_apart_by_email(curator):
     )
     rows = rows_by_line(staff_import)
     assert rows[2]["status"] == "update"
-    assert rows[3]["status"] == "error"
-    assert "несколько работников с таким ФИО" in rows[3]["errors"][0][1]
+    # Without an e-mail the second row is the same person of the file: merged, its other position flagged.
+    assert rows[3]["status"] == "merged"
+    assert rows[3]["flags"][0][0] == "Должность"
+    alone = upload_ok(curator, simple_file(["Попова", "Анна", "Ивановна", "Учитель", ""], header=header))
+    row = rows_by_line(alone)[2]
+    assert row["status"] == "skipped"
+    assert "несколько работников с таким ФИО" in row["errors"][0][1]
     fixed = upload_ok(
         curator, simple_file(["Попова", "Анна", "Ивановна", "Учитель химии", "popova2@school1.ru"], header=header)
     )
@@ -609,7 +630,7 @@ def test_confirmation_is_all_or_nothing_when_the_data_changed_meanwhile(curator)
     assert not Person.objects.filter(surname="Лаптева").exists()
     staff_import.refresh_from_db()
     assert staff_import.status == StaffImport.Status.PREVIEW
-    assert staff_import.summary["counts"]["error"] == 1
+    assert staff_import.summary["counts"]["skipped"] == 1
     assert "Ничего не записано" in curator.client.get(response.url).content.decode()
 
 
@@ -768,7 +789,9 @@ def test_import_reads_existing_staff_in_a_constant_number_of_queries(curator):
 
 def test_dates_in_name_cells_do_not_break_the_preview(curator):
     staff_import = upload_ok(curator, simple_file([date(2020, 1, 1), "Анна", "", "Учитель"]))
-    assert rows_by_line(staff_import)[2]["status"] == "error"
+    row = rows_by_line(staff_import)[2]
+    assert row["status"] == "skipped"
+    assert row["errors"][0][0] == "Фамилия"
 
 
 def test_closed_import_cannot_be_closed_again(curator):

@@ -36,6 +36,7 @@ from config.demo.publishing import seed_publishing
 from config.demo.questionnaires import seed_questionnaires
 from config.demo.regulation import seed_regulation
 from config.demo.roadmap import seed_roadmap
+from config.demo.staff_import import seed_staff_import
 from config.setup import describe, set_up_organization
 from mentoring.models import Mentorship
 from people import notices
@@ -226,6 +227,8 @@ class Command(BaseCommand):
         new_results = seed_questionnaires(org, people, by) if "pairs" in org_data else 0
         new_results += seed_practices(org, people, by) if "pairs" in org_data else 0
         new_results += seed_publishing(org, people, by) if "pairs" in org_data else 0
+        # The staff list as it was once loaded from the HR file (issue 18): its result stays in the history.
+        seed_staff_import(org, by)
         self.stdout.write(
             f"  пар и групп {Mentorship.objects.filter(organization=org).count()} (новых {new_pairs}), "
             f"записей о сопровождении без пары новых {new_support}; "
