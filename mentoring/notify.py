@@ -33,13 +33,17 @@ def _whose(m) -> str:
     return f"{m.kind_label.lower()} наставника {m.mentor.short_name}"
 
 
+def _first_up(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def pair_ended(m) -> None:
     state = m.get_state_display().lower()
     reason = f": {m.get_end_reason_display().lower()}" if m.end_reason else ""
     notices.tell(
         m.participants(),
         notices.Kind.PAIR,
-        f"{_whose(m).capitalize()} {state} {m.ended_on:%d.%m.%Y}{reason}",
+        f"{_first_up(_whose(m))} {state} {m.ended_on:%d.%m.%Y}{reason}",
         "История пары (группы) и программа сохранены.",
         _pair_path(m),
         link_text="Открыть пару" if not m.is_group else "Открыть группу",
@@ -158,7 +162,7 @@ def request_made(request) -> None:
         _holders(m, Role.Kind.CURATOR),
         notices.Kind.REQUEST,
         f"Просьба участника: {request.requested_by.short_name} — {request.get_kind_display().lower()}",
-        f"{_whose(m).capitalize()}. Причина: {request.reason}",
+        f"{_first_up(_whose(m))}. Причина: {request.reason}",
         reverse("mentoring:change_requests", args=[m.organization.slug]),
         link_text="Открыть просьбы",
     )

@@ -51,10 +51,11 @@ def pairs_fixed(order: Order, m: Mentorship) -> None:
     for person in m.participants():
         accounts.invite(person)
     mentees = list(m.mentees.all())
-    link = reverse("mentoring:mentorship_detail", args=[order.organization.slug, m.pk])
+    # The programme is what the pair works on next: the mentor draws it up there, the mentee reads it there.
+    link = reverse("mentoring:programme", args=[order.organization.slug, m.pk])
     programme = _programme_line(m, order)
     whom = ", ".join(p.short_name for p in mentees)
-    link_text = "Открыть пару" if len(mentees) == 1 else "Открыть группу"
+    link_text = "Открыть программу"
     notices.tell(
         m.mentor,
         notices.Kind.PAIR,

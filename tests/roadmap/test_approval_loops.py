@@ -53,7 +53,7 @@ def test_a_pairs_order_gives_the_mentor_and_the_mentees_their_roles(org, head, c
     assert note.text.startswith(f"Вы закреплены наставляемым, ваш наставник — {mentor.full_name}")
     assert f"приказом от 03.12.2026 № {order.reg_number}" in note.text
     assert "Ваша программа: составить до" in note.text
-    assert note.link == reverse("mentoring:mentorship_detail", args=[org.slug, pair.pk])
+    assert note.link == reverse("mentoring:programme", args=[org.slug, pair.pk])
     [to_mentor] = letters_to("frolova@school.example.ru")
     assert "вы закреплены наставником" in to_mentor.subject
     assert f"https://nastavnik.example.ru/o/{org.slug}/pairs/{pair.pk}/" in to_mentor.body

@@ -52,7 +52,7 @@ def test_a_pair_approved_by_order_tells_its_mentor_and_mentee_with_an_absolute_l
     order = make_order(org, "pairs", author=curator.user, mentorships=[pair])
     with capture(execute=True):
         approve_order(order, by=head.user)
-    path = reverse("mentoring:mentorship_detail", args=[org.slug, pair.pk])
+    path = reverse("mentoring:programme", args=[org.slug, pair.pk])
     for person, address in ((mentor, "frolova@school.example.ru"), (mentee, "smirnova@school.example.ru")):
         [notice] = told(person, Notice.Kind.PAIR)
         assert notice.link == path and notice.read_at is None
@@ -179,12 +179,12 @@ def test_plan_items_due_this_week_and_overdue_reach_the_mentor_and_the_mentee(or
 def test_a_roadmap_item_reminds_its_responsible_person_not_only_the_curator(org, curator, persona):
     methodist = persona(org, Role.Kind.COUNCIL)
     roadmap = make_roadmap(org, activities=3)
-    approve_roadmap(roadmap)
     today = timezone.localdate()
     first, second, third = RoadmapActivity.objects.filter(roadmap=roadmap).order_by("id")
     RoadmapActivity.objects.filter(pk=first.pk).update(responsible_person=methodist.person, deadline_date=today)
     RoadmapActivity.objects.filter(pk=second.pk).update(deadline_date=today - timedelta(days=3))
     RoadmapActivity.objects.filter(pk=third.pk).update(deadline_date=date(2027, 5, 1))
+    approve_roadmap(roadmap)
     post_reminders(org)
     [own] = told(methodist.person, Notice.Kind.ROADMAP_DUE)
     assert own.text == "Мероприятия дорожной карты: на этой неделе — 1" and first.content in own.body
