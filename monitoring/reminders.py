@@ -25,6 +25,11 @@ from people.models import Notice, Organization, Person, Role
 from roadmap.models import RoadmapActivity
 
 WEEK = 7
+LINK_TEXT = {
+    Notice.Kind.PLAN_DUE: "Открыть программу",
+    Notice.Kind.ROADMAP_DUE: "Открыть дорожную карту",
+    Notice.Kind.QUESTIONNAIRE: "Ответить на анкету",
+}
 SHOWN_ITEMS = 10
 
 
@@ -134,7 +139,7 @@ def post_reminders(org: Organization, today: date | None = None) -> int:
                 _body(entry["lines"]),
                 entry["link"],
                 committed=False,
-                link_text="Открыть",
+                link_text=LINK_TEXT[kind],
             )
             left += 1
     return left

@@ -16,11 +16,19 @@ from people import notices
 from people.models import Notice, Organization, Person, Role
 from roadmap.models import Acknowledgement, Order
 
+LINK_TEXT = {
+    Notice.Kind.PROGRAMME: "Открыть программу",
+    Notice.Kind.ORDER: "Открыть приказ",
+    Notice.Kind.ORDER_ACK: "Открыть приказ",
+    Notice.Kind.REQUEST: "Открыть просьбы",
+}
+
 
 def _once(person: Person, kind: str, title: str, body: str = "", link: str = "", link_text: str = "") -> int:
     if Notice.objects.filter(person=person, kind=kind, text=title[:500]).exists():
         return 0
-    notices.tell(person, kind, title, body, link, committed=False, link_text=link_text or "Открыть")
+    link_text = link_text or LINK_TEXT.get(kind, "Открыть")
+    notices.tell(person, kind, title, body, link, committed=False, link_text=link_text)
     return 1
 
 
