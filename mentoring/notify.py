@@ -95,6 +95,19 @@ def programme_returned(p, text: str) -> None:
     )
 
 
+def programme_changed(p) -> None:
+    """The mentor changed the plan after sending it: the acknowledgement is void, the mentee reads it again."""
+    m = p.mentorship
+    notices.tell(
+        list(m.mentees.all()),
+        notices.Kind.PROGRAMME,
+        "Программа изменена после отправки: ознакомление снято",
+        "Наставник изменил программу; когда он отправит её снова, ознакомьтесь с новой редакцией.",
+        _programme_path(m),
+        link_text="Открыть программу",
+    )
+
+
 def programme_approved(p) -> None:
     m = p.mentorship
     notices.tell(

@@ -798,7 +798,7 @@ class Programme(models.Model):
     @classmethod
     def content_changed(cls, programme_id: int) -> None:
         """A plan row changed: a programme that was sent or acknowledged goes back to draft, with a note why."""
-        Programme.objects.filter(pk=programme_id, status__in=[cls.Status.SENT, cls.Status.ACKNOWLEDGED]).update(
+        reset = Programme.objects.filter(pk=programme_id, status__in=[cls.Status.SENT, cls.Status.ACKNOWLEDGED]).update(
             status=cls.Status.DRAFT,
             acknowledged_at=None,
             acknowledged_by=None,
@@ -806,6 +806,11 @@ class Programme(models.Model):
             remark_by=None,
             remark_at=timezone.now(),
         )
+        if reset:
+            # Only the change that takes the sent version back: the mentee hears of it once, not per row.
+            notify.programme_changed(
+                Programme.objects.select_related("mentorship__organization", "mentorship__mentor").get(pk=programme_id)
+            )
 
     # --- the chain ---
 

@@ -136,6 +136,16 @@ def test_a_mentee_s_remarks_go_back_to_the_mentor(org, mentor, mentee):
     assert "Добавьте посещение уроков в апреле." in back.body
 
 
+def test_a_change_after_sending_tells_the_mentee_once(org, mentor, mentee):
+    programme = programme_with_rows(active_pair(mentor.person, mentee.person))
+    programme.send(mentor.user)
+    for row in programme.activities.order_by("position")[:2]:
+        row.activity += " (уточнено)"
+        row.save()
+    changed = [n for n in told(mentee.person, Notice.Kind.PROGRAMME) if "изменена после отправки" in n.text]
+    assert len(changed) == 1
+
+
 # --- requests, questionnaires -------------------------------------------------------------------------------
 
 
