@@ -9,6 +9,7 @@ class ConfigConfig(AppConfig):
     verbose_name = "Проект"
 
     def ready(self) -> None:
+        from config import checks  # noqa: F401  (registers the deploy checks)
         from config.setup import set_up_after_migrate  # models are ready only now
 
         # Sent for every app: with sender=self the organisations are set up once per migrate, after all apps.

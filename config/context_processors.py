@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from config.navigation import items_for
 from people.access import active_role, user_roles
-from people.models import Municipality, Role
+from people.models import Municipality, Notice, Role
 from roadmap.models import Order
 
 
@@ -55,3 +55,25 @@ def navigation(request: HttpRequest) -> dict:
         "nav_roles": switcher,
         "nav_many_orgs": len({r.person.organization_id for r in user_roles(request)}) > 1,
     }
+
+
+def notice_bell(request: HttpRequest) -> dict:
+    """The bell with the number of unread notices (people.notices) on every page of a person: one query.
+
+    The person is the one the page acts as (its organisation), or the one of the active role elsewhere; a municipal
+    coordinator's pages and anonymous ones have no bell.
+    """
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    access = getattr(request, "access", None)
+    if access is not None:
+        person = access.person
+    elif getattr(request, "municipality", None) is not None:
+        return {}
+    else:
+        current = active_role(request)
+        if current is None:
+            return {}
+        person = current.person
+    unread = Notice.objects.filter(person_id=person.pk, organization_id=person.organization_id).unread().count()
+    return {"nav_bell": {"count": unread, "org": person.organization.slug}}

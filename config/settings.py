@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.navigation",
+                "config.context_processors.notice_bell",
             ],
         },
     },
@@ -204,6 +205,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Наставничество <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The site's address as people open it, for the links in letters (people.notices): required in production
+# (`manage.py check --deploy` refuses to pass without it, config/checks.py); development has the local server.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
 # The address printed in the QR code of a signed order (roadmap.signing): where anyone checks the document.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

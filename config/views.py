@@ -420,9 +420,7 @@ def _own_state(access: OrgAccess) -> dict:
 
     The notices are joined to the person's own row, so the row is there even when there is no notice to show.
     """
-    shown = FilteredRelation(
-        "notices", condition=Q(notices__dismissed_at__isnull=True, notices__organization=access.org)
-    )
+    shown = FilteredRelation("notices", condition=Q(notices__read_at__isnull=True, notices__organization=access.org))
     rows = (
         Person.objects.filter(pk=access.person.pk)
         .annotate(shown=shown, has_consent=has_consent(Purpose.PERSONAL_DATA))

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from mentoring import notify
 from mentoring.models import (
     MAX_PROGRAMME_MONTHS,
     NOTE_FIELDS,
@@ -236,6 +237,7 @@ def _save_proposal(programme, kind, reason, by, content, revision) -> ProgrammeR
     revision.status = ProgrammeRevision.Status.PROPOSED
     revision.agreed_at = revision.agreed_by = None
     revision.save()
+    notify.change_proposed(revision)
     return revision
 
 

@@ -24,8 +24,9 @@ from django.utils import timezone
 
 from mentoring.models import Mentorship, Programme
 from monitoring.models import Answer, Invitation, Question, QuestionSet, Response, SurveyRound
+from people import notices
 from people.changes import organization_changed
-from people.models import Organization, Person
+from people.models import Notice, Organization, Person
 
 log = logging.getLogger(__name__)
 
@@ -220,10 +221,7 @@ def email_of(person: Person) -> str:
 
 
 def answer_link(invitation: Invitation, org: Organization) -> str:
-    base = getattr(settings, "SITE_URL", "").rstrip("/")
-    if not base:
-        return ""
-    return base + reverse("monitoring:my_questionnaire", args=[org.slug, invitation.pk])
+    return notices.absolute(reverse("monitoring:my_questionnaire", args=[org.slug, invitation.pk]))
 
 
 def send_questionnaire_mails(survey: SurveyRound, invitations: list[Invitation], *, reminder: bool) -> int:
@@ -244,10 +242,25 @@ def send_questionnaire_mails(survey: SurveyRound, invitations: list[Invitation],
         else f"{org.short_name}: просим ответить на анкету «{survey.question_set.title}»"
     )
     messages = []
+    title = (
+        f"Напоминание: ответьте на анкету «{survey.question_set.title}» до {survey.deadline:%d.%m.%Y}"
+        if reminder
+        else f"Просим ответить на анкету «{survey.question_set.title}» до {survey.deadline:%d.%m.%Y}"
+    )
+    mailed_notices: list[int] = []
     for pk, invs in by_person.items():
-        address = email_of(people[pk])
-        if not address:
+        # Every invited person finds it in the notification centre; the letter goes now only to those who want it.
+        person = people[pk]
+        path = reverse("monitoring:my_questionnaire", args=[org.slug, invs[0].pk])
+        detail = "Анкет: " + str(len(invs)) + "." if len(invs) > 1 else ""
+        if not notices.wants_now(person, notices.Kind.QUESTIONNAIRE):
+            notices.tell(person, notices.Kind.QUESTIONNAIRE, title, detail, path, link_text="Ответить на анкету")
             continue
+        notice = notices.record(
+            person, notices.Kind.QUESTIONNAIRE, title, detail, path, "Ответить на анкету", Notice.State.MAILED
+        )
+        mailed_notices.append(notice.pk)
+        address = email_of(person)
         context = {
             "person": people[pk],
             "org": org,
@@ -260,10 +273,13 @@ def send_questionnaire_mails(survey: SurveyRound, invitations: list[Invitation],
     if not messages:
         return 0
     try:
-        return get_connection().send_messages(messages) or 0
+        sent = get_connection().send_messages(messages) or 0
     except Exception:  # the round is stored; the curator can remind later
         log.exception("Не удалось отправить письма об анкетировании «%s»", survey.title)
+        Notice.objects.filter(pk__in=mailed_notices).update(delivery=Notice.State.FAILED)
         return 0
+    Notice.objects.filter(pk__in=mailed_notices).update(mailed_at=timezone.now())
+    return sent
 
 
 def remind_round(survey: SurveyRound, today: date | None = None) -> int:

@@ -200,12 +200,18 @@ register(
     Place(
         "people.Notice",
         NAME,
-        ("text",),
+        ("text", "body"),
         code="notice_mentions",
         reach="organization",
         label="упоминания в уведомлениях другим работникам",
     ),
     Place("people.Notice", KEEP, ("link", "link_text"), why="адрес страницы и подпись ссылки"),
+    Place(
+        "people.Person",
+        KEEP,
+        ("notice_delivery",),
+        why="выбор способа доставки уведомлений по их видам, без сведений о человеке",
+    ),
     Place(
         "people.PurgeRecord",
         KEEP,

@@ -78,6 +78,7 @@ def settle(
             label = Role.Kind(kind).label
             notices.tell(
                 person,
+                notices.Kind.ROLE,
                 f"Роль «{label}» снята: {why}. История ваших пар и программ сохранена.",
                 subject=f"снята роль «{label}»",
             )

@@ -1,69 +1,104 @@
-"""E-mails about orders: the head learns of an order awaiting them, the author of the head's decision.
+"""Notices about orders (people.notices): the head learns of an order awaiting them, the author of the head's
+decision, the people an approved order names that they are to read it.
 
+Each goes to the notification centre and, as the person chose, by e-mail with an absolute link to the order.
 A letter that cannot be sent must not undo a decision already stored, so failures are logged, not raised.
 """
 
 from __future__ import annotations
 
-import logging
+from django.urls import reverse
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
-
+from mentoring.models import Mentorship
+from people import notices
 from people.models import Person
-from roadmap.models import Order
+from roadmap.models import Acknowledgement, Order, OrderKind
 
-log = logging.getLogger(__name__)
+
+def order_path(order: Order) -> str:
+    return reverse("roadmap:order", args=[order.organization.slug, order.pk])
 
 
 def order_link(order: Order) -> str:
-    """An absolute link to the order page when the site's address is configured (SITE_URL), else ""."""
-    base = getattr(settings, "SITE_URL", "").rstrip("/")
-    if not base:
-        return ""
-    try:
-        return base + reverse("roadmap:order", args=[order.organization.slug, order.pk])
-    except NoReverseMatch:
-        return ""
+    """An absolute link to the order page (SITE_URL)."""
+    return notices.absolute(order_path(order))
 
 
-def _send(template: str, subject: str, recipients: list[str], context: dict) -> None:
-    recipients = sorted({r for r in recipients if r})
-    if not recipients:
-        return
-    body = render_to_string(f"roadmap/emails/{template}.txt", context)
-    try:
-        send_mail(subject, body, None, recipients)
-    except Exception:  # the decision is stored; a mail server outage must not turn it into a 500
-        log.exception("Не удалось отправить письмо «%s»", subject)
-
-
-def _email(person) -> str:
-    if person is None:
-        return ""
-    return person.email or (person.user.email if person.user_id else "")
-
-
-def _author_email(order: Order) -> str:
-    return order.created_by.email if order.created_by_id and order.created_by.email else ""
+def _author(order: Order) -> Person | None:
+    if not order.created_by_id:
+        return None
+    people = Person.objects.for_org(order.organization).filter(user_id=order.created_by_id)
+    return people.select_related("organization", "user").first()
 
 
 def order_submitted(order: Order) -> None:
-    heads = list(Person.objects.heads_of(order.organization).select_related("user"))
-    context = {"order": order, "org": order.organization, "link": order_link(order)}
-    subject = f"{order.organization.short_name}: приказ на утверждение — «{order.heading}»"
-    _send("submitted", subject, [_email(p) for p in heads], context)
+    heads = list(Person.objects.heads_of(order.organization).select_related("organization", "user"))
+    author = order.created_by.get_full_name() or order.created_by.get_username() if order.created_by_id else ""
+    body = [f"Вид приказа: {order.get_kind_display()}."]
+    if author:
+        body.append(f"Автор проекта: {author}.")
+    body.append("Проект ждёт вашего решения (раздел «На утверждение»): его можно утвердить или вернуть на доработку.")
+    notices.tell(
+        heads,
+        notices.Kind.ORDER,
+        f"Приказ на утверждение — «{order.heading}»",
+        "\n".join(body),
+        order_path(order),
+        link_text="Открыть приказ",
+        subject=f"приказ на утверждение — «{order.heading}»",
+        committed=False,
+    )
 
 
 def order_returned(order: Order, comment: str) -> None:
-    context = {"order": order, "org": order.organization, "comment": comment, "link": order_link(order)}
-    subject = f"{order.organization.short_name}: проект приказа возвращён на доработку"
-    _send("returned", subject, [_author_email(order)], context)
+    notices.tell(
+        _author(order),
+        notices.Kind.ORDER,
+        f"Проект приказа «{order.heading}» возвращён на доработку",
+        f"Комментарий руководителя: {comment}\nВнесите исправления и снова отправьте проект на утверждение.",
+        order_path(order),
+        link_text="Открыть проект",
+        subject="проект приказа возвращён на доработку",
+        committed=False,
+    )
 
 
 def order_approved(order: Order) -> None:
-    context = {"order": order, "org": order.organization, "link": order_link(order)}
-    subject = f"{order.organization.short_name}: приказ утверждён, № {order.reg_number} от {order.date:%d.%m.%Y}"
-    _send("approved", subject, [_author_email(order)], context)
+    """The author hears of the approval; everyone on the acknowledgement sheet is asked to read the order."""
+    ref = f"№ {order.reg_number} от {order.date:%d.%m.%Y}"
+    author = _author(order)
+    notices.tell(
+        author,
+        notices.Kind.ORDER,
+        f"Приказ «{order.heading}» утверждён, {ref}",
+        f"Подписан: {order.signer_position}, {order.signer_name}.\n"
+        "Работники из листа ознакомления увидят приказ и отметят, что ознакомлены с ним.",
+        order_path(order),
+        link_text="Открыть приказ",
+        subject=f"приказ утверждён, {ref}",
+        committed=False,
+    )
+    # Whom the order's effects already told of it (roadmap.loops: a pair's people, the appointed curator) hear
+    # of the acknowledgement in that notice; one letter per person per order is enough.
+    told: set[int] = {author.pk} if author else set()
+    if order.kind == OrderKind.PAIRS:
+        told.update(order.mentorships.values_list("mentor_id", flat=True))
+        told.update(
+            Mentorship.mentees.through.objects.filter(mentorship__orders=order).values_list("person_id", flat=True)
+        )
+    elif order.kind == OrderKind.CURATOR and order.appointee_id:
+        told.add(order.appointee_id)
+    readers = (
+        Person.objects.filter(pk__in=Acknowledgement.objects.filter(order=order).values("person_id"))
+        .exclude(pk__in=told)
+        .select_related("organization", "user")
+        .order_by("pk")
+    )
+    notices.tell(
+        list(readers),
+        notices.Kind.ORDER_ACK,
+        f"Ознакомьтесь с приказом {ref} «{order.heading}»",
+        "Откройте приказ и отметьте «Ознакомлен(а)»: дата попадёт в лист ознакомления.",
+        order_path(order),
+        link_text="Открыть приказ",
+    )

@@ -22,6 +22,9 @@ from roadmap.models import Order
 CO_CURATOR_WORD = "дополнительно"
 
 
+READ_THE_ORDER = "Ознакомьтесь с приказом в разделе «Приказы» и отметьте «Ознакомлен(а)»."
+
+
 def order_ref(order: Order) -> str:
     return f"приказом от {order.date:%d.%m.%Y} № {order.reg_number}"
 
@@ -48,24 +51,29 @@ def pairs_fixed(order: Order, m: Mentorship) -> None:
     for person in m.participants():
         accounts.invite(person)
     mentees = list(m.mentees.all())
-    link = reverse("mentoring:mentorship_detail", args=[order.organization.slug, m.pk])
+    # The programme is what the pair works on next: the mentor draws it up there, the mentee reads it there.
+    link = reverse("mentoring:programme", args=[order.organization.slug, m.pk])
     programme = _programme_line(m, order)
     whom = ", ".join(p.short_name for p in mentees)
+    link_text = "Открыть программу"
     notices.tell(
         m.mentor,
+        notices.Kind.PAIR,
         f"Вы закреплены наставником ({'группа' if len(mentees) > 1 else 'пара'}: {whom}) {order_ref(order)}.",
+        programme.replace("Ваша программа", "Программа пары (группы)") + f"\n{READ_THE_ORDER}",
+        link,
+        link_text=link_text,
         subject=f"вы закреплены наставником {order_ref(order)}",
-        link=link,
-        link_text="Открыть пару" if len(mentees) == 1 else "Открыть группу",
-        lines=[programme.replace("Ваша программа", "Программа пары (группы)")],
     )
     for person in mentees:
         notices.tell(
             person,
+            notices.Kind.PAIR,
             f"Вы закреплены наставляемым, ваш наставник — {m.mentor.full_name}, {order_ref(order)}. {programme}",
+            READ_THE_ORDER,
+            link,
+            link_text=link_text,
             subject=f"вам назначен наставник {order_ref(order)}",
-            link=link,
-            link_text="Открыть пару" if len(mentees) == 1 else "Открыть группу",
         )
 
 
@@ -98,6 +106,7 @@ def curator_appointed(order: Order, appointee: Person, by: AbstractBaseUser | No
         if co_curator:
             notices.tell(
                 person,
+                notices.Kind.ROLE,
                 f"{appointee.short_name} {declension.gendered(appointee, 'назначен', 'назначена')} "
                 f"куратором дополнительно {order_ref(order)}; "
                 "ваша роль куратора сохранена.",
@@ -107,6 +116,7 @@ def curator_appointed(order: Order, appointee: Person, by: AbstractBaseUser | No
             roles.withdraw(person, Role.Kind.CURATOR, ground=ground, by=by)
             notices.tell(
                 person,
+                notices.Kind.ROLE,
                 f"Обязанности куратора переданы: {appointee.short_name} {order_ref(order)}. "
                 "Роль «Куратор» с вас снята; документы, подготовленные вами, сохранены.",
                 subject=f"обязанности куратора переданы {order_ref(order)}",
@@ -114,9 +124,11 @@ def curator_appointed(order: Order, appointee: Person, by: AbstractBaseUser | No
     lines, link = _regulation_lines(order, appointee)
     notices.tell(
         appointee,
+        notices.Kind.ROLE,
         f"Вы назначены куратором реализации программ наставничества {order_ref(order)}."
         + (f" {lines[0]}" if lines else ""),
-        subject=f"вы назначены куратором {order_ref(order)}",
+        READ_THE_ORDER,
         link=link,
         link_text="Открыть положение" if link else "",
+        subject=f"вы назначены куратором {order_ref(order)}",
     )

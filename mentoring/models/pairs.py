@@ -15,6 +15,7 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from mentoring import notify
 from people import roles
 from people.models import (
     Direction,
@@ -249,6 +250,7 @@ class Mentorship(models.Model):
         for entry in self._open_entries().filter(status=MenteeEntry.Status.IN_PAIR):
             entry.change_status(MenteeEntry.Status.FINISHED, by=by, note=note or "Программа завершена.")
         self._settle_roles(by=by, note=note)
+        notify.pair_ended(self)
         return event
 
     @transaction.atomic
@@ -264,6 +266,7 @@ class Mentorship(models.Model):
         for entry in self._open_entries().filter(status=MenteeEntry.Status.IN_PAIR):
             entry.change_status(target, by=by, note=text)
         self._settle_roles(by=by, note=note)
+        notify.pair_ended(self)
         return event
 
     def _settle_roles(self, *, by, note: str = "") -> None:
@@ -313,7 +316,9 @@ class Mentorship(models.Model):
             raise ValidationError("Просьбу может подать только участник пары или группы.")
         if self.requests.open().filter(requested_by=person).exists():
             raise ValidationError("Ваша просьба уже передана куратору и ждёт решения.")
-        return ChangeRequest.objects.create(mentorship=self, kind=kind, requested_by=person, reason=reason)
+        request = ChangeRequest.objects.create(mentorship=self, kind=kind, requested_by=person, reason=reason)
+        notify.request_made(request)
+        return request
 
 
 def recount_places(*, organization: Organization | None = None, mentor_ids: Iterable[int] | None = None) -> None:
@@ -793,7 +798,7 @@ class Programme(models.Model):
     @classmethod
     def content_changed(cls, programme_id: int) -> None:
         """A plan row changed: a programme that was sent or acknowledged goes back to draft, with a note why."""
-        Programme.objects.filter(pk=programme_id, status__in=[cls.Status.SENT, cls.Status.ACKNOWLEDGED]).update(
+        reset = Programme.objects.filter(pk=programme_id, status__in=[cls.Status.SENT, cls.Status.ACKNOWLEDGED]).update(
             status=cls.Status.DRAFT,
             acknowledged_at=None,
             acknowledged_by=None,
@@ -801,6 +806,11 @@ class Programme(models.Model):
             remark_by=None,
             remark_at=timezone.now(),
         )
+        if reset:
+            # Only the change that takes the sent version back: the mentee hears of it once, not per row.
+            notify.programme_changed(
+                Programme.objects.select_related("mentorship__organization", "mentorship__mentor").get(pk=programme_id)
+            )
 
     # --- the chain ---
 
@@ -825,6 +835,7 @@ class Programme(models.Model):
         self.sent_by = user
         self.remark, self.remark_by, self.remark_at = "", None, None
         self._record(["status", "sent_at", "sent_by", "remark", "remark_by", "remark_at"])
+        notify.programme_sent(self)
 
     @transaction.atomic
     def acknowledge(self, person: Person) -> None:
@@ -838,6 +849,7 @@ class Programme(models.Model):
         self.acknowledged_at = timezone.now()
         self.acknowledged_by = person
         self._record(["status", "acknowledged_at", "acknowledged_by"])
+        notify.programme_acknowledged(self)
 
     @transaction.atomic
     def comment(self, person: Person, text: str) -> None:
@@ -849,6 +861,7 @@ class Programme(models.Model):
             raise ValidationError("Замечания можно оставить к программе, отправленной на ознакомление.")
         self._back_to_draft(text, by=person)
         self._record(self.CHAIN_FIELDS)
+        notify.programme_returned(self, text)
 
     @transaction.atomic
     def approve(self, user) -> None:
@@ -862,6 +875,7 @@ class Programme(models.Model):
         self.approved_at = timezone.now()
         self.approved_by = user
         self._record(["status", "approved_at", "approved_by"])
+        notify.programme_approved(self)
 
     @transaction.atomic
     def return_to_mentor(self, person: Person, text: str) -> None:
@@ -873,6 +887,7 @@ class Programme(models.Model):
             raise ValidationError("Вернуть на доработку можно программу, которая ждёт утверждения.")
         self._back_to_draft(text, by=person)
         self._record(self.CHAIN_FIELDS)
+        notify.programme_returned(self, text)
 
 
 def _plain(value):
@@ -1136,6 +1151,7 @@ class ProgrammeRevision(models.Model):
         self.agreed_at = timezone.now()
         self.agreed_by = person
         self.save(update_fields=["status", "agreed_at", "agreed_by"])
+        notify.change_agreed(self)
 
     @transaction.atomic
     def send_back(self, person: Person, text: str) -> None:
@@ -1149,6 +1165,7 @@ class ProgrammeRevision(models.Model):
         self.agreed_at, self.agreed_by = None, None
         self.remark, self.remark_by, self.remark_at = text, person, timezone.now()
         self.save(update_fields=["status", "agreed_at", "agreed_by", "remark", "remark_by", "remark_at"])
+        notify.change_returned(self)
 
     @transaction.atomic
     def withdraw(self) -> None:
@@ -1170,6 +1187,7 @@ class ProgrammeRevision(models.Model):
         self.approved_at = self.closed_at = timezone.now()
         self.approved_by = user
         self.save(update_fields=["status", "previous", "approved_at", "closed_at", "approved_by"])
+        notify.change_approved(self)
 
 
 def _apply_content(programme: Programme, content: dict) -> None:

@@ -12,7 +12,7 @@ from people.models.consent import (
     require_consent,
 )
 from people.models.imports import StaffImport, StaffImportRow
-from people.models.notice import Notice
+from people.models.notice import DEFAULT_DELIVERY, Delivery, Notice, NoticeKind, delivery_for
 from people.models.organization import (
     REFERENCE_LISTS,
     ROLE_PRIORITY,
@@ -30,12 +30,14 @@ from people.models.organization import (
 )
 
 __all__ = [
+    "DEFAULT_DELIVERY",
     "REFERENCE_LISTS",
     "ROLE_PRIORITY",
     "AuditEvent",
     "Consent",
     "ConsentRequired",
     "ConsentText",
+    "Delivery",
     "Direction",
     "MenteeCategory",
     "MenteeEntry",
@@ -44,6 +46,7 @@ __all__ = [
     "MentoringKind",
     "Municipality",
     "Notice",
+    "NoticeKind",
     "Organization",
     "Person",
     "PersonQuerySet",
@@ -55,6 +58,7 @@ __all__ = [
     "StaffImport",
     "StaffImportRow",
     "TrainingEvent",
+    "delivery_for",
     "has_consent",
     "require_consent",
 ]

@@ -214,6 +214,8 @@ class Person(models.Model):
         related_name="people",
     )
     anonymized_at = models.DateTimeField("персональные данные уничтожены", null=True, blank=True, editable=False)
+    # How each kind of notice reaches the person ({kind: "now" | "daily" | "weekly" | "off"}); see people.notices.
+    notice_delivery = models.JSONField("доставка уведомлений", default=dict, blank=True)
     # Access to this organisation only: the login (user.is_active) serves the person's other organisations too,
     # and an administrator of one organisation must not switch off their work in another (person_account_toggle).
     access_disabled_at = models.DateTimeField("доступ в организацию отключён", null=True, blank=True, editable=False)

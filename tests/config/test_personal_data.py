@@ -144,7 +144,7 @@ def build_scenario(mentee, mentor, curator) -> dict:
     invitation = person.invitations.get()
     response = Response.objects.create(invitation=invitation)
     Answer.objects.create(response=response, question=questions_of(qset)["text"], text="ответ")
-    notices.tell(person, "Вы закреплены наставляемым", subject="пара")
+    notices.tell(person, notices.Kind.PAIR, "Вы закреплены наставляемым", subject="пара")
     AuditEvent.objects.create(kind=AuditEvent.Kind.LOGIN, user=mentee.user, username=mentee.user.username)
     CalendarFeed.for_user(mentee.user)
     Practice.objects.create(organization=org, title="Практика", description="Описание").authors.add(person)

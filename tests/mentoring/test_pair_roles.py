@@ -46,12 +46,15 @@ def test_completion_withdraws_the_roles_nothing_else_holds(org, django_capture_o
 
     assert kinds(mentor) == {Role.Kind.MENTEE}
     assert kinds(reverse_mentee) == set()
-    [note] = Notice.objects.filter(person=mentor)
+    [note] = Notice.objects.filter(person=mentor, kind=Notice.Kind.ROLE)
     assert note.text == (
         f"Роль «Наставник» снята: пара наставника {mentor.short_name} завершена. "
         "История ваших пар и программ сохранена."
     )
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(["frolova@school.example.ru", reverse_mentee.email])
+    # Each hears that the pair ended and, the one whose role went, of the role (issue 16).
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        ["frolova@school.example.ru", reverse_mentee.email, "frolova@school.example.ru", reverse_mentee.email]
+    )
     pair.refresh_from_db()
     assert pair.state == Mentorship.State.COMPLETED and list(pair.mentees.all()) == [reverse_mentee]
 

@@ -52,14 +52,14 @@ def test_settling_grants_to_those_held_and_withdraws_from_the_others(org, head, 
 def test_a_letter_waits_for_the_commit_and_a_rollback_sends_nothing(org, django_capture_on_commit_callbacks):
     person = PersonFactory(organization=org)
     with django_capture_on_commit_callbacks(execute=False) as waiting:
-        notices.tell(person, "Вы назначены куратором.", subject="вы назначены куратором")
+        notices.tell(person, notices.Kind.ROLE, "Вы назначены куратором.", subject="вы назначены куратором")
     assert mail.outbox == [] and len(waiting) == 1
 
 
 def test_silenced_history_tells_nobody(org, django_capture_on_commit_callbacks):
     person = PersonFactory(organization=org)
     with django_capture_on_commit_callbacks(execute=True), notices.silenced():
-        assert notices.tell(person, "Роль снята.", subject="роль снята") is None
+        assert notices.tell(person, notices.Kind.ROLE, "Роль снята.") == []
     assert not Notice.objects.exists() and mail.outbox == []
 
 
@@ -104,8 +104,8 @@ def test_the_administrator_still_creates_an_account_by_hand(org, admin):
 
 
 def test_a_person_hides_their_own_notice_and_no_one_else_s(org, mentee, mentor, outsider):
-    own = notices.tell(mentee.person, "Вы закреплены наставляемым.", subject="наставник")
-    other = notices.tell(mentor.person, "Вы закреплены наставником.", subject="наставник")
+    [own] = notices.tell(mentee.person, notices.Kind.PAIR, "Вы закреплены наставляемым.")
+    [other] = notices.tell(mentor.person, notices.Kind.PAIR, "Вы закреплены наставником.")
     home = reverse("role_home", args=[org.slug, "mentee"])
     assert "Вы закреплены наставляемым." in mentee.client.get(home).content.decode()
 
@@ -119,13 +119,13 @@ def test_a_person_hides_their_own_notice_and_no_one_else_s(org, mentee, mentor, 
     assert response.status_code == 302
     own.refresh_from_db()
     other.refresh_from_db()
-    assert own.dismissed_at is not None and other.dismissed_at is None
+    assert own.read_at is not None and other.read_at is None
     assert "Вы закреплены наставляемым." not in mentee.client.get(home).content.decode()
 
 
 @pytest.mark.parametrize("role", [kind.value for kind in Role.Kind])
 def test_every_home_shows_the_person_s_notices(org, persona, role):
     actor = persona(org, role)
-    notices.tell(actor.person, "Приказ касается вас.", subject="приказ", link="/o/x/", link_text="Открыть")
+    notices.tell(actor.person, notices.Kind.ORDER, "Приказ касается вас.", link="/o/x/", link_text="Открыть")
     page = actor.client.get(reverse("role_home", args=[org.slug, role])).content.decode()
     assert 'data-testid="notice"' in page and "Приказ касается вас." in page

@@ -49,11 +49,11 @@ def test_a_pairs_order_gives_the_mentor_and_the_mentees_their_roles(org, head, c
     audit = list(AuditEvent.objects.filter(kind=AuditEvent.Kind.ROLES_CHANGED).values_list("detail", flat=True))
     assert len(audit) == 3 and all(f"приказ от 03.12.2026 № {order.reg_number}" in d for d in audit)
     assert all(mentor.surname not in d for d in audit)  # the log names people by number, not by name
-    note = Notice.objects.get(person=first)
+    note = Notice.objects.get(person=first, kind=Notice.Kind.PAIR)
     assert note.text.startswith(f"Вы закреплены наставляемым, ваш наставник — {mentor.full_name}")
     assert f"приказом от 03.12.2026 № {order.reg_number}" in note.text
     assert "Ваша программа: составить до" in note.text
-    assert note.link == reverse("mentoring:mentorship_detail", args=[org.slug, pair.pk])
+    assert note.link == reverse("mentoring:programme", args=[org.slug, pair.pk])
     [to_mentor] = letters_to("frolova@school.example.ru")
     assert "вы закреплены наставником" in to_mentor.subject
     assert f"https://nastavnik.example.ru/o/{org.slug}/pairs/{pair.pk}/" in to_mentor.body
@@ -126,11 +126,15 @@ def test_an_early_end_withdraws_only_the_roles_nothing_else_holds(org, head, men
     assert kinds(mentee.person) == set()
     ending.refresh_from_db()
     assert ending.state == Mentorship.State.ENDED_EARLY and ending.mentees.count() == 2  # history stays
-    [note] = Notice.objects.filter(person=mentee.person)
+    [note] = Notice.objects.filter(person=mentee.person, kind=Notice.Kind.ROLE)
     assert note.text.startswith("Роль «Наставляемый» снята: группа наставника")
     assert f"приказ от 03.12.2026 № {order.reg_number}" in note.text
-    assert [m.subject for m in letters_to(mentee.person.email)] == ["МБОУ «СОШ № 1»: снята роль «Наставляемый»"]
-    assert not Notice.objects.filter(person__in=[mentor.person, other_mentee.person]).exists()
+    assert "МБОУ «СОШ № 1»: снята роль «Наставляемый»" in [m.subject for m in letters_to(mentee.person.email)]
+    assert not Notice.objects.filter(person__in=[mentor.person, other_mentee.person], kind=Notice.Kind.ROLE).exists()
+    # Everyone in the group hears that it ended (issue 16), whatever happens to their roles.
+    for person in (mentor.person, mentee.person, other_mentee.person):
+        [ended] = Notice.objects.filter(person=person, kind=Notice.Kind.PAIR)
+        assert ended.text.startswith(f"Группа наставника {mentor.person.short_name} завершена досрочно")
     # Their last role gone, the mentee still learns why on the page they land on.
     page = mentee.client.get("/")
     assert "У вашей учётной записи пока нет ролей" in page.content.decode()
@@ -176,15 +180,15 @@ def test_a_curator_order_moves_the_role_and_audits_it(org, head, curator, mentor
             f"работник № {curator.person.pk} ({curator.user.username}): снята роль «Куратор» — {ground}",
         ]
     )
-    [to_new] = Notice.objects.filter(person=mentor.person)
+    [to_new] = Notice.objects.filter(person=mentor.person, kind=Notice.Kind.ROLE)
     assert to_new.text.startswith("Вы назначены куратором реализации программ наставничества приказом от 03.12.2026")
     assert f"называет куратором: {curator.person.full_name}" in to_new.text
     assert "Подготовьте новую версию положения" in to_new.text or "Исправьте проект" in to_new.text
     assert to_new.link == reverse("roadmap:regulation", args=[org.slug])
-    [to_old] = Notice.objects.filter(person=curator.person)
+    [to_old] = Notice.objects.filter(person=curator.person, kind=Notice.Kind.ROLE)
     assert to_old.text.startswith(f"Обязанности куратора переданы: {mentor.person.short_name}")
-    assert [m.subject for m in letters_to(curator.person.email)] == [
-        f"МБОУ «СОШ № 1»: обязанности куратора переданы приказом от 03.12.2026 № {order.reg_number}"
+    assert f"МБОУ «СОШ № 1»: обязанности куратора переданы приказом от 03.12.2026 № {order.reg_number}" in [
+        m.subject for m in letters_to(curator.person.email)
     ]
     [letter] = letters_to(mentor.person.email)
     assert f"https://nastavnik.example.ru/o/{org.slug}/regulation/" in letter.body
@@ -200,7 +204,7 @@ def test_a_curator_appointed_additionally_keeps_the_previous_one(org, head, cura
     with capture(execute=True):
         approve_order(order, by=head.user)
     assert Role.Kind.CURATOR in kinds(curator.person) and Role.Kind.CURATOR in kinds(mentor.person)
-    [note] = Notice.objects.filter(person=curator.person)
+    [note] = Notice.objects.filter(person=curator.person, kind=Notice.Kind.ROLE)
     assert "ваша роль куратора сохранена" in note.text
 
 

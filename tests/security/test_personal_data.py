@@ -20,6 +20,7 @@ from django.db.utils import IntegrityError
 from django.test import Client
 from django.urls import reverse
 
+from people import notices
 from people.models import Person
 from roadmap import emails
 from roadmap.models import Order
@@ -175,7 +176,7 @@ def test_nothing_personal_reaches_the_logs_through_errors_refusals_and_failures(
     heads = [p.email for p in Person.objects.heads_of(own) if p.email]
     assert heads
     refused = smtplib.SMTPRecipientsRefused(dict.fromkeys(heads, (550, b"5.1.1 User unknown")))
-    with mock.patch.object(emails, "send_mail", side_effect=refused):
+    with mock.patch.object(notices, "send_mail", side_effect=refused):
         emails.order_submitted(order)
 
     text = logged_text(every_log_record)

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from config.demo.esign import seed_second_factor
 from config.demo.municipality import seed_municipality
+from config.demo.notices import seed_notices
 from config.demo.orders import seed_orders
 from config.demo.pairs import check_pairs, seed_pairs
 from config.demo.paper_orders import seed_paper_orders
@@ -229,12 +230,14 @@ class Command(BaseCommand):
         new_results += seed_publishing(org, people, by) if "pairs" in org_data else 0
         # The staff list as it was once loaded from the HR file (issue 18): its result stays in the history.
         seed_staff_import(org, by)
+        # What each role finds in the notification centre (issue 16), from the data above; no letters.
+        new_notices = seed_notices(org)
         self.stdout.write(
             f"  пар и групп {Mentorship.objects.filter(organization=org).count()} (новых {new_pairs}), "
             f"записей о сопровождении без пары новых {new_support}; "
             f"приказов {Order.objects.filter(organization=org).count()} (новых {new_orders}); "
             f"дорожных карт {Roadmap.objects.for_org(org).count()} (новых {new_roadmaps}); "
-            f"записей мониторинга и публикаций новых {new_results};"
+            f"записей мониторинга и публикаций новых {new_results}; уведомлений новых {new_notices};"
         )
         self.stdout.write(
             f"  согласий {Consent.objects.for_org(org).count()} (новых {new_consents}, отозвано {new_withdrawals}); "
