@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -121,6 +121,12 @@ class Organization(models.Model):
     )
     acting_basis_number = models.CharField("номер приказа о назначении и. о.", max_length=40, blank=True)
     acting_basis_date = models.DateField("дата приказа о назначении и. о.", null=True, blank=True)
+    meeting_gap_weeks = models.PositiveSmallIntegerField(
+        "сигнал, если нет встреч N недель",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(26)],
+        help_text="Пара или группа отмечается в списке, если столько недель у неё не было записанных встреч.",
+    )
     created_at = models.DateTimeField("создана", auto_now_add=True)
     # Replaced by every write in the organisation (people.changes.touch): cached figures are kept under it.
     data_version = models.UUIDField("версия данных", default=uuid.uuid4, editable=False)
