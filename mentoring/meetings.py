@@ -110,7 +110,7 @@ def with_last_meeting(qs: models.QuerySet[Mentorship]) -> models.QuerySet[Mentor
 
 
 def gap_cutoff(org: Organization, today: date | None = None) -> date:
-    """A working pair with no meeting on or after this day (and working since before it) is flagged."""
+    """A working pair whose last meeting (or, with none, its start) is on or before this day is flagged."""
     return (today or timezone.localdate()) - timedelta(weeks=org.meeting_gap_weeks)
 
 
@@ -118,7 +118,7 @@ def without_meetings(qs: models.QuerySet[Mentorship], org: Organization, today: 
     """Working pairs with no meeting for the organisation's number of weeks (`qs` annotated by with_last_meeting)."""
     cutoff = gap_cutoff(org, today)
     return qs.filter(state=Mentorship.State.ACTIVE).filter(
-        Q(last_meeting__lt=cutoff) | Q(last_meeting__isnull=True, started_on__lt=cutoff)
+        Q(last_meeting__lte=cutoff) | Q(last_meeting__isnull=True, started_on__lte=cutoff)
     )
 
 
@@ -177,7 +177,7 @@ def attach_health(pairs: Sequence[Mentorship], org: Organization, today: date | 
         last = m.last_meeting
         active = m.state == Mentorship.State.ACTIVE
         since = last or m.started_on
-        flagged = active and since is not None and since < cutoff
+        flagged = active and since is not None and since <= cutoff
         mine = ratings.get(m.pk, [])
         m.health = Health(
             last_meeting=last,

@@ -50,7 +50,8 @@ def bulk_meetings(pairs: list[Mentorship], per_pair: int = 2) -> None:
             for n in range(per_pair)
         ]
     )
-    mentee_of = dict(Mentorship.mentees.through.objects.filter(mentorship__in=pairs).values_list("mentorship", "person"))
+    links = Mentorship.mentees.through.objects.filter(mentorship__in=pairs)
+    mentee_of = dict(links.values_list("mentorship", "person"))
     MeetingFeedback.objects.bulk_create(
         [MeetingFeedback(meeting=x, mentee_id=mentee_of[x.mentorship_id], rating=4) for x in meetings]
     )

@@ -81,7 +81,8 @@ def test_the_head_reads_the_log(head, pair):
 
 def test_another_organisation_gets_404(outsider, pair):
     item = meeting(pair)
-    for address in (url("meeting_new", pair), url("meeting_edit", pair, item.pk), url("meeting_feedback", pair, item.pk)):
+    addresses = [url("meeting_new", pair), url("meeting_edit", pair, item.pk), url("meeting_feedback", pair, item.pk)]
+    for address in addresses:
         assert outsider.client.get(address).status_code == 404
         assert outsider.client.post(address, {"rating": 5}).status_code == 404
     assert not MeetingFeedback.objects.exists()
