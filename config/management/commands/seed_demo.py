@@ -26,6 +26,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from config.demo.meetings import seed_meetings
 from config.demo.municipality import seed_municipality
 from config.demo.orders import seed_orders
 from config.demo.pairs import check_pairs, seed_pairs
@@ -212,6 +213,9 @@ class Command(BaseCommand):
         with notices.silenced():
             new_pairs, new_support = seed_pairs(org, org_data, people, by) if "pairs" in org_data else (0, 0)
         self.seed_roles(org, org_data)
+        if "pairs" in org_data:
+            flagged = people.get(org_data.get("quiet_mentor", ""))
+            self.stdout.write(f"  встреч в журналах новых {seed_meetings(org, flagged)};")
         new_orders = seed_orders(org, people) if "pairs" in org_data else 0
         new_roadmaps = seed_roadmap(org)
         # The kindergarten's regulation and roadmap are approved by order; the school's regulation waits for one.
