@@ -14,6 +14,7 @@ from mentoring.models import Meeting, MeetingFeedback, Mentorship, PlanActivity
 from people.models import Organization, Person
 
 F = Meeting.Format
+# fmt: off
 # Topic, format, what was done, what was agreed: the everyday work of a kindergarten teacher and her mentor.
 KINDERGARTEN = [
     ("Знакомство и профессиональный запрос", F.IN_PERSON,
@@ -67,7 +68,8 @@ SCHOOL = [
     ("Школьная неделя естественных наук", F.JOINT_EVENT,
      "Вместе провели игру-квест для шестиклассников, наставляемая вела станцию «Опыты с магнитами».",
      "Подготовить заметку о неделе для школьного сайта и собрать отзывы учеников."),
-]  # fmt: skip
+]
+# fmt: on
 COMMENTS = {
     5: "Очень полезно, сразу применила на следующем занятии.",
     4: "Полезно, хотелось бы больше времени на разбор примеров.",
