@@ -89,9 +89,12 @@ def seed_meetings(org: Organization, flagged_mentor: Person | None) -> int:
         Mentorship.objects.filter(organization=org, started_on__isnull=False)
         .exclude(state__in=[Mentorship.State.DRAFT, Mentorship.State.PROPOSED])
         .select_related("mentor")
-        .order_by("started_on", "pk")
+        .order_by("pk")
     )
-    quiet = next((m for m in pairs if m.mentor == flagged_mentor and m.state == Mentorship.State.ACTIVE), None)
+    quiet = next(
+        (m for m in sorted(pairs, key=lambda m: m.started_on) if m.mentor == flagged_mentor and m.state == "active"),
+        None,
+    )
     added = 0
     for m in pairs:
         if m.meetings.exists():
