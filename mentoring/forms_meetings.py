@@ -48,8 +48,8 @@ class MeetingForm(forms.ModelForm):
         self.mentorship = mentorship
         self.fields["plan_rows"].queryset = linkable_rows(mentorship, self.instance)
         self.fields["plan_rows"].error_messages["invalid_choice"] = "Выберите мероприятия из плана этой пары (группы)."
-        if not self.instance.pk and not self.is_bound:
-            self.initial.setdefault("date", timezone.localdate())
+        if not self.instance.pk and not self.initial.get("date"):
+            self.initial["date"] = timezone.localdate()
 
     def clean_date(self):
         day = self.cleaned_data["date"]

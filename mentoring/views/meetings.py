@@ -41,7 +41,8 @@ def _meeting_form(request: HttpRequest, access: OrgAccess, m: Mentorship, meetin
             note = f" Отмечено выполненными мероприятий плана: {done}." if done else ""
             messages.success(request, f"Встреча {meeting.date:%d.%m.%Y} записана в журнал.{note}")
             return _to_log(access, m)
-    context = {"access": access, "m": m, "form": form, "meeting": meeting}
+    mentees = list(m.mentees.order_by("surname", "name", "id"))
+    context = {"access": access, "m": m, "form": form, "meeting": meeting, "mentees": mentees}
     return render(request, "mentoring/meetings/form.html", context)
 
 
