@@ -66,10 +66,15 @@ class MeetingForm(forms.ModelForm):
 class FeedbackForm(forms.ModelForm):
     rating = forms.TypedChoiceField(
         label="Оценка встречи",
-        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        choices=[
+            (5, "5 — очень полезная встреча"),
+            (4, "4 — полезная"),
+            (3, "3 — отчасти полезная"),
+            (2, "2 — мало пользы"),
+            (1, "1 — пользы не было"),
+        ],
         coerce=int,
         widget=forms.RadioSelect,
-        help_text="5 — встреча очень полезна, 1 — пользы не было.",
         error_messages={
             "required": "Поставьте оценку от 1 до 5.",
             "invalid_choice": "Поставьте оценку от 1 до 5.",

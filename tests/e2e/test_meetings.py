@@ -59,7 +59,7 @@ def test_mentor_logs_a_meeting_mentee_rates_it_curator_sees_the_health(demo, liv
     feedback = page.get_by_test_id("feedback-form")
     feedback.get_by_role("button", name="Сохранить").click()
     expect(feedback.get_by_text("Поставьте оценку от 1 до 5.")).to_be_visible()
-    feedback.get_by_label("5", exact=True).check()
+    feedback.get_by_label("5 — очень полезная встреча").check()
     feedback.get_by_label("Комментарий").fill("Разбор по шагам очень помог, попробую на следующей неделе.")
     both_widths(page, shot, "meeting-feedback")
     feedback.get_by_role("button", name="Сохранить").click()
@@ -81,6 +81,6 @@ def test_mentor_logs_a_meeting_mentee_rates_it_curator_sees_the_health(demo, liv
     expect(table.get_by_role("row")).to_have_count(2)  # the header and the quiet pair
     expect(table).to_contain_text("Павлова Л.")
     quiet.get_by_role("link", name="Фролова Г. П.").click()
-    expect(page.get_by_test_id("gap-flag")).to_contain_text("Встреч нет 5 нед.")
+    expect(page.get_by_test_id("gap-flag")).to_contain_text("Последняя встреча — 5 нед. назад")
     expect(page.get_by_test_id("pair-health")).to_contain_text("оценки снижаются")
     both_widths(page, shot, "pair-health-curator")
