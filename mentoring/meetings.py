@@ -39,11 +39,6 @@ def can_log(access: OrgAccess, m: Mentorship) -> bool:
     return access.person.pk == m.mentor_id or access.has(*MEETING_WRITERS)
 
 
-def open_plan_rows(m: Mentorship) -> models.QuerySet[PlanActivity]:
-    """Rows of the pair's programme a meeting may close: those still planned or in progress."""
-    return PlanActivity.objects.open().filter(programme__mentorship=m).order_by("deadline", "position", "id")
-
-
 def linkable_rows(m: Mentorship, meeting: Meeting | None = None) -> models.QuerySet[PlanActivity]:
     """The open rows and those the meeting already closed, for the form's choices."""
     q = Q(status__in=[PlanActivity.Status.PLANNED, PlanActivity.Status.IN_PROGRESS])
