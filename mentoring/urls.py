@@ -3,7 +3,7 @@ the root by config/urls.py)."""
 
 from django.urls import path
 
-from mentoring.views import calendar, matching, pair_requests, pairs, programmes
+from mentoring.views import calendar, matching, meetings, pair_requests, pairs, programmes
 
 app_name = "mentoring"
 
@@ -31,6 +31,10 @@ urlpatterns = [
         )
         for action in ("propose", "withdraw", "complete", "end_early")
     ],
+    # meetings.py
+    path("pairs/<int:pk>/meetings/new/", meetings.meeting_new, name="meeting_new"),
+    path("pairs/<int:pk>/meetings/<int:meeting>/edit/", meetings.meeting_edit, name="meeting_edit"),
+    path("pairs/<int:pk>/meetings/<int:meeting>/feedback/", meetings.meeting_feedback, name="meeting_feedback"),
     # pair_requests.py
     path("pairs/<int:pk>/ask/", pair_requests.mentorship_ask, name="mentorship_ask"),
     path("pairs/requests/", pair_requests.request_list, name="change_requests"),

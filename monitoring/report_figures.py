@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Avg, Count, Exists, F, Max, OuterRef, Q
 
-from mentoring.models import Mentorship, PlanActivity
+from mentoring.models import Meeting, Mentorship, PlanActivity
 from monitoring.models import Practice, Question
 from monitoring.reports import (
     ENDED,
@@ -91,6 +91,7 @@ def report_tables(org: Organization, period: Period) -> dict:
             _states(ids, period),
             _end_reasons(ids, period, summary),
             _activities(worked, period),
+            _meetings(worked, period),
             _satisfaction(ids, period),
             _questions(ids, period),
             _growth(ids, period),
@@ -274,6 +275,37 @@ def _activities(worked, period: Period) -> Table:
         [[label, figures[key], (share(figures[key], total))] for key, label in labels],
         note="Мероприятия планов пар и групп, действовавших в периоде, со сроком в периоде. «В срок» — отметка "
         "о выполнении не позже срока.",
+    )
+
+
+# The «last month» of a period: the days up to its cutoff in which a working pair is expected to have met.
+MEETING_MONTH_DAYS = 30
+
+
+def _meetings(worked, period: Period) -> Table:
+    """Meetings of the period's pairs and groups, the share that met in the period's last month, the mean rating."""
+    month_start = period.cutoff - timedelta(days=MEETING_MONTH_DAYS - 1)
+    held = Meeting.objects.filter(mentorship__in=worked, date__gte=period.start, date__lte=period.end).aggregate(
+        n_meetings=Count("pk", distinct=True), n_feedback=Count("feedback"), mean_rating=Avg("feedback__rating")
+    )
+    recent = Meeting.objects.filter(mentorship=OuterRef("pk"), date__gte=month_start, date__lte=period.cutoff)
+    working = worked.filter(started_on__lte=period.cutoff).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=month_start)
+    )
+    pairs = working.aggregate(total=Count("pk"), met=Count("pk", filter=Q(Exists(recent))))
+    return Table(
+        "meetings",
+        "Встречи наставников и наставляемых",
+        ["Показатель", "Значение"],
+        [
+            ["Встреч проведено в периоде", held["n_meetings"]],
+            ["Пар и групп, работавших в последний месяц периода", pairs["total"]],
+            ["из них встречались в последний месяц, %", share(pairs["met"], pairs["total"])],
+            ["Отзывов наставляемых о встречах", held["n_feedback"]],
+            ["Средняя оценка встреч наставляемыми (из 5)", rounded(held["mean_rating"])],
+        ],
+        note=f"Последний месяц периода — {MEETING_MONTH_DAYS} дней по {period.cutoff:%d.%m.%Y}. Встречи записывают "
+        "наставники и куратор в журнале встреч пары (группы), оценку от 1 до 5 ставят наставляемые.",
     )
 
 

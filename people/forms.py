@@ -139,6 +139,7 @@ class OrganizationForm(forms.ModelForm):
             "phone",
             "order_number_format",
             "programme_approver",
+            "meeting_gap_weeks",
             "order_signer",
             "acting_head",
             "acting_head_position",

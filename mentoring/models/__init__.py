@@ -1,8 +1,10 @@
 """Models of the mentoring app, one module per concept.
 
 - pairs: pairs and groups, their programmes and plans, templates, calendar feeds.
+- meetings: the meeting log of a pair or group and the mentees' feedback.
 """
 
+from mentoring.models.meetings import Meeting, MeetingFeedback
 from mentoring.models.pairs import (
     MAX_PROGRAMME_MONTHS,
     MIN_PROGRAMME_MONTHS,
@@ -43,6 +45,8 @@ __all__ = [
     "CalendarFeed",
     "ChangeRequest",
     "ChangeRequestQuerySet",
+    "Meeting",
+    "MeetingFeedback",
     "Mentorship",
     "MentorshipEvent",
     "MentorshipQuerySet",

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from icalendar import TRANSP, Calendar, Event
 
-from mentoring.models import CalendarFeed, Mentorship, PlanActivity, Programme
+from mentoring.models import CalendarFeed, Meeting, Mentorship, PlanActivity, Programme
 from mentoring.models.pairs import feed_programmes_filter, serving_people
 from people.access import OrgAccess, org_view
 
@@ -48,6 +48,22 @@ def deadline_event(row: PlanActivity, stamp: datetime) -> Event:
         start=row.deadline,
         end=row.deadline + timedelta(days=1),
         summary=f"Срок: {row.activity}",
+        description=description,
+        transparency=TRANSP.TRANSPARENT,
+    )
+
+
+def held_meeting_event(meeting: Meeting, stamp: datetime) -> Event:
+    """A meeting recorded in the pair's log: on its day, with what was agreed, so the next steps are at hand."""
+    description = f"{meeting.get_format_display()}. Сделано: {meeting.done}"
+    if meeting.next_steps:
+        description += f"\nДоговорились: {meeting.next_steps}"
+    return Event.new(
+        uid=f"meeting-{meeting.pk}@nastavnichestvo",
+        stamp=stamp,
+        start=meeting.date,
+        end=meeting.date + timedelta(days=1),
+        summary=f"Встреча: {meeting.topic}",
         description=description,
         transparency=TRANSP.TRANSPARENT,
     )
@@ -119,6 +135,8 @@ def feed_events(user, today: date | None = None) -> list[Event]:
         meeting = meeting_event(programme, stamp)
         if meeting is not None:
             events.append(meeting)
+    held = Meeting.objects.filter(mentorship__in=[p.mentorship_id for p in programmes]).order_by("date", "pk")
+    events += [held_meeting_event(m, stamp) for m in held]
     return events
 
 

@@ -18,6 +18,7 @@ from core.lists import int_param, page_of
 from mentoring.access import PAIR_EDITORS, PAIR_VIEWERS, get_mentorship_for_user
 from mentoring.filters import PairFilter
 from mentoring.forms import CompleteForm, EndEarlyForm, MentorshipForm
+from mentoring.meetings import attach_health, can_give_feedback, can_log, meeting_log, pair_health, with_last_meeting
 from mentoring.models import ChangeRequest, Mentorship, MentorshipEvent
 from people.access import OrgAccess, org_view
 from people.changes import organization_changed
@@ -39,8 +40,8 @@ WAITING_SHOWN = 30
 
 
 def _filtered(request: HttpRequest, access: OrgAccess) -> PairFilter:
-    qs = Mentorship.objects.for_org(access.org).for_list().order_by("-created_at", "-id")
-    return PairFilter(request.GET, queryset=qs)
+    qs = with_last_meeting(Mentorship.objects.for_org(access.org).for_list()).order_by("-created_at", "-id")
+    return PairFilter(request.GET, queryset=qs, organization=access.org)
 
 
 def _waiting(access: OrgAccess):
@@ -60,9 +61,12 @@ def _waiting(access: OrgAccess):
 def pair_list(request: HttpRequest, access: OrgAccess) -> HttpResponse:
     filters = _filtered(request, access)
     waiting = _waiting(access)
+    page = page_of(request, filters.qs)
+    page.object_list = list(page.object_list)
+    attach_health(page.object_list, access.org)
     context = {
         "access": access,
-        "page": page_of(request, filters.qs),
+        "page": page,
         **filters.values,
         "states": State.choices,
         "forms": MentoringForm.objects.filter(organization=access.org),
@@ -151,6 +155,9 @@ def render_detail(request: HttpRequest, access: OrgAccess, m: Mentorship, **form
     participant = access.person.pk == m.mentor_id or access.person in mentees
     requests = list(m.requests.select_related("requested_by", "decided_by").order_by("-created_at"))
     own_open = [r for r in requests if r.status == ChangeRequest.Status.OPEN and r.requested_by_id == access.person.pk]
+    meetings = meeting_log(m)
+    for meeting in meetings:
+        meeting.own_feedback = any(f.mentee_id == access.person.pk for f in meeting.feedback.all())
     context = {
         "access": access,
         "m": m,
@@ -171,6 +178,10 @@ def render_detail(request: HttpRequest, access: OrgAccess, m: Mentorship, **form
         "ask_form": forms.get("ask_form"),
         "open_panel": forms.get("open_panel", ""),
         "today": timezone.localdate(),
+        "meetings": meetings,
+        "health": pair_health(m),
+        "can_log_meeting": can_log(access, m),
+        "is_mentee": can_give_feedback(access, mentees),
     }
     return render(request, "mentoring/pairs/detail.html", context)
 

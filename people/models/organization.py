@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -126,6 +126,12 @@ class Organization(models.Model):
         default=True,
         help_text="Руководитель подтверждает утверждение каждого приказа кодом из приложения-аутентификатора или "
         "из письма — простая электронная подпись по положению организации об электронном документообороте.",
+    )
+    meeting_gap_weeks = models.PositiveSmallIntegerField(
+        "сигнал, если нет встреч N недель",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(26)],
+        help_text="Пара или группа отмечается в списке, если столько недель у неё не было записанных встреч.",
     )
     created_at = models.DateTimeField("создана", auto_now_add=True)
     # Replaced by every write in the organisation (people.changes.touch): cached figures are kept under it.

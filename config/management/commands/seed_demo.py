@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.demo.esign import seed_second_factor
+from config.demo.meetings import seed_meetings
 from config.demo.municipality import seed_municipality
 from config.demo.notices import seed_notices
 from config.demo.orders import seed_orders
@@ -220,6 +221,9 @@ class Command(BaseCommand):
         self.seed_roles(org, org_data)
         # Signed on paper the year before and registered first: the numbers approved here continue after them.
         new_orders = seed_paper_orders(org)
+        if "pairs" in org_data:
+            flagged = people.get(org_data.get("quiet_mentor", ""))
+            self.stdout.write(f"  встреч в журналах новых {seed_meetings(org, flagged)};")
         new_orders += seed_orders(org, people) if "pairs" in org_data else 0
         new_roadmaps = seed_roadmap(org)
         # The kindergarten's regulation and roadmap are approved by order; the school's regulation waits for one.
