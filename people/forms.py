@@ -138,12 +138,16 @@ class OperatorRequisitesForm(OperatorRequisitesMixin, forms.ModelForm):
         label="Официальный сайт",
         required=False,
         assume_scheme="https",
-        help_text="Адрес, где публикуются сведения о наставничестве, например https://school7.ru",
+        help_text="Сайт, на котором публикуются сведения о наставничестве, — так, как он набирается в браузере.",
     )
 
     class Meta:
         model = Organization
         fields = ["legal_address", "inn", "ogrn", "site"]
+        help_texts = {
+            "legal_address": "Как в выписке из ЕГРЮЛ. Если пусто, в согласиях печатается адрес из сведений об "
+            "организации.",
+        }
         widgets = {
             "inn": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
             "ogrn": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
