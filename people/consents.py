@@ -37,6 +37,7 @@ from core.uploads import (
 from people import personal_data
 from people.changes import organization_changed
 from people.models import Consent, ConsentText, Organization, Person, Purpose
+from people.requisites import operator_address
 
 CONSENT_TEXTS_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "consent_texts.json"
 
@@ -45,7 +46,10 @@ PLACEHOLDERS: dict[str, str] = {
     "ФИО": "фамилия, имя и отчество работника",
     "должность": "должность работника",
     "организация": "полное наименование организации",
-    "адрес организации": "адрес организации",
+    "адрес организации": "адрес (место нахождения) организации",
+    "ИНН": "ИНН организации",
+    "ОГРН": "ОГРН организации",
+    "сайт": "адрес официального сайта организации",
 }
 PLACEHOLDER_RE = re.compile(r"\{([^{}\n]{1,60})\}")
 # A line left for handwriting where a value is unknown (an organisation without an address, say).
@@ -162,7 +166,10 @@ def fill_values(org: Organization, person: Person) -> dict[str, str]:
         "ФИО": person.full_name,
         "должность": person.position,
         "организация": org.full_name,
-        "адрес организации": org.address,
+        "адрес организации": operator_address(org),
+        "ИНН": org.inn,
+        "ОГРН": org.ogrn,
+        "сайт": org.site,
     }
 
 
@@ -172,6 +179,12 @@ def render_text(body: str, values: dict[str, str] | None = None) -> SafeString:
     Without `values` the placeholders are shown as marked names (the editor's view); a value that is empty
     becomes a line to fill by hand. Lines starting with a dash are list items.
     """
+    # Every piece of user text went through escape() in render_paragraphs.
+    return mark_safe("\n".join(render_paragraphs(body, values)))
+
+
+def render_paragraphs(body: str, values: dict[str, str] | None = None) -> list[SafeString]:
+    """The paragraphs of `render_text` one by one: a document keeps the last one with the signature."""
 
     def substitute(match: re.Match) -> str:
         name = match[1]
@@ -192,9 +205,50 @@ def render_text(body: str, values: dict[str, str] | None = None) -> SafeString:
         css = "item" if line[0] in "—–-•" else "para"
         # Braces and the Cyrillic names inside them pass through escape() unchanged, so matching after
         # escaping is safe and the user's own text can never inject markup.
-        paragraphs.append(f'<p class="{css}">{PLACEHOLDER_RE.sub(substitute, escape(line))}</p>')
-    # Every piece of user text above went through escape().
-    return mark_safe("\n".join(paragraphs))
+        # Every piece of user text goes through escape().
+        paragraphs.append(mark_safe(f'<p class="{css}">{PLACEHOLDER_RE.sub(substitute, escape(line))}</p>'))
+    return paragraphs
+
+
+def document_context(org: Organization, person: Person, text: ConsentText, given_on: date | None) -> dict:
+    """What templates/documents/consent.html prints: the subject, the operator, the text and the signature.
+
+    The parts the law asks for and the product does not store (the subject's address and identity document)
+    are lines to fill by hand; so is any requisite of the operator the organisation has not filled in.
+    """
+    paragraphs = render_paragraphs(text.body, fill_values(org, person))
+    return {
+        "organization": org,
+        "person": person,
+        "text": text,
+        "purpose": text.purpose,
+        "under_152fz": text.purpose in (Purpose.PERSONAL_DATA, Purpose.PUBLICATION),
+        "operator": {
+            "name": org.full_name,
+            "address": operator_address(org),
+            "inn": org.inn,
+            "ogrn": org.ogrn,
+            "site": org.site,
+        },
+        "contacts": ", ".join(part for part in (person.phone, person.email) if part),
+        "body_head": paragraphs[:-1],
+        "body_last": paragraphs[-1] if paragraphs else "",
+        "signature_name": signature_name(person),
+        "given_on": given_on,
+        "version_date": version_date(text),
+        # Lines to fill by hand, as long as a cell of the requisites table and as the text's width.
+        "blank_line": "_" * 44,
+        "blank_full": "_" * 74,
+        "blank_wide": "_" * 22,
+        "blank_short": "_" * 12,
+    }
+
+
+def version_date(text: ConsentText) -> date | None:
+    """The day the version was published: the date a consent form names, whatever day it is printed."""
+    if text.pk is None:
+        return None
+    return timezone.localdate(text.created_at)
 
 
 def signature_name(person: Person) -> str:

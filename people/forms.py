@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 
 from core.forms import DateField, ModelMultipleChoiceField, formfield
 from core.text import clean_spaces
@@ -121,7 +122,67 @@ class AccountForm(forms.Form):
         return username
 
 
-class OrganizationForm(forms.ModelForm):
+class OperatorRequisitesMixin:
+    """ИНН and ОГРН as people type them: spaces and dashes dropped, then checked by their control digits."""
+
+    def accept_spaced_numbers(self) -> None:
+        # «33 0000 0014» is longer than the digits it holds: the length is checked once the spaces are gone.
+        for name in ("inn", "ogrn"):
+            field = self.fields[name]
+            field.max_length = 24
+            field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+            field.widget.attrs["maxlength"] = "24"
+
+    def clean_inn(self) -> str:
+        return "".join(ch for ch in self.cleaned_data.get("inn", "") if ch not in " -\u00a0")
+
+    def clean_ogrn(self) -> str:
+        return "".join(ch for ch in self.cleaned_data.get("ogrn", "") if ch not in " -\u00a0")
+
+    def check_inn_matches_ogrn(self, data: dict) -> None:
+        # A 13-digit ОГРН belongs to an organisation, whose ИНН has 10 digits; 12 digits is a person's ИНН.
+        inn, ogrn = data.get("inn") or "", data.get("ogrn") or ""
+        if len(inn) == 12 and len(ogrn) == 13 and "inn" not in self.errors:
+            self.add_error(
+                "inn",
+                "У организации ИНН из 10 цифр; 12 цифр бывает у индивидуального предпринимателя или работника. "
+                "Проверьте, не указан ли ИНН руководителя.",
+            )
+
+
+class OperatorRequisitesForm(OperatorRequisitesMixin, forms.ModelForm):
+    """The curator's part of the organisation's settings: what the consent forms print about the operator."""
+
+    site = forms.URLField(
+        label="Официальный сайт",
+        required=False,
+        assume_scheme="https",
+        help_text="Сайт, на котором публикуются сведения о наставничестве, — так, как он набирается в браузере.",
+    )
+
+    class Meta:
+        model = Organization
+        fields = ["legal_address", "inn", "ogrn", "site"]
+        help_texts = {
+            "legal_address": "Как в выписке из ЕГРЮЛ. Если пусто, в согласиях печатается адрес из сведений об "
+            "организации.",
+        }
+        widgets = {
+            "inn": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            "ogrn": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.accept_spaced_numbers()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        self.check_inn_matches_ogrn(data)
+        return data
+
+
+class OrganizationForm(OperatorRequisitesMixin, forms.ModelForm):
     site = forms.URLField(label="Официальный сайт", required=False, assume_scheme="https")
 
     class Meta:
@@ -133,6 +194,9 @@ class OrganizationForm(forms.ModelForm):
             "municipality",
             "region",
             "address",
+            "legal_address",
+            "inn",
+            "ogrn",
             "city",
             "site",
             "email",
@@ -152,6 +216,7 @@ class OrganizationForm(forms.ModelForm):
 
     def __init__(self, *args, editor: Person | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.accept_spaced_numbers()
         self.editor = editor
         org = self.instance
         field = self.fields["acting_head"]
@@ -160,6 +225,7 @@ class OrganizationForm(forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean()
+        self.check_inn_matches_ogrn(data)
         if data.get("order_signer") != Organization.OrderSigner.ACTING:
             return data
         acting = data.get("acting_head")
@@ -582,7 +648,7 @@ class ConsentTextForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 20}),
         help_text="Каждая строка — отдельный абзац; строка, начинающаяся с тире, — пункт перечня. "
         "В фигурных скобках — подстановки, которые при печати заменяются сведениями: "
-        "{ФИО}, {должность}, {организация}, {адрес организации}.",
+        "{ФИО}, {должность}, {организация}, {адрес организации}, {ИНН}, {ОГРН}, {сайт}.",
     )
     base_version = forms.IntegerField(widget=forms.HiddenInput)
 

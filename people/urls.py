@@ -44,6 +44,7 @@ urlpatterns = [
     path("consents/texts/<slug:purpose>/edit/", consents.consent_text_edit, name="consent_text_edit"),
     path("consents/texts/<slug:purpose>/v<int:version>/", consents.consent_text, name="consent_text_version"),
     path("consents/purge-log/", consents.purge_log, name="purge_log"),
+    path("consents/operator/", consents.consent_operator, name="consent_operator"),
     path("staff/<int:pk>/consents/", consents.person_consents, name="person_consents"),
     path("staff/<int:pk>/consents/new/", consents.consent_register, name="consent_register"),
     path("staff/<int:pk>/consents/<int:consent_pk>/withdraw/", consents.consent_withdraw, name="consent_withdraw"),

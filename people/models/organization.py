@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.text import initials_name, name_key
+from people.requisites import validate_inn, validate_ogrn
 
 
 class Municipality(models.Model):
@@ -69,6 +70,20 @@ class Organization(models.Model):
     region = models.CharField("субъект Российской Федерации", max_length=200, blank=True)
     address = models.CharField("адрес", max_length=500, blank=True)
     site = models.URLField("официальный сайт", blank=True)
+    # The organisation as an operator of personal data: printed on the consent forms (people.requisites).
+    legal_address = models.CharField(
+        "адрес (место нахождения) по ЕГРЮЛ",
+        max_length=500,
+        blank=True,
+        help_text="Как в выписке из ЕГРЮЛ. Печатается в согласиях как адрес оператора; "
+        "если пусто — берётся адрес выше.",
+    )
+    inn = models.CharField(
+        "ИНН", max_length=12, blank=True, validators=[validate_inn], help_text="10 цифр, как в выписке из ЕГРЮЛ."
+    )
+    ogrn = models.CharField(
+        "ОГРН", max_length=13, blank=True, validators=[validate_ogrn], help_text="13 цифр, как в выписке из ЕГРЮЛ."
+    )
     email = models.EmailField("электронная почта", blank=True)
     phone = models.CharField("телефон", max_length=50, blank=True)
     city = models.CharField(

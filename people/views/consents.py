@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
@@ -27,16 +28,24 @@ from people.consents import (
     SCAN_CONTENT_TYPES,
     current_texts,
     destroyed_labels,
+    document_context,
+    ensure_consent_texts,
     file_name,
     fill_values,
     own_withdrawal_warning,
     register_consent,
     render_text,
-    signature_name,
     withdrawal_warning,
 )
-from people.forms import ConsentRegisterForm, ConsentTextForm, ConsentWithdrawForm, OnlineConsentForm
+from people.forms import (
+    ConsentRegisterForm,
+    ConsentTextForm,
+    ConsentWithdrawForm,
+    OnlineConsentForm,
+    OperatorRequisitesForm,
+)
 from people.models import Consent, ConsentText, Organization, Person, PurgeRecord, Purpose, Role
+from people.requisites import missing_requisites
 from people.services import withdraw_consent
 
 CONSENT_VIEWERS = (Role.Kind.HEAD, Role.Kind.CURATOR, Role.Kind.ADMIN)
@@ -158,14 +167,13 @@ def _consent_pdf(request: HttpRequest, org: Organization, person: Person, purpos
     active = Consent.objects.for_org(org).active().filter(person=person, purpose=purpose).select_related("text")
     consent = active.first()
     text = consent.text if consent else current_texts(org)[purpose]
-    context = {
-        "organization": org,
-        "person": person,
-        "text": text,
-        "body": render_text(text.body, fill_values(org, person)),
-        "signature_name": signature_name(person),
-        "given_on": consent.given_on if consent else None,
-    }
+    if text.pk is None:
+        # A form handed out to sign names a stored version and its date, never the day it was printed.
+        ensure_consent_texts(org)
+        text = current_texts(org)[purpose]
+    context = document_context(org, person, text, consent.given_on if consent else None)
+    # The product's own public page shows the names the publication consent allows (monitoring.publishing).
+    context["public_page"] = request.build_absolute_uri(reverse("public_page", args=[org.slug]))
     return render_pdf(request, "documents/consent.html", context, file_name(purpose, "pdf"))
 
 
@@ -182,8 +190,22 @@ def consent_texts(request: HttpRequest, access: OrgAccess) -> HttpResponse:
         "rows": rows,
         "can_edit": access.has(*CONSENT_EDITORS),
         "can_see_purge_log": access.has(*PURGE_LOG_VIEWERS),
+        "missing_requisites": missing_requisites(access.org),
+        "can_fill_requisites": access.has(*CONSENT_EDITORS),
     }
     return render(request, "people/consents/texts.html", context)
+
+
+@org_view(*CONSENT_EDITORS)
+def consent_operator(request: HttpRequest, access: OrgAccess) -> HttpResponse:
+    """The organisation as the operator of personal data: the requisites every consent form prints."""
+    form = OperatorRequisitesForm(request.POST or None, instance=access.org)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Реквизиты оператора сохранены — они напечатаны в формах согласий.")
+        return redirect("people:consent_texts", access.org.slug)
+    context = {"access": access, "form": form, "missing_requisites": missing_requisites(access.org)}
+    return render(request, "people/consents/operator.html", context)
 
 
 @org_view(*CONSENT_VIEWERS)
@@ -249,6 +271,8 @@ def person_consents(request: HttpRequest, access: OrgAccess, pk: int) -> HttpRes
         "states": states,
         "can_edit": access.has(*CONSENT_EDITORS) and person.anonymized_at is None,
         "today": timezone.localdate(),
+        "missing_requisites": missing_requisites(access.org),
+        "can_fill_requisites": access.has(*CONSENT_EDITORS),
     }
     return render(request, "people/consents/person.html", context)
 

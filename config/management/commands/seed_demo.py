@@ -78,6 +78,10 @@ ORG_FIELDS = (
     "email",
     "phone",
     "programme_approver",  # who approves programmes, as each organisation's regulation says
+    # The operator's requisites the consent forms print: fictitious, though their control digits are right.
+    "legal_address",
+    "inn",
+    "ogrn",
 )
 ROLE_KINDS = set(Role.Kind.values)
 CATEGORIES = set(Person.Category.values)
