@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0012_purge_record_counts'),
+        ('people', '0017_meeting_gap_weeks'),
     ]
 
     operations = [
