@@ -106,7 +106,7 @@ def seed_orders(org: Organization, people: dict[str, Person]) -> int:
     worked = pairs.filter(state__in=[S.ACTIVE, S.COMPLETED, S.ENDED_EARLY])
     first_start = min((m.started_on for m in worked if m.started_on), default=today - timedelta(days=60))
     added = 0
-    ordered = Order.objects.for_org(org)
+    ordered = Order.objects.for_org(org).exclude(source=Order.Source.PAPER)  # paper ones: demo.paper_orders
 
     if not ordered.filter(kind=OrderKind.CURATOR, appointee=curator).exists():
         order = _new_order(org, OrderKind.CURATOR, cu, appointee=curator)
