@@ -1,3 +1,5 @@
+from functools import cached_property
+
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -75,5 +77,20 @@ def notice_bell(request: HttpRequest) -> dict:
         if current is None:
             return {}
         person = current.person
-    unread = Notice.objects.filter(person_id=person.pk, organization_id=person.organization_id).unread().count()
-    return {"nav_bell": {"count": unread, "org": person.organization.slug}}
+    return {"nav_bell": _Bell(person)}
+
+
+class _Bell:
+    """Counted only when a page shows it: an htmx fragment without the header costs no query."""
+
+    def __init__(self, person) -> None:
+        self.person = person
+        self.org = person.organization.slug
+
+    @cached_property
+    def count(self) -> int:
+        return (
+            Notice.objects.filter(person_id=self.person.pk, organization_id=self.person.organization_id)
+            .unread()
+            .count()
+        )
