@@ -15,9 +15,16 @@ from pytrovich.detector import PetrovichGenderDetector
 from pytrovich.enums import Case, Gender, NamePart
 from pytrovich.maker import PetrovichDeclinationMaker
 
-# pytrovich logs each name it declines at DEBUG: personal data stays out of our logs whatever the root level.
+
+# pytrovich logs each name it declines at DEBUG: personal data stays out of our logs whatever level anyone sets
+# (a filter on the loggers the records start from drops them; a level alone can be lowered again).
+def _drop(record: logging.LogRecord) -> bool:
+    return False
+
+
 for _name in ("pytrovich", "pytrovich.maker", "pytrovich.detector"):
     logging.getLogger(_name).setLevel(logging.WARNING)
+    logging.getLogger(_name).addFilter(_drop)
 
 CASES = ("genitive", "dative", "accusative", "instrumental", "prepositional")
 # Cases a person's card may override (the ones documents use).

@@ -164,6 +164,12 @@ def record(person: Person, kind: str, title: str, body: str, link: str, link_tex
     )
 
 
+def settle(person: Person, kind: str, link: str) -> int:
+    """What a notice asked of `person` is done (an order read, a form answered): its notices leave the unread list."""
+    unread = Notice.objects.filter(person=person, kind=kind, link=link, read_at__isnull=True)
+    return unread.update(read_at=timezone.now())
+
+
 def wants_now(person: Person, kind: str) -> bool:
     """Whether `person` wants `kind` by e-mail at once (and has an address for it)."""
     return delivery_for(person, kind) == Delivery.NOW and bool(email_of(person))

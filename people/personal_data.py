@@ -154,8 +154,20 @@ register(
     Place(
         "people.Person",
         OWN,
-        ("surname", "name", "patronymic", "email", "phone", "position", "name_key"),
-        label="ФИО, должность, контакты (Person.anonymize)",
+        (
+            "surname",
+            "name",
+            "patronymic",
+            "email",
+            "phone",
+            "position",
+            "name_key",
+            "name_genitive",
+            "name_dative",
+            "name_accusative",
+            "name_instrumental",
+        ),
+        label="ФИО с формами склонения, должность, контакты (Person.anonymize)",
     ),
     Place(
         "auth.User",
@@ -252,6 +264,9 @@ register(
             "order_number_format",
             "acting_head_position",
             "acting_basis_number",
+            "legal_address",
+            "inn",
+            "ogrn",
         ),
         why="реквизиты организации и приказа о назначении и. о. руководителя; сам и. о. — ссылка на обезличенную "
         "карточку",

@@ -102,3 +102,8 @@ def order_approved(order: Order) -> None:
         order_path(order),
         link_text="Открыть приказ",
     )
+
+
+def order_acknowledged(order: Order, person: Person) -> None:
+    """The request to read the order is answered: its notice is read."""
+    notices.settle(person, notices.Kind.ORDER_ACK, order_path(order))

@@ -591,3 +591,4 @@ def acknowledge_order(order: Order, person: Person) -> None:
             action=OrderEvent.Action.ACKNOWLEDGED,
             comment=person.short_name,
         )
+        emails.order_acknowledged(ack.order, person)

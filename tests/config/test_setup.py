@@ -88,6 +88,7 @@ def test_an_organisation_added_in_the_admin_is_set_up(db):
         "order_number_format": "{n}-од",
         "programme_approver": Organization.ProgrammeApprover.CURATOR,  # the form's default, as a browser sends it
         "order_signer": Organization.OrderSigner.HEAD,
+        "meeting_gap_weeks": 3,  # the field's default, as a browser sends it
     }
     response = client.post(reverse("admin:people_organization_add"), data, follow=True)
     assert response.status_code == 200

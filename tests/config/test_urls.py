@@ -127,6 +127,7 @@ def url_values(org_slug: str, person_pk: int, item_pk: int) -> dict[str, str]:
         "file_pk": item_pk,  # a material of a practice (the public page)
         "table": "roles",  # a table of the report page (mentoring/views/reports.py)
         "number": 1,  # a version of a programme (mentoring/views/programmes.py)
+        "meeting": item_pk,  # a meeting of a pair's log (mentoring/views/meetings.py)
     }
 
 

@@ -106,7 +106,7 @@ def test_programme_chain_draft_sent_acknowledged_approved_changed_by_agreement(d
 
     # The draft prints as a project, with no approval stamp.
     text = pdf_text(page)
-    assert "ПРОЕКТ" in text and "УТВЕРЖДЕНО" not in text
+    assert "ПРОЕКТ" in text and "УТВЕРЖДЕНА" not in text
 
     # The mentee has nothing to acknowledge yet.
     switch_user(page, live_server, "mentee")
@@ -203,5 +203,5 @@ def test_programme_chain_draft_sent_acknowledged_approved_changed_by_agreement(d
     page.goto(programme_url)
     text = pdf_text(page)
     assert "Фролова Галина Петровна" in text and "Смирнова Дарья Андреевна" in text
-    assert "Подготовка к родительскому собранию" in text and "УТВЕРЖДЕНО" in text and "ПРОЕКТ" not in text
+    assert "Подготовка к родительскому собранию" in text and "УТВЕРЖДЕНА" in text and "ПРОЕКТ" not in text
     assert f"по {new_end:%d.%m.%Y}" in text and "Наставляемый ознакомлен" in text

@@ -91,4 +91,5 @@ def test_curator_prepares_the_regulation_and_the_head_approves_it_with_the_roadm
     first = pdf_first_page(page, f"{org_url}/regulation/{reg.pk}/pdf/")
     assert stamp in first
     assert f"протокол от {timezone.localdate():%d.%m.%Y} № 1" in first
-    assert stamp in pdf_all(page, f"{org_url}/roadmap/{roadmap.pk}/pdf/")
+    # The roadmap (дорожная карта) agrees in gender: «УТВЕРЖДЕНА».
+    assert stamp.replace("УТВЕРЖДЕНО", "УТВЕРЖДЕНА") in pdf_all(page, f"{org_url}/roadmap/{roadmap.pk}/pdf/")

@@ -259,7 +259,7 @@ def test_second_year_start_to_finish(order_media, demo, live_server, page, shot,
     expect(page.get_by_test_id("roadmap-stamp")).to_have_text(f"Утверждена {stamp}")
     shot("second-year-roadmap-approved")
     new_pdf = pdf_from_link(page, page.get_by_test_id("roadmap-pdf"), "roadmap-new")
-    assert f"УТВЕРЖДЕНО {stamp}" in new_pdf and NEXT_LABEL in new_pdf
+    assert f"УТВЕРЖДЕНА {stamp}" in new_pdf and NEXT_LABEL in new_pdf
     assert first_stamp not in new_pdf
 
     page.goto(f"{org_url}/orders/{order.pk}/")
@@ -274,7 +274,7 @@ def test_second_year_start_to_finish(order_media, demo, live_server, page, shot,
     expect(page.get_by_test_id("roadmap-stamp")).to_have_text(f"Утверждена {first_stamp}")
     assert roadmap_rows(page) == first_rows
     first_after = pdf_from_link(page, page.get_by_test_id("roadmap-pdf"), "roadmap-first-after")
-    assert f"УТВЕРЖДЕНО {first_stamp}" in first_after
+    assert f"УТВЕРЖДЕНА {first_stamp}" in first_after
     assert first_after == first_pdf
 
     page.goto(f"{org_url}/roadmap/{imported.pk}/")
@@ -324,7 +324,7 @@ def test_second_year_start_to_finish(order_media, demo, live_server, page, shot,
     p_start, p_end = start, add_months(start, 9)
     mentor_drafts_programme(page, programme_url, p_start, p_end)
     draft_pdf = pdf_from_link(page, page.get_by_test_id("pdf"), "programme-draft")
-    assert "ПРОЕКТ" in draft_pdf and "УТВЕРЖДЕНО" not in draft_pdf
+    assert "ПРОЕКТ" in draft_pdf and "УТВЕРЖДЕНА" not in draft_pdf
     assert person(MENTOR[0]).full_name in draft_pdf and person(MENTEE[0]).full_name in draft_pdf
     page.get_by_test_id("send").click()
     expect(page.get_by_test_id("chain-state")).to_have_text("На ознакомлении у наставляемого")
@@ -341,7 +341,7 @@ def test_second_year_start_to_finish(order_media, demo, live_server, page, shot,
     page.get_by_test_id("approve").click()
     expect(page.get_by_test_id("chain-state")).to_have_text("Утверждена")
     approved_pdf = pdf_from_link(page, page.get_by_test_id("pdf"), "programme-approved")
-    assert "УТВЕРЖДЕНО" in approved_pdf and "ПРОЕКТ" not in approved_pdf
+    assert "УТВЕРЖДЕНА" in approved_pdf and "ПРОЕКТ" not in approved_pdf
     assert f"по {p_end:%d.%m.%Y}" in approved_pdf and "Наставляемый ознакомлен" in approved_pdf
 
     # The mentor proposes an extension, the mentee agrees, the curator approves: a second version.
@@ -364,5 +364,5 @@ def test_second_year_start_to_finish(order_media, demo, live_server, page, shot,
     expect(page.get_by_test_id("version").first).to_contain_text("Редакция 2: продление")
     shot("second-year-programme-changed")
     changed_pdf = pdf_from_link(page, page.get_by_test_id("pdf"), "programme-changed")
-    assert "УТВЕРЖДЕНО" in changed_pdf and "ПРОЕКТ" not in changed_pdf
+    assert "УТВЕРЖДЕНА" in changed_pdf and "ПРОЕКТ" not in changed_pdf
     assert f"по {new_end:%d.%m.%Y}" in changed_pdf

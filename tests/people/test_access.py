@@ -168,9 +168,10 @@ def test_head_and_admin_edit_the_organisation(request, who):
         "order_number_format": "{n}-од",
         "programme_approver": "curator",
         "order_signer": "head",
+        "meeting_gap_weeks": 3,
     }
     response = actor.client.post(url, data)
-    assert response.status_code == 302
+    assert response.status_code == 302, response.context["form"].errors
     actor.org.refresh_from_db()
     assert actor.org.full_name == "МБОУ «Средняя школа № 1 имени А. С. Пушкина»"
 
