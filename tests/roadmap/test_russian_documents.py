@@ -31,6 +31,9 @@ from tests.mentoring.pair_fixtures import make_pair
 from tests.roadmap.order_document_fixtures import approved_order, pages_text
 from tests.roadmap.roadmap_fixtures import make_roadmap
 
+# The documents carry today's date (approvals, the council's decision): one day inside the 2026–2027 year they name.
+pytestmark = pytest.mark.time_machine("2026-11-20 10:00 +03:00", tick=True)
+
 S = Mentorship.State
 CURATOR_DATIVE = "Куратору реализации программ наставничества Беловой Наталье Сергеевне"
 
