@@ -38,19 +38,24 @@ def ics_document(events: list[Event], uid: str) -> bytes:
     return calendar.to_ical()
 
 
+def day_event(uid: str, day, summary: str, description: str, stamp: datetime) -> Event:
+    """An all-day entry that does not mark the time as busy (deadlines, meetings held)."""
+    return Event.new(
+        uid=f"{uid}@nastavnichestvo",
+        stamp=stamp,
+        start=day,
+        end=day + timedelta(days=1),
+        summary=summary,
+        description=description,
+        transparency=TRANSP.TRANSPARENT,
+    )
+
+
 def deadline_event(row: PlanActivity, stamp: datetime) -> Event:
     description = f"Программа: {row.programme}"
     if row.expected_result:
         description += f"\nОжидаемый результат: {row.expected_result}"
-    return Event.new(
-        uid=f"plan-activity-{row.pk}@nastavnichestvo",
-        stamp=stamp,
-        start=row.deadline,
-        end=row.deadline + timedelta(days=1),
-        summary=f"Срок: {row.activity}",
-        description=description,
-        transparency=TRANSP.TRANSPARENT,
-    )
+    return day_event(f"plan-activity-{row.pk}", row.deadline, f"Срок: {row.activity}", description, stamp)
 
 
 def held_meeting_event(meeting: Meeting, stamp: datetime) -> Event:
@@ -58,15 +63,7 @@ def held_meeting_event(meeting: Meeting, stamp: datetime) -> Event:
     description = f"{meeting.get_format_display()}. Сделано: {meeting.done}"
     if meeting.next_steps:
         description += f"\nДоговорились: {meeting.next_steps}"
-    return Event.new(
-        uid=f"meeting-{meeting.pk}@nastavnichestvo",
-        stamp=stamp,
-        start=meeting.date,
-        end=meeting.date + timedelta(days=1),
-        summary=f"Встреча: {meeting.topic}",
-        description=description,
-        transparency=TRANSP.TRANSPARENT,
-    )
+    return day_event(f"meeting-{meeting.pk}", meeting.date, f"Встреча: {meeting.topic}", description, stamp)
 
 
 # --- meetings from the free-text schedule ---
