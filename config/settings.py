@@ -122,11 +122,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # One process needs nothing shared. Several gunicorn processes or machines share a cache with
 # CACHE_URL=redis://127.0.0.1:6379/1 (or db://cache_table after `manage.py createcachetable`) and may keep sessions
 # there with SESSION_ENGINE=cached_db (or cache); by default sessions live in the database, which every process sees.
-CACHES = {"default": env_cache("CACHE_URL", "locmem://")}
+# An installation with Redis (deploy/) sets only REDIS_URL=redis://127.0.0.1:6379/0: the cache goes there (Django's
+# RedisCache) and sessions become cached_db (read from Redis, written to the database as well, so a restart of Redis
+# signs nobody out). CACHE_URL and SESSION_ENGINE, when set, win over what REDIS_URL implies.
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured(
+        f"Environment variable REDIS_URL must be redis://host:port/db (rediss:// with TLS), got {REDIS_URL!r}."
+    )
+CACHES = {"default": env_cache("CACHE_URL", REDIS_URL or "locmem://")}
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     # Figures are cached per organisation (people.changes): room for those of a whole municipality.
     CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": 5000}
-SESSION_ENGINE = env_session_engine("SESSION_ENGINE", "db", CACHES["default"])
+SESSION_ENGINE = env_session_engine("SESSION_ENGINE", "cached_db" if REDIS_URL else "db", CACHES["default"])
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -209,8 +217,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # (`manage.py check --deploy` refuses to pass without it, config/checks.py); development has the local server.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
-# The address printed in the QR code of a signed order (roadmap.signing): where anyone checks the document.
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The same address is printed in the QR code of a signed order (roadmap.signing): where anyone checks the document.
 # An e-mail approval code is valid for ten minutes (people.second_factor).
 OTP_EMAIL_TOKEN_VALIDITY = 600
 OTP_TOTP_ISSUER = "Наставничество"
