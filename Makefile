@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run serve migrate seed test test-fast test-dates e2e lint format lock check clean bench load backup restore
+.PHONY: install run serve migrate seed test test-fast test-dates e2e lint format lock check clean bench load backup restore deploy-check
 
 install: $(STAMP)
 
@@ -88,3 +88,10 @@ check: install
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache
+
+# The product stood up as an installation runs it (not part of `make test`; root or sudo for apt-get): nginx with
+# TLS in front of gunicorn (deploy/gunicorn.conf.py) on a unix socket, the task worker, PostgreSQL (database
+# mentoring_deploy), Redis — then checks through nginx, a browser journey and the load run; stops all it started.
+# DEPLOY_CHECK_QUICK=1: 10 users for 10 s. See README, «Развёртывание», and deploy/check.py.
+deploy-check: install
+	$(PY) deploy/check.py

@@ -440,28 +440,34 @@ def run(args: argparse.Namespace) -> list[dict]:
     plan_path.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
     env = server_env(args.database, temp / "static", media_root, args.axes)
     server = None
+    access_log = Path(args.access_log) if args.base else var / "load-access.log"
     try:
-        print("collectstatic во временный STATIC_ROOT …", flush=True)
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
-        )
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        with open(var / "load-gunicorn.log", "w", encoding="utf-8") as log:
-            server = subprocess.Popen(
-                [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
-                 "--log-level", "warning", "--timeout", "60", "--access-logfile", str(var / "load-access.log"),
-                 "--access-logformat", "%(t)s %(m)s %(U)s %(D)s"],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-            )  # fmt: skip
-        wait_until_up(base + plan["login_url"], server)
-        for _ in range(3 * args.workers):  # every worker imports the URLconf and views on its first requests
+        if args.base:  # a server someone else started (deploy/check.py: nginx in front of gunicorn)
+            base = args.base.rstrip("/")
+            print(f"Сервер {base}; locust: пользователей {args.users}, {args.seconds} с …", flush=True)
+        else:
+            print("collectstatic во временный STATIC_ROOT …", flush=True)
+            subprocess.run(
+                [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+            )
+            port = free_port()
+            base = f"http://127.0.0.1:{port}"
+            with open(var / "load-gunicorn.log", "w", encoding="utf-8") as log:
+                server = subprocess.Popen(
+                    [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}",
+                     "--workers", str(args.workers), "--log-level", "warning", "--timeout", "60",
+                     "--access-logfile", str(var / "load-access.log"),
+                     "--access-logformat", "%(t)s %(m)s %(U)s %(D)s"],
+                    cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                )  # fmt: skip
             wait_until_up(base + plan["login_url"], server)
-        print(
-            f"gunicorn {base}: процессов {args.workers}; locust: пользователей {args.users}, {args.seconds} с, "
-            f"пауза на обдумывание {args.think} с …",
-            flush=True,
-        )
+            for _ in range(3 * args.workers):  # every worker imports the URLconf and views on its first requests
+                wait_until_up(base + plan["login_url"], server)
+            print(
+                f"gunicorn {base}: процессов {args.workers}; locust: пользователей {args.users}, {args.seconds} с, "
+                f"пауза на обдумывание {args.think} с …",
+                flush=True,
+            )
         classes = {"curator": "Curator", "head": "Head", "admin": "Administrator", "mentor": "Mentor",
                    "mentee": "Mentee", "municipal": "MunicipalCoordinator", "anonymous": "PublicVisitor"}  # fmt: skip
         locust_env = {
@@ -484,8 +490,9 @@ def run(args: argparse.Namespace) -> list[dict]:
         if server is not None:
             stop(server)
         shutil.rmtree(temp, ignore_errors=True)
+    server_text = f"через {args.base}" if args.base else f"gunicorn: {args.workers} процессов"
     note = (
-        f"{args.users} пользователей, {args.seconds} с, пауза {args.think} с; gunicorn: {args.workers} процессов; "
+        f"{args.users} пользователей, {args.seconds} с, пауза {args.think} с; {server_text}; "
         f"ядер {os.cpu_count()}; время — у клиента, генератор нагрузки на тех же ядрах"
     )
     errors = defaultdict(int)
@@ -504,7 +511,7 @@ def run(args: argparse.Namespace) -> list[dict]:
         }
         names[("GET", STATIC_URL)] = STATIC_NAME
         start = next(ended for name, _, _, ended in samples if name == WINDOW)
-        add_server_times(figures, read_access_log(var / "load-access.log", names, start))
+        add_server_times(figures, read_access_log(access_log, names, start))
     return figures, summarise_sign_in(ramp, args.users)
 
 
@@ -523,6 +530,10 @@ def main() -> None:
     parser.add_argument("--password", default="scale12345")
     parser.add_argument("--no-axes", dest="axes", action="store_false", help="выключить django-axes на время прогона")
     parser.add_argument("--out", default=str(ROOT / "var" / "bench.json"))
+    parser.add_argument(
+        "--base", default="", help="адрес уже запущенного сервера (https://127.0.0.1:8443): свой gunicorn не запускать"
+    )
+    parser.add_argument("--access-log", default="", help="журнал доступа того сервера (%%(t)s %%(m)s %%(U)s %%(D)s)")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # `finally` stops gunicorn on kill as on Ctrl-C
     window, sign_in = run(args)

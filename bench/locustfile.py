@@ -93,8 +93,10 @@ class Visitor(FastHttpUser):
                 response.failure(f"форма входа: {response.status_code}")
                 return
         form = {"username": login, "password": PLAN["password"], "csrfmiddlewaretoken": found.group(1)}
+        # Over https Django's CSRF check wants the page the form came from, as a browser sends it.
+        referer = {"Referer": self.host.rstrip("/") + PLAN["login_url"]}
         with self.client.post(
-            PLAN["login_url"], data=form, name="вход", allow_redirects=False, catch_response=True
+            PLAN["login_url"], data=form, headers=referer, name="вход", allow_redirects=False, catch_response=True
         ) as response:
             if response.status_code != 302:
                 response.failure(f"вход {login}: {response.status_code}")
