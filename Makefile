@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run serve migrate seed test test-fast test-dates e2e lint format lock check clean bench load backup restore deploy-check
+.PHONY: install run serve migrate seed test test-fast test-dates e2e lint format lock check clean bench load backup restore deploy-check system-check
 
 install: $(STAMP)
 
@@ -16,7 +16,11 @@ $(STAMP): requirements.lock
 	$(PIP) install --quiet -r requirements.lock
 	touch $(STAMP)
 
-migrate: install
+# The system libraries first (Pango for PDFs, fonts): a clear message instead of a traceback at import.
+system-check:
+	@$(PYTHON) config/system_packages.py
+
+migrate: system-check install
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
 

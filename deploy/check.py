@@ -211,6 +211,8 @@ def redis_answers(url: str) -> bool:
 
 
 def ensure_packages() -> None:
+    if subprocess.run([sys.executable, str(ROOT / "config" / "system_packages.py")], check=False).returncode:
+        raise SystemExit("Сначала установите системные пакеты (см. выше).")
     missing = [pkg for binary, pkg in (("nginx", "nginx"), ("openssl", "openssl")) if not _which(binary)]
     if not missing:
         return
@@ -523,6 +525,7 @@ def main() -> int:
         check("сеансы лежат в Redis", sessions_in_redis() > 0, f"{sessions_in_redis()} ключей")
 
         print(f"\nНагрузка через nginx: {USERS} пользователей, {SECONDS} с …", flush=True)
+        before = os.getloadavg()[0]
         figures_path = OUT / "load.json"
         figures_path.unlink(missing_ok=True)
         load = subprocess.run(
@@ -532,6 +535,9 @@ def main() -> int:
             cwd=ROOT, env={**os.environ, "LOAD_USERS": str(USERS), "LOAD_SECONDS": str(SECONDS)}, check=False,
         )  # fmt: skip
         load_figures = json.loads(figures_path.read_text(encoding="utf-8")) if figures_path.exists() else []
+        # The machine's own load beside the figures: on shared cores the client's times say more about neighbours.
+        after = os.getloadavg()[0]
+        print(f"  средняя загрузка машины (1 мин): {before:.1f} до, {after:.1f} после; ядер {os.cpu_count()}")
         overall = next((f for f in load_figures if f["name"] == "нагрузка: все запросы"), None)
         check(
             "нагрузка: ошибок нет, p95 < 300 мс",
