@@ -32,7 +32,8 @@ def load_check_module():
 
 
 def settings_read() -> set[str]:
-    source = (ROOT / "config" / "settings.py").read_text(encoding="utf-8")
+    """Every variable config/settings.py reads, and config/env.py on its behalf (DB_CONN_MAX_AGE)."""
+    source = "".join((ROOT / "config" / name).read_text(encoding="utf-8") for name in ("settings.py", "env.py"))
     return set(re.findall(r'env_\w+\(\s*"([A-Z_]+)"', source))
 
 
@@ -78,7 +79,9 @@ def test_site_as_the_check_renders_it_passes_nginx_t(tmp_path):
         check=True, capture_output=True,
     )  # fmt: skip
     site = check.render_site(tmp_path, None)
-    assert "nastavnik.example.ru" not in site and "/run/mentoring" not in site and "/var/lib/mentoring" not in site
+    directives = "\n".join(line for line in site.splitlines() if not line.strip().startswith("#"))
+    for production in ("nastavnik.example.ru", "/run/mentoring", "/var/lib/mentoring", "/etc/ssl/", "listen 443"):
+        assert production not in directives
     (tmp_path / "mentoring.conf").write_text(site, encoding="utf-8")
     (tmp_path / "nginx.conf").write_text(check.render_main(tmp_path, None), encoding="utf-8")
     nginx = shutil.which("nginx", path="/usr/sbin:/usr/bin")
