@@ -200,3 +200,17 @@ def test_readme_deployment_section_names_every_file_of_deploy():
         "systemctl enable --now mentoring-web mentoring-worker",
     ):
         assert command in section
+
+
+@pytest.mark.skipif(not shutil.which("systemd-analyze"), reason="systemd-analyze not installed")
+def test_systemd_units_parse_without_a_complaint(tmp_path):
+    """systemd-analyze verify, with the programs of /opt/mentoring (absent here) replaced by /bin/true; it exits 0
+    even for an unknown key or a misspelt value, so its complaints on stderr are what fails."""
+    units = []
+    for unit in sorted((DEPLOY / "systemd").glob("*.service")):
+        text = unit.read_text(encoding="utf-8")
+        text = re.sub(r"/opt/mentoring/\.venv/bin/\w+", "/bin/true", text)
+        (tmp_path / unit.name).write_text(text, encoding="utf-8")
+        units.append(str(tmp_path / unit.name))
+    result = subprocess.run(["systemd-analyze", "verify", *units], capture_output=True, text=True, timeout=60)  # noqa: S603, S607
+    assert result.returncode == 0 and result.stderr.strip() == "", result.stderr
