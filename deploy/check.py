@@ -82,7 +82,8 @@ def nginx_replacements(temp: Path, web_user: str | None) -> list[tuple[str, str]
         ("/etc/ssl/private/ssl-cert-snakeoil.key", str(temp / "tls" / "key.pem")),
         ("unix:/run/mentoring/gunicorn.sock", f"unix:{temp / 'run' / 'gunicorn.sock'}"),
         ("/var/lib/mentoring/static/", f"{temp / 'static'}/"),
-        ("/opt/mentoring/deploy/", f"{DEPLOY}/"),
+        # A copy of deploy/nginx/errors/ under temp: nginx's workers (www-data) may not enter a home directory.
+        ("/opt/mentoring/deploy/", f"{temp / 'deploy'}/"),
     ]
 
 
@@ -503,6 +504,7 @@ def main() -> int:
         else:
             print("  команды db_worker ещё нет (фоновые задачи — отдельная ветка): обработчик задач не запускается")
 
+        shutil.copytree(DEPLOY / "nginx" / "errors", temp / "deploy" / "nginx" / "errors")
         (temp / "mentoring.conf").write_text(render_site(temp, web_user), encoding="utf-8")
         (temp / "nginx.conf").write_text(render_main(temp, web_user), encoding="utf-8")
         nginx = _which("nginx") or "nginx"

@@ -52,6 +52,13 @@ def test_env_example_lists_every_setting_the_application_reads():
     for name in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL", "DATABASE_URL", "REDIS_URL", "EMAIL_HOST"):
         assert name in values
     assert values["DEBUG"] == "0" and values["DEFAULT_FROM_EMAIL"] == "Наставничество <noreply@nastavnik.example.ru>"
+    # The README loads it into a shell for manage.py (set -a; . mentoring.env): the shell reads the same values.
+    script = 'set -a; . "$1"; set +a; printf "%s\\n" "$DEFAULT_FROM_EMAIL" "$SITE_URL" "$REDIS_URL"'
+    shell = subprocess.run(  # noqa: S603
+        ["/bin/sh", "-c", script, "sh", str(DEPLOY / "mentoring.env.example")], capture_output=True, text=True
+    )
+    assert shell.stderr == ""
+    assert shell.stdout.splitlines() == [values["DEFAULT_FROM_EMAIL"], values["SITE_URL"], values["REDIS_URL"]]
 
 
 def test_nginx_body_limit_covers_the_largest_upload():
