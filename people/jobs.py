@@ -201,7 +201,8 @@ def recover_lost(now=None) -> int:
             result = DBTaskResult.objects.filter(id=job.task_id).first()
             if result is None or result.status not in ("RUNNING", "FAILED"):
                 continue
-            new = result.task.enqueue(*result.args, **result.kwargs)
+            given = result.args_kwargs or {}
+            new = result.task.enqueue(*given.get("args", []), **given.get("kwargs", {}))
             DBTaskResult.objects.filter(id=result.id, status="RUNNING").update(status="FAILED", finished_at=now)
             job.task_id, job.heartbeat_at = str(new.id), now
             job.message = "Обработчик задач перезапущен: задача поставлена в очередь заново."
