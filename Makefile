@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run serve migrate seed test test-fast test-dates e2e lint format lock check clean bench load backup restore
+.PHONY: install run worker serve migrate seed test test-fast test-dates e2e lint format lock check clean bench load backup restore
 
 install: $(STAMP)
 
@@ -23,8 +23,12 @@ migrate: install
 seed: migrate
 	$(PY) manage.py seed_demo
 
+# The web server and the task worker (imports, reports, digests and the daily timetable) together; Ctrl-C stops both.
 run: seed
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py run_all 127.0.0.1:8000
+
+worker: migrate
+	$(PY) manage.py run_worker
 
 serve: install
 	$(PY) manage.py collectstatic --noinput

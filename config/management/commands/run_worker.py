@@ -6,6 +6,7 @@ mid-task (people.jobs.recover_lost).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 
@@ -40,10 +41,19 @@ class Command(BaseCommand):
         parser.add_argument("--tick", type=float, default=30.0, help="Как часто смотреть в расписание, с.")
         parser.add_argument("--worker-id", default="", help="Имя обработчика в записях задач.")
         parser.add_argument("--no-schedule", action="store_true", help="Только выполнять задачи, без расписания.")
+        parser.add_argument(
+            "--schedule-only",
+            action="store_true",
+            help="Только расписание: ставить задачи в очередь по часам (выполняет их, например, RQ).",
+        )
 
     def handle(self, *args, interval: float, tick: float, worker_id: str, no_schedule: bool, **options) -> None:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         stop = threading.Event()
+        if options["schedule_only"]:
+            with contextlib.suppress(KeyboardInterrupt):
+                timetable_loop(tick, stop)
+            return
         if not no_schedule:
             threading.Thread(target=timetable_loop, args=(tick, stop), daemon=True, name="timetable").start()
         worker = Worker(
