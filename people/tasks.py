@@ -27,7 +27,8 @@ def staff_import_title(staff_import: StaffImport) -> str:
 def confirm_staff_import(job_id: int, import_id: int) -> str:
     def work(job: BackgroundJob, progress: jobs.Progress):
         slug = job.organization.slug
-        staff_import = StaffImport.objects.filter(pk=import_id, organization=job.organization).first()
+        imports = StaffImport.objects.filter(organization=job.organization).defer("summary")  # megabytes of rows
+        staff_import = imports.filter(pk=import_id).first()
         if staff_import is None:
             raise jobs.JobFailed("Загрузка не найдена: возможно, её отменили. Загрузите файл ещё раз.")
         progress(0, 0, "Читаем файл…")

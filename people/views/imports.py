@@ -42,11 +42,12 @@ RESULT_FILTERS = [
 ]
 
 
-def get_import_for_user(access: OrgAccess, pk: int) -> StaffImport:
+def get_import_for_user(access: OrgAccess, pk: int, *, defer_summary: bool = False) -> StaffImport:
     """An import of the user's organisation, for the roles that may import; 404 for anything else."""
     if not access.has(*STAFF_EDITORS):
         raise Http404
-    return get_object_or_404(StaffImport.objects.filter(organization=access.org), pk=pk)
+    imports = StaffImport.objects.filter(organization=access.org)
+    return get_object_or_404(imports.defer("summary") if defer_summary else imports, pk=pk)
 
 
 @org_view(*STAFF_EDITORS)
@@ -108,8 +109,8 @@ def staff_import_preview(request: HttpRequest, access: OrgAccess, pk: int) -> Ht
 @org_view(*STAFF_EDITORS)
 @require_POST
 def staff_import_confirm(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
-    staff_import = get_import_for_user(access, pk)
-    if staff_import.is_open and not importing.can_apply(staff_import.summary):
+    staff_import = get_import_for_user(access, pk, defer_summary=True)
+    if staff_import.is_open and not importing.can_apply(importing.preview_counts(staff_import.pk)):
         messages.error(request, "В файле нет ни одного работника, которого можно загрузить: исправьте файл.")
         return redirect("people:staff_import_preview", access.org.slug, pk)
     if not staff_import.is_open:
