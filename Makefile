@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run serve migrate seed test test-fast test-dates e2e lint format lock check clean bench load backup restore deploy-check system-check
+.PHONY: install run worker serve migrate seed test test-fast test-dates e2e lint format lock check clean bench load backup restore deploy-check system-check
 
 install: $(STAMP)
 
@@ -27,8 +27,12 @@ migrate: system-check install
 seed: migrate
 	$(PY) manage.py seed_demo
 
+# The web server and the task worker (imports, reports, digests and the daily timetable) together; Ctrl-C stops both.
 run: seed
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py run_all 127.0.0.1:8000
+
+worker: migrate
+	$(PY) manage.py run_worker
 
 serve: install
 	$(PY) manage.py collectstatic --noinput

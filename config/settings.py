@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_filters",
+    # Background work (people.jobs): Django 6's django.tasks API (the backport) with its database backend.
+    "django_tasks",
+    "django_tasks_db",
     # The head's second factor when approving an order (people.second_factor): an authenticator app, e-mail codes.
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -118,6 +121,22 @@ DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A job's progress is written over a connection of its own ("progress": the same database), so the page sees it
+# move while the job's own transaction is still open. SQLite allows one writer at a time: there progress is written
+# with the work and shows at the end. In tests the alias mirrors "default".
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    JOB_PROGRESS_DATABASE = "default"
+else:
+    JOB_PROGRESS_DATABASE = "progress"
+    DATABASES["progress"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+
+# Background tasks (people.jobs, */tasks.py): kept in the database and run by `manage.py run_worker` (db_worker
+# plus the schedule of daily and weekly jobs, config/schedules.py). TASKS_BACKEND=django_tasks.backends.immediate.
+# ImmediateBackend runs them inside the request instead; README, «Фоновые задачи», says how to move to RQ.
+TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"), "QUEUES": ["default"]}}
+# A running job that has not shown a sign of life for this long is taken to be lost with its worker (killed,
+# machine restarted); the next worker starts it again (people.jobs.recover_lost).
+JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 120)
 
 # One process needs nothing shared. Several gunicorn processes or machines share a cache with
 # CACHE_URL=redis://127.0.0.1:6379/1 (or db://cache_table after `manage.py createcachetable`) and may keep sessions

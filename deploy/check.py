@@ -11,7 +11,7 @@ ports, the paths and the certificate replaced, so a mistake in them fails here b
 3. the database (DEPLOY_DATABASE_URL, by default mentoring_deploy): migrate, seed_demo and ``seed_scale --orgs 20``
    once; ``check --deploy --fail-level WARNING`` with the settings of mentoring.env.example; collectstatic;
 4. gunicorn with deploy/gunicorn.conf.py (DEPLOY_WORKERS processes, at least 2) on a unix socket, the task worker
-   (``manage.py db_worker``) if the command exists, nginx (https://127.0.0.1:8443, http://127.0.0.1:8080);
+   (``manage.py run_worker``: tasks and the schedule), nginx (https://127.0.0.1:8443, http://127.0.0.1:8080);
 5. checks through nginx: http → https, TLS, security headers, static files served by nginx itself (gunicorn's
    access log never sees them) with their caching headers, uploads never public (a stored PDF under /media/ is
    404, the same document through its page is 200), a body over the limit refused with the Russian 413 page,
@@ -496,13 +496,10 @@ def main() -> int:
             cwd=ROOT,
             env=gunicorn_env,
         )
-        has_worker = manage(env, "help", "db_worker", check=False, quiet=True).returncode == 0
-        if has_worker:
-            processes.start(
-                "db_worker", [sys.executable, "manage.py", "db_worker"], temp / "logs" / "worker.log", cwd=ROOT, env=env
-            )
-        else:
-            print("  команды db_worker ещё нет (фоновые задачи — отдельная ветка): обработчик задач не запускается")
+        has_worker = True
+        processes.start(
+            "run_worker", [sys.executable, "manage.py", "run_worker"], temp / "logs" / "worker.log", cwd=ROOT, env=env
+        )
 
         shutil.copytree(DEPLOY / "nginx" / "errors", temp / "deploy" / "nginx" / "errors")
         (temp / "mentoring.conf").write_text(render_site(temp, web_user), encoding="utf-8")
@@ -518,7 +515,7 @@ def main() -> int:
         for _ in range(3 * WORKERS):  # every gunicorn worker imports the views on its first requests
             fetch(BASE + "/accounts/login/")
         print(f"Стоит: nginx {BASE} → gunicorn ({WORKERS} процессов, unix-сокет)"
-              f"{' + db_worker' if has_worker else ''}, PostgreSQL, Redis {REDIS_URL}\n", flush=True)  # fmt: skip
+              f"{' + run_worker' if has_worker else ''}, PostgreSQL, Redis {REDIS_URL}\n", flush=True)  # fmt: skip
 
         print("Проверки через nginx:")
         http_checks(check, temp, access_log)
@@ -549,7 +546,7 @@ def main() -> int:
             else f"{overall['requests']} запросов, ошибок {overall['failures']}, "
             f"p95 {overall['p95_ms']} мс, {overall['rps']} в с",
         )
-        for name in ("gunicorn", "nginx", *(("db_worker",) if has_worker else ())):
+        for name in ("gunicorn", "nginx", *(("run_worker",) if has_worker else ())):
             check(f"{name} работает до конца", processes.alive(name))
     finally:
         print("\nОстанавливаю всё, что запустила проверка …", flush=True)

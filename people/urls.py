@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from people.views import bank_helpers, consents, imports, mentee_bank, mentor_bank, notices, staff, training
+from people.views import bank_helpers, consents, imports, jobs, mentee_bank, mentor_bank, notices, staff, training
 from people.views.authenticator import authenticator, authenticator_remove
 
 app_name = "people"
@@ -22,6 +22,9 @@ urlpatterns = [
     path("authenticator/remove/", authenticator_remove, name="authenticator_remove"),
     path("notices/<int:pk>/hide/", notices.notice_dismiss, name="notice_dismiss"),
     path("notices/", notices.notice_list, name="notices"),
+    path("jobs/", jobs.job_list, name="jobs"),
+    path("jobs/<int:pk>/", jobs.job_detail, name="job"),
+    path("jobs/<int:pk>/progress/", jobs.job_progress, name="job_progress"),
     path("notices/read-all/", notices.notice_read_all, name="notices_read_all"),
     path("notices/settings/", notices.notice_settings, name="notice_settings"),
     path("notices/<int:pk>/open/", notices.notice_open, name="notice_open"),

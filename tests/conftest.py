@@ -69,6 +69,14 @@ def _media_in_tmp(settings, tmp_path_factory) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _tasks_in_process(settings) -> None:
+    """Background tasks (people.jobs) run at once inside the request that starts them, progress on the test's own
+    connection. The real worker on the database backend runs in tests/people/test_jobs_worker.py and the e2e."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+    settings.JOB_PROGRESS_DATABASE = "default"
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings) -> None:
     """The production hasher takes a good fraction of a second per password; tests do not need that."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -11,7 +11,8 @@ from core.tables import Accepts, Table, TableError, read_table
 from people.importing.cells import COLUMNS, FIO, NAME_FIELDS, cell_text
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
-MAX_DATA_ROWS = 10_000
+# A regional staff list: the writing runs in the task worker (people.tasks.confirm_staff_import), not in a request.
+MAX_DATA_ROWS = 20_000
 
 
 # --- headers ----------------------------------------------------------------------------------------------------

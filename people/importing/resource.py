@@ -161,9 +161,17 @@ class PersonResource(SafeExportResource):
         use_bulk = True
         batch_size = 250
 
-    def __init__(self, organization: Organization | None = None, **kwargs) -> None:
+    def __init__(self, organization: Organization | None = None, on_row=None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.organization = organization
+        self.on_row = on_row  # called after each row, for a background job's progress (people.jobs.Progress)
+        self.rows_done = 0
+
+    def after_import_row(self, row, row_result, **kwargs) -> None:
+        super().after_import_row(row, row_result, **kwargs)
+        self.rows_done += 1
+        if self.on_row is not None:
+            self.on_row(self.rows_done)
 
     def get_queryset(self):
         people = Person.objects.filter(anonymized_at__isnull=True).working()

@@ -232,8 +232,8 @@ REQUIRED_MESSAGES = {
 }
 
 
-def _resource(organization: Organization) -> PersonResource:
-    return PersonResource(organization=organization)
+def _resource(organization: Organization, on_row=None) -> PersonResource:
+    return PersonResource(organization=organization, on_row=on_row)
 
 
 # Shorter names for the preview's lines of details; the columns themselves keep the full headers.
@@ -347,19 +347,35 @@ def can_apply(summary: dict) -> bool:
     return not summary.get("base_errors") and people_loaded(summary) > 0
 
 
+def preview_counts(staff_import_pk: int) -> dict:
+    """The preview's counts and base errors without its rows: a 20,000-row summary weighs megabytes."""
+    values = StaffImport.objects.filter(pk=staff_import_pk).values("summary__counts", "summary__base_errors").first()
+    if values is None:
+        return {}
+    return {"counts": values["summary__counts"] or {}, "base_errors": values["summary__base_errors"] or 0}
+
+
 def _outcome_counts(summary: dict) -> tuple:
     counts = summary.get("counts", {})
     return tuple(counts.get(status, 0) for status in STATUSES)
 
 
-def run(organization: Organization, table: Table, *, dry_run: bool) -> tuple[dict, bool]:
+def run(organization: Organization, table: Table, *, dry_run: bool, progress=None) -> tuple[dict, bool]:
     """Run PersonResource over the table; return the preview summary and whether it may be written.
 
     A row the resource refuses (a new person without a position, an unclear namesake) is skipped with its
     reasons, like a row without a name; only an unexpected failure stops the run.
     """
     prepared = prepare(table)
-    result = _resource(organization).import_data(
+    on_row = None
+    if progress is not None:
+        total = len(prepared.dataset)
+        progress(0, total, f"Проверяем и записываем строки: {total} работников из файла.")
+
+        def on_row(done: int) -> None:
+            progress(done)
+
+    result = _resource(organization, on_row).import_data(
         prepared.dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=False
     )
     summary = summarise(table, prepared, result)
@@ -396,19 +412,21 @@ class _Changed(Exception):
         self.summary = summary
 
 
-def confirm_import(staff_import: StaffImport) -> str:
+def confirm_import(staff_import: StaffImport, progress=None) -> str:
     """Write every person of the stored file in one transaction, or nothing; return what happened.
 
     The file is checked again against the data as it is now. If the outcome differs from the preview (someone
     changed the staff list meanwhile), nothing is written and the refreshed preview is kept for the user to read.
     What each row became is kept as StaffImportRow for the result page. CLOSED means the import had already been
     confirmed or cancelled (a second click, another tab); MISSING, that the stored file could not be read back
-    (the import is then cancelled).
+    (the import is then cancelled). `progress(done, total, message)`, when given, hears how far the rows have got
+    (the background job's bar, people.jobs.Progress).
     """
     with transaction.atomic():
-        locked = StaffImport.objects.select_for_update().get(pk=staff_import.pk)
+        locked = StaffImport.objects.select_for_update().defer("summary").get(pk=staff_import.pk)
         if not locked.is_open:
             return CLOSED
+        promised = _outcome_counts(preview_counts(locked.pk))
         try:
             with locked.file.open("rb") as fh:
                 data = fh.read()
@@ -419,8 +437,10 @@ def confirm_import(staff_import: StaffImport) -> str:
         else:
             try:
                 with transaction.atomic():
-                    summary, ok = run(locked.organization, table, dry_run=False)
-                    if not ok or _outcome_counts(summary) != _outcome_counts(locked.summary):
+                    summary, ok = run(locked.organization, table, dry_run=False, progress=progress)
+                    if progress is not None:
+                        progress(people_loaded(summary), None, "Сохраняем итог по строкам…")
+                    if not ok or _outcome_counts(summary) != promised:
                         raise _Changed(summary)
                     keep_rows(locked, summary)
                     locked.mark_applied(summary)

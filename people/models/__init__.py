@@ -12,6 +12,7 @@ from people.models.consent import (
     require_consent,
 )
 from people.models.imports import StaffImport, StaffImportRow
+from people.models.job import BackgroundJob, ScheduledRun
 from people.models.notice import DEFAULT_DELIVERY, Delivery, Notice, NoticeKind, delivery_for
 from people.models.organization import (
     REFERENCE_LISTS,
@@ -34,6 +35,7 @@ __all__ = [
     "REFERENCE_LISTS",
     "ROLE_PRIORITY",
     "AuditEvent",
+    "BackgroundJob",
     "Consent",
     "ConsentRequired",
     "ConsentText",
@@ -55,6 +57,7 @@ __all__ = [
     "ReferenceItem",
     "Role",
     "RoleQuerySet",
+    "ScheduledRun",
     "StaffImport",
     "StaffImportRow",
     "TrainingEvent",

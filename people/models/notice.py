@@ -22,6 +22,7 @@ class NoticeKind(models.TextChoices):
     ROADMAP_DUE = "roadmap_due", "Дорожная карта: сроки на этой неделе и просроченные"
     REQUEST = "request", "Просьбы участников пар и групп"
     ROLE = "role", "Роли и назначения"
+    JOB = "job", "Фоновые задачи: готово или не удалось"
     OTHER = "other", "Прочее"
 
 
@@ -38,6 +39,8 @@ class Delivery(models.TextChoices):
 DEFAULT_DELIVERY = {
     NoticeKind.PLAN_DUE: Delivery.WEEKLY,
     NoticeKind.ROADMAP_DUE: Delivery.WEEKLY,
+    # The person started the work and is shown its end on the page; a letter would repeat it.
+    NoticeKind.JOB: Delivery.OFF,
 }
 
 

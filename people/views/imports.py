@@ -7,16 +7,17 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 from import_export.formats.base_formats import XLSX
 
 from core.exports import EXPORT_FORMATS
-from people import importing
+from people import importing, jobs, tasks
 from people.access import STAFF_EDITORS, OrgAccess, org_view
 from people.forms import StaffImportForm
 from people.importing.resource import PersonResource
-from people.models import StaffImport, StaffImportRow
+from people.models import BackgroundJob, StaffImport, StaffImportRow
 from people.resources import export_response
 
 PAGE_SIZE = 25
@@ -41,11 +42,12 @@ RESULT_FILTERS = [
 ]
 
 
-def get_import_for_user(access: OrgAccess, pk: int) -> StaffImport:
+def get_import_for_user(access: OrgAccess, pk: int, *, defer_summary: bool = False) -> StaffImport:
     """An import of the user's organisation, for the roles that may import; 404 for anything else."""
     if not access.has(*STAFF_EDITORS):
         raise Http404
-    return get_object_or_404(StaffImport.objects.filter(organization=access.org), pk=pk)
+    imports = StaffImport.objects.filter(organization=access.org)
+    return get_object_or_404(imports.defer("summary") if defer_summary else imports, pk=pk)
 
 
 @org_view(*STAFF_EDITORS)
@@ -107,31 +109,24 @@ def staff_import_preview(request: HttpRequest, access: OrgAccess, pk: int) -> Ht
 @org_view(*STAFF_EDITORS)
 @require_POST
 def staff_import_confirm(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
-    staff_import = get_import_for_user(access, pk)
-    if staff_import.is_open and not importing.can_apply(staff_import.summary):
+    staff_import = get_import_for_user(access, pk, defer_summary=True)
+    if staff_import.is_open and not importing.can_apply(importing.preview_counts(staff_import.pk)):
         messages.error(request, "В файле нет ни одного работника, которого можно загрузить: исправьте файл.")
         return redirect("people:staff_import_preview", access.org.slug, pk)
-    outcome = importing.confirm_import(staff_import)
-    if outcome == importing.MISSING:
-        messages.error(request, "Загруженный файл больше недоступен. Загрузите его ещё раз.")
-        return redirect("people:staff_import", access.org.slug)
-    if outcome == importing.CLOSED:
+    if not staff_import.is_open:
         messages.info(request, "Этот файл уже загружен или загрузка отменена.")
         return redirect("people:staff_import_preview", access.org.slug, pk)
-    if outcome == importing.FAILED:
-        messages.error(
-            request,
-            "Пока файл ждал подтверждения, список работников изменился, и итог загрузки стал другим. "
-            "Ничего не записано. Проверьте строки ниже и подтвердите ещё раз.",
-        )
-        return redirect("people:staff_import_preview", access.org.slug, pk)
-    counts = staff_import.summary["counts"]
-    messages.success(
-        request,
-        f"Список работников загружен: добавлено {counts['new']}, обновлено {counts['update']}, "
-        f"без изменений {counts['unchanged']}, пропущено строк {counts['skipped']}.",
+    # Thousands of rows take a while: the worker writes them, the user watches the bar (or leaves and is told).
+    job = jobs.start(
+        tasks.confirm_staff_import,
+        access=access,
+        user=request.user,
+        kind=BackgroundJob.Kind.STAFF_IMPORT,
+        title=tasks.staff_import_title(staff_import),
+        subject=f"staff_import:{staff_import.pk}",
+        args=(staff_import.pk,),
     )
-    return redirect("people:staff_import_result", access.org.slug, pk)
+    return redirect(jobs.finished_at_once(request, job) or reverse("people:job", args=[access.org.slug, job.pk]))
 
 
 @org_view(*STAFF_EDITORS)

@@ -115,7 +115,7 @@ def test_gunicorn_config_runs_two_or_more_workers_on_the_socket(monkeypatch):
     assert config["timeout"] < 75  # nginx's proxy_read_timeout waits longer than a worker may run
     units = {p.name: p.read_text(encoding="utf-8") for p in (DEPLOY / "systemd").glob("*.service")}
     assert "gunicorn -c /opt/mentoring/deploy/gunicorn.conf.py config.wsgi" in units["mentoring-web.service"]
-    assert "manage.py db_worker" in units["mentoring-worker.service"]
+    assert "manage.py run_worker" in units["mentoring-worker.service"]
     for text in units.values():
         assert "EnvironmentFile=/etc/mentoring/mentoring.env" in text
 

@@ -19,7 +19,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from people import importing
-from people.models import Person, StaffImport, StaffImportRow
+from people.models import BackgroundJob, Person, StaffImport, StaffImportRow
 from tests.factories import PersonFactory
 from tests.people.import_fixtures import NBSP, csv_bytes, upload, xlsx_bytes
 
@@ -298,8 +298,12 @@ def test_confirmation_writes_nothing_when_the_database_refuses(curator, monkeypa
         raise RuntimeError("the database went away")
 
     monkeypatch.setattr(type(StaffImportRow.objects), "bulk_create", refuse)
-    with pytest.raises(RuntimeError):
-        confirm(curator, staff_import)
+    response = confirm(curator, staff_import)
+    # The confirmation runs as a background job (people.jobs): it fails, says why in Russian, and writes nothing.
+    job = BackgroundJob.objects.get()
+    assert job.state == BackgroundJob.State.FAILED
+    assert "Ничего не записано" in job.error
+    assert response.status_code == 302 and response.url == reverse("people:job", args=[curator.org.slug, job.pk])
     assert not Person.objects.filter(surname__in=["Жукова", "Соколов"]).exists()
     assert not StaffImportRow.objects.exists()
     staff_import.refresh_from_db()

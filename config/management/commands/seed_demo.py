@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.demo.esign import seed_second_factor
+from config.demo.jobs import seed_jobs
 from config.demo.meetings import seed_meetings
 from config.demo.municipality import seed_municipality
 from config.demo.notices import seed_notices
@@ -238,6 +239,7 @@ class Command(BaseCommand):
         new_results += seed_publishing(org, people, by) if "pairs" in org_data else 0
         # The staff list as it was once loaded from the HR file (issue 18): its result stays in the history.
         seed_staff_import(org, by)
+        seed_jobs(org)
         # What each role finds in the notification centre (issue 16), from the data above; no letters.
         new_notices = seed_notices(org)
         self.stdout.write(
