@@ -60,6 +60,7 @@ REPORTS = NavItem("Отчёты и статистика", "monitoring:reports", 
 PUBLISHING = NavItem("Публикация на сайте", "monitoring:publishing", "globe")
 PRACTICES = NavItem("Методическая копилка", "monitoring:practices", "archive")
 FINAL_EVENTS = NavItem("Итоговое мероприятие", "monitoring:final_events", "people-fill")
+CERTIFICATES = NavItem("Справки и письма", "roadmap:certificates", "award")
 
 # Monitoring pages (stage 6) for the head, the curator and the administrator: each part adds its item to this
 # list with a one-line edit; the group below is built from it.
@@ -69,6 +70,7 @@ MONITORING_ITEMS: list[NavItem] = [
     FINAL_EVENTS,
     PRACTICES,
     PUBLISHING,
+    CERTIFICATES,
 ]
 MONITORING = NavGroup("Мониторинг", "graph-up", tuple(MONITORING_ITEMS))
 
