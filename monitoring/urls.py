@@ -3,7 +3,7 @@ municipal coordinator's pages (both included at the root by config/urls.py)."""
 
 from django.urls import path
 
-from monitoring.views import municipal, practices, publishing, questionnaires, reports
+from monitoring.views import municipal, municipal_targets, practices, publishing, questionnaires, reports
 
 app_name = "monitoring"
 
@@ -85,4 +85,7 @@ municipal_urlpatterns = [
     path("m/<slug:municipality>/", municipal.municipal_home, name="municipal_home"),
     path("m/<slug:municipality>/export/<str:fmt>/", municipal.municipal_export, name="municipal_export"),
     path("m/<slug:municipality>/statistics/", municipal.municipal_statistics, name="municipal_statistics"),
+    # municipal_targets.py
+    path("m/<slug:municipality>/targets/", municipal_targets.municipal_targets, name="municipal_targets"),
+    path("m/<slug:municipality>/status/", municipal_targets.municipal_status, name="municipal_status"),
 ]

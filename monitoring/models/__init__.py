@@ -2,7 +2,8 @@
 
 - questionnaires: question sets, survey rounds, invitations and answers;
 - results: best practices, the final event, news, published programme results, the public page, the curator's
-  analytic report.
+  analytic report;
+- targets: the municipal coordinator's target indicators per academic year.
 """
 
 from monitoring.models.questionnaires import (
@@ -22,12 +23,15 @@ from monitoring.models.results import (
     ProgrammeResult,
     PublicPage,
 )
+from monitoring.models.targets import TARGET_KEYS, MunicipalTarget
 
 __all__ = [
+    "TARGET_KEYS",
     "AnalyticReport",
     "Answer",
     "FinalEvent",
     "Invitation",
+    "MunicipalTarget",
     "NewsItem",
     "Practice",
     "PracticeFile",
