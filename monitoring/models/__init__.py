@@ -3,9 +3,11 @@
 - questionnaires: question sets, survey rounds, invitations and answers;
 - results: best practices, the final event, news, published programme results, the public page, the curator's
   analytic report;
+- needs: surveys of the staff's difficulties and of candidate mentors, feeding the banks;
 - targets: the municipal coordinator's target indicators per academic year.
 """
 
+from monitoring.models.needs import NeedsAnswer, NeedsSurvey
 from monitoring.models.questionnaires import (
     Answer,
     Invitation,
@@ -32,6 +34,8 @@ __all__ = [
     "FinalEvent",
     "Invitation",
     "MunicipalTarget",
+    "NeedsAnswer",
+    "NeedsSurvey",
     "NewsItem",
     "Practice",
     "PracticeFile",
