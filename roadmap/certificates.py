@@ -187,3 +187,27 @@ def esign_of(certificate: Certificate) -> dict | None:
         key_id=certificate.esign_key_id,
         token=certificate.esign_token,
     )
+
+
+def candidates(org: Organization) -> list[tuple[Person, Ground]]:
+    """Everyone who may get a document and has not got this one yet, in a fixed number of queries."""
+    issued = set(Certificate.objects.for_org(org).values_list("person_id", "kind", "mentorship_id", "role", "order_id"))
+    found = []
+    pairs = (
+        Mentorship.objects.for_org(org)
+        .filter(state__in=STARTED_STATES)
+        .select_related("mentor", "form", "programme")
+        .prefetch_related("mentees")
+        .order_by("mentor__surname", "pk")
+    )
+    kind = Certificate.Kind.PARTICIPATION
+    for m in pairs:
+        people = [(m.mentor, "mentor")] + [(p, "mentee") for p in m.mentees.all()]
+        for person, role in people:
+            if (person.pk, kind, m.pk, role, None) not in issued:
+                found.append((person, Ground(kind, role, mentorship=m)))
+    for order in reward_orders(org).prefetch_related("rewarded"):
+        for person in order.rewarded.all():
+            if (person.pk, Certificate.Kind.THANKS, None, "mentor", order.pk) not in issued:
+                found.append((person, Ground(Certificate.Kind.THANKS, "mentor", order=order)))
+    return found

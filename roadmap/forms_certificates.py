@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from mentoring.models import Mentorship
 from people.models import Organization, Person
 from roadmap import certificates as service
-from roadmap.models import Certificate
 
 
 class IssueForm(forms.Form):
@@ -35,30 +33,6 @@ class IssueForm(forms.Form):
         return self.grounds[self.cleaned_data["ground"]]
 
 
-def candidates(org: Organization) -> list[tuple[Person, service.Ground]]:
-    """Everyone who may get a document and has not got this one yet, in a fixed number of queries."""
-    issued = set(Certificate.objects.for_org(org).values_list("person_id", "kind", "mentorship_id", "role", "order_id"))
-    found = []
-    pairs = (
-        Mentorship.objects.for_org(org)
-        .filter(state__in=service.STARTED_STATES)
-        .select_related("mentor", "form", "programme")
-        .prefetch_related("mentees")
-        .order_by("mentor__surname", "pk")
-    )
-    kind = Certificate.Kind.PARTICIPATION
-    for m in pairs:
-        people = [(m.mentor, "mentor")] + [(p, "mentee") for p in m.mentees.all()]
-        for person, role in people:
-            if (person.pk, kind, m.pk, role, None) not in issued:
-                found.append((person, service.Ground(kind, role, mentorship=m)))
-    for order in service.reward_orders(org).prefetch_related("rewarded"):
-        for person in order.rewarded.all():
-            if (person.pk, Certificate.Kind.THANKS, None, "mentor", order.pk) not in issued:
-                found.append((person, service.Ground(Certificate.Kind.THANKS, "mentor", order=order)))
-    return found
-
-
 class BulkIssueForm(forms.Form):
     chosen_keys = forms.MultipleChoiceField(
         label="Кому выдать",
@@ -71,7 +45,7 @@ class BulkIssueForm(forms.Form):
 
     def __init__(self, *args, org: Organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.options = {f"{person.pk}:{ground.key}": (person, ground) for person, ground in candidates(org)}
+        self.options = {f"{person.pk}:{ground.key}": (person, ground) for person, ground in service.candidates(org)}
         self.fields["chosen_keys"].choices = [
             (key, f"{person.short_name} — {ground.label}") for key, (person, ground) in self.options.items()
         ]
