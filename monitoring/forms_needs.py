@@ -29,7 +29,7 @@ class LaunchForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         initial="Коллеги, расскажите, с чем в работе вам нужна помощь: по ответам мы подберём наставников.",
     )
-    deadline = DateField(label="Ответить до", widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = DateField(label="Ответить до", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     position = forms.CharField(
         label="Должность или предмет содержит",
         max_length=200,
