@@ -54,7 +54,11 @@ class Ground:
         m = self.mentorship
         title = getattr(getattr(m, "programme", None), "title", "") or (m.form.name if m.form_id else "программа")
         role = Certificate.Role(self.role).label
-        return f"Справка: {role}, «{title}» ({m.get_state_display().lower()})"
+        if self.role == Certificate.Role.MENTOR:
+            others = ", ".join(p.short_name for p in m.mentees.all())
+        else:
+            others = f"наставник {m.mentor.short_name}"
+        return f"Справка: {role}, «{title}» — {others} ({m.get_state_display().lower()})"
 
 
 def grounds_for(org: Organization, person: Person) -> list[Ground]:
@@ -64,6 +68,7 @@ def grounds_for(org: Organization, person: Person) -> list[Ground]:
         .for_person(person)
         .filter(state__in=STARTED_STATES)
         .select_related("form", "programme", "mentor")
+        .prefetch_related("mentees")
         .order_by("-started_on", "-pk")
     )
     found = [

@@ -11,7 +11,7 @@ from roadmap import certificates as service
 class IssueForm(forms.Form):
     ground = forms.ChoiceField(
         label="Какой документ выдать",
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         error_messages={
             "required": "Выберите, какой документ выдать.",
             "invalid_choice": "Выберите документ из списка.",
@@ -36,7 +36,7 @@ class IssueForm(forms.Form):
 class BulkIssueForm(forms.Form):
     chosen_keys = forms.MultipleChoiceField(
         label="Кому выдать",
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         error_messages={
             "required": "Отметьте хотя бы одного работника, которому нужно выдать документ.",
             "invalid_choice": "Документ «%(value)s» уже выдан или больше не может быть выдан: обновите страницу.",

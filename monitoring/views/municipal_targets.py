@@ -41,7 +41,11 @@ def municipal_targets(request: HttpRequest, municipality: Municipality) -> HttpR
     choices = _year_choices(orgs)
     year = _year(request, choices)
     targets = targets_of(municipality, year)
-    form = TargetsForm(request.POST or None, initial_values=targets)
+    shown = {
+        key: value.to_integral_value() if value == value.to_integral_value() else value
+        for key, value in targets.items()
+    }
+    form = TargetsForm(request.POST or None, initial_values=shown)
     if request.method == "POST" and form.is_valid():
         count = save_targets(municipality, year, form.values(), by=request.user)
         messages.success(request, f"Целевые показатели на {Period.of_year(year).label} сохранены ({count}).")
