@@ -83,6 +83,8 @@ def person_certificates(request: HttpRequest, access: OrgAccess, pk: int) -> Htt
     """A person's certificates and letters; those who issue them issue another here."""
     person = get_person_for_user(access, pk)
     can_issue = access.has(*ISSUERS)
+    if not can_issue and person.pk != access.person.pk:  # the council reads staff cards, not their documents
+        raise Http404
     form = IssueForm(request.POST or None, org=access.org, person=person) if can_issue else None
     if request.method == "POST":
         if form is None:

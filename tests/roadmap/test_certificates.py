@@ -169,3 +169,13 @@ def test_verification_page_of_a_signed_certificate(org, head, mentor, pair, clie
     certificate = service.issue(org, mentor.person, ground, by=head.user)
     page = client.get(reverse("verify", args=[certificate.esign_token])).content.decode()
     assert certificate.reg_number in page and "Справка об участии" in page
+
+
+def test_council_reads_cards_but_not_other_peoples_documents(org, persona, mentee, pair):
+    council = persona(org, "council", surname="Советова")
+    url = reverse("roadmap:person_certificates", args=[org.slug, mentee.person.pk])
+    assert council.client.get(url).status_code == 404
+    assert (
+        council.client.get(reverse("roadmap:person_certificates", args=[org.slug, council.person.pk])).status_code
+        == 200
+    )
