@@ -84,6 +84,15 @@ def reward_orders(org: Organization):
     return Order.objects.for_org(org).filter(kind=OrderKind.REWARD, status=Order.Status.APPROVED).order_by("-date")
 
 
+def issued_keys(org: Organization, person: Person) -> dict[str, str]:
+    """Ground key → the number of the last document already issued on it to `person` (a reissue gets a new one)."""
+    found = {}
+    for c in Certificate.objects.for_org(org).filter(person=person).order_by("year", "number"):
+        key = f"t-{c.order_id}" if c.kind == Certificate.Kind.THANKS else f"p-{c.mentorship_id}-{c.role}"
+        found[key] = c.reg_number
+    return found
+
+
 def ground_by_key(org: Organization, person: Person, key: str) -> Ground | None:
     return next((g for g in grounds_for(org, person) if g.key == key), None)
 

@@ -21,7 +21,11 @@ class IssueForm(forms.Form):
     def __init__(self, *args, org: Organization, person: Person, **kwargs):
         super().__init__(*args, **kwargs)
         self.grounds = {g.key: g for g in service.grounds_for(org, person)}
-        self.fields["ground"].choices = [(key, g.label) for key, g in self.grounds.items()]
+        issued = service.issued_keys(org, person)
+        self.fields["ground"].choices = [
+            (key, f"{g.label} — уже выдана № {issued[key]}, будет новый номер" if key in issued else g.label)
+            for key, g in self.grounds.items()
+        ]
         if not self.grounds:
             self.fields["ground"].help_text = (
                 "Работник не участвовал в парах или группах, начавших работу, и не назван в приказе о поощрении: "

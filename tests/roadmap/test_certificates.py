@@ -179,3 +179,9 @@ def test_council_reads_cards_but_not_other_peoples_documents(org, persona, mente
         council.client.get(reverse("roadmap:person_certificates", args=[org.slug, council.person.pk])).status_code
         == 200
     )
+
+
+def test_the_card_says_when_a_document_was_already_issued(org, curator, mentee, pair):
+    url = reverse("roadmap:person_certificates", args=[org.slug, mentee.person.pk])
+    curator.client.post(url, {"ground": f"p-{pair.pk}-mentee"})
+    assert "уже выдана № 1-н/2026, будет новый номер" in curator.client.get(url).content.decode()
