@@ -22,7 +22,17 @@ def _coordinator_navigation(request: HttpRequest) -> dict:
     if municipality is None:
         return {"nav_roles": []}
     report = {"label": "Сводный отчёт", "icon": "bar-chart-line", "url": municipality.get_absolute_url()}
-    return {"nav_roles": [], "nav_items": [report], "nav_municipality": municipality}
+    status = {
+        "label": "Статус организаций",
+        "icon": "list-check",
+        "url": reverse("municipal_status", args=[municipality.slug]),
+    }
+    targets = {
+        "label": "Целевые показатели",
+        "icon": "bullseye",
+        "url": reverse("municipal_targets", args=[municipality.slug]),
+    }
+    return {"nav_roles": [], "nav_items": [report, status, targets], "nav_municipality": municipality}
 
 
 def navigation(request: HttpRequest) -> dict:

@@ -60,15 +60,20 @@ REPORTS = NavItem("Отчёты и статистика", "monitoring:reports", 
 PUBLISHING = NavItem("Публикация на сайте", "monitoring:publishing", "globe")
 PRACTICES = NavItem("Методическая копилка", "monitoring:practices", "archive")
 FINAL_EVENTS = NavItem("Итоговое мероприятие", "monitoring:final_events", "people-fill")
+STAFF_SURVEYS = NavItem("Анкетирование работников", "monitoring:needs_surveys", "clipboard-plus")
+MY_STAFF_SURVEYS = NavItem("Анкеты для работников", "monitoring:my_needs", "clipboard-heart")
+CERTIFICATES = NavItem("Справки и письма", "roadmap:certificates", "award")
 
 # Monitoring pages (stage 6) for the head, the curator and the administrator: each part adds its item to this
 # list with a one-line edit; the group below is built from it.
 MONITORING_ITEMS: list[NavItem] = [
     SURVEYS,
+    STAFF_SURVEYS,
     REPORTS,
     FINAL_EVENTS,
     PRACTICES,
     PUBLISHING,
+    CERTIFICATES,
 ]
 MONITORING = NavGroup("Мониторинг", "graph-up", tuple(MONITORING_ITEMS))
 
@@ -115,8 +120,18 @@ NAVIGATION: dict[str, list[NavItem | NavGroup]] = {
         NavGroup("Документы", "folder2", (ROADMAP, REGULATION)),
     ],
     # The card and the consents live in the user menu: the bar stays one line on a laptop.
-    Role.Kind.MENTOR: [MY_QUESTIONNAIRE, MY_SURVEYS, PRACTICES, MY_CALENDAR],
-    Role.Kind.MENTEE: [MY_REQUEST, MY_SURVEYS, PRACTICES, MY_CALENDAR],
+    Role.Kind.MENTOR: [
+        MY_QUESTIONNAIRE,
+        NavGroup("Опросы", "ui-checks", (MY_SURVEYS, MY_STAFF_SURVEYS)),
+        PRACTICES,
+        MY_CALENDAR,
+    ],
+    Role.Kind.MENTEE: [
+        MY_REQUEST,
+        NavGroup("Опросы", "ui-checks", (MY_SURVEYS, MY_STAFF_SURVEYS)),
+        PRACTICES,
+        MY_CALENDAR,
+    ],
 }
 
 

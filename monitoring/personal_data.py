@@ -21,6 +21,21 @@ register(
     ),
     Place("monitoring.SurveyRound", KEEP, ("title",), why="название анкетирования"),
     Place(
+        "monitoring.NeedsAnswer",
+        BLANK,
+        ("text", "subjects", "review_note"),
+        code="needs_answers",
+        reach="person",
+        label="ответы в анкетах профессиональных затруднений и анкетах кандидатов в наставники",
+    ),
+    Place(
+        "monitoring.NeedsSurvey",
+        KEEP,
+        ("title", "intro", "audience"),
+        why="название и обращение анкетирования работников, условия выбора (должность, стаж) без имён",
+    ),
+    Place("monitoring.MunicipalTarget", KEEP, ("indicator",), why="код показателя муниципалитета, не о человеке"),
+    Place(
         "monitoring.Practice",
         KEEP,
         ("title", "description", "search_text"),

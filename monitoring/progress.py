@@ -64,6 +64,12 @@ def org_figures(org: Organization) -> dict[str, int | bool]:
     return figures
 
 
+def figures_of_orgs(org_ids: list[int], today: date) -> dict[int, dict]:
+    """`org_figures` without the roadmap's tally, for many organisations in one query (the municipal status)."""
+    rows = _figures_queryset(today).filter(pk__in=org_ids).annotate(org_pk=F("pk"))
+    return {row.pop("org_pk"): row for row in rows}
+
+
 def roadmap_stage_figures(org: Organization, today: date) -> dict[str, int]:
     """Per stage of the model, the current roadmap's activities (cancelled ones aside), done and under way."""
     rows = (

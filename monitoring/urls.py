@@ -3,7 +3,7 @@ municipal coordinator's pages (both included at the root by config/urls.py)."""
 
 from django.urls import path
 
-from monitoring.views import municipal, practices, publishing, questionnaires, reports
+from monitoring.views import municipal, municipal_targets, needs, practices, publishing, questionnaires, reports
 
 app_name = "monitoring"
 
@@ -28,6 +28,14 @@ urlpatterns = [
     path("questionnaires/rounds/<int:pk>/close/", questionnaires.round_close, name="round_close"),
     path("my/questionnaires/", questionnaires.my_questionnaires, name="my_questionnaires"),
     path("my/questionnaires/<int:pk>/", questionnaires.my_questionnaire, name="my_questionnaire"),
+    # needs.py
+    path("staff-surveys/", needs.needs_surveys, name="needs_surveys"),
+    path("staff-surveys/new/", needs.needs_survey_launch, name="needs_survey_launch"),
+    path("staff-surveys/<int:pk>/", needs.needs_survey, name="needs_survey"),
+    path("staff-surveys/<int:pk>/close/", needs.needs_survey_close, name="needs_survey_close"),
+    path("staff-surveys/<int:pk>/answers/<int:item_pk>/", needs.needs_answer_review, name="needs_answer_review"),
+    path("my/staff-surveys/", needs.my_needs, name="my_needs"),
+    path("my/staff-surveys/<int:pk>/", needs.my_needs_answer, name="my_needs_answer"),
     # reports.py
     path("reports/", reports.reports, name="reports"),
     path("reports/statistics.xlsx", reports.statistics, name="report_statistics"),
@@ -85,4 +93,7 @@ municipal_urlpatterns = [
     path("m/<slug:municipality>/", municipal.municipal_home, name="municipal_home"),
     path("m/<slug:municipality>/export/<str:fmt>/", municipal.municipal_export, name="municipal_export"),
     path("m/<slug:municipality>/statistics/", municipal.municipal_statistics, name="municipal_statistics"),
+    # municipal_targets.py
+    path("m/<slug:municipality>/targets/", municipal_targets.municipal_targets, name="municipal_targets"),
+    path("m/<slug:municipality>/status/", municipal_targets.municipal_status, name="municipal_status"),
 ]

@@ -885,3 +885,90 @@ class RoadmapImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.created_at:%d.%m.%Y})"
+
+
+class CertificateQuerySet(models.QuerySet):
+    def for_org(self, org: Organization) -> CertificateQuerySet:
+        return self.filter(organization=org)
+
+    def for_list(self) -> CertificateQuerySet:
+        return self.select_related("person", "mentorship", "order", "issued_by")
+
+
+class Certificate(models.Model):
+    """A registered certificate: a «справка об участии в программе наставничества» for a mentor or a mentee, or a
+    «благодарственное письмо» for a mentor rewarded by an approved reward order.
+
+    Its number and date are given once at issue; `facts` keeps what the document states (programme, dates, role,
+    completed rows, meetings held; or the reward order), so a reissued copy says the same as the first. When the
+    one who signs the organisation's orders issues it, `esign_*` keep the mark of the simple electronic signature
+    printed in place of the handwritten one (roadmap.signing.mark).
+    """
+
+    class Kind(models.TextChoices):
+        PARTICIPATION = "participation", "Справка об участии в программе наставничества"
+        THANKS = "thanks", "Благодарственное письмо"
+
+    class Role(models.TextChoices):
+        MENTOR = "mentor", "наставник"
+        MENTEE = "mentee", "наставляемый"
+
+    organization = models.ForeignKey(Organization, verbose_name="организация", on_delete=models.CASCADE)
+    kind = models.CharField("вид документа", max_length=20, choices=Kind.choices)
+    person = models.ForeignKey(Person, verbose_name="кому выдан", on_delete=models.PROTECT, related_name="certificates")
+    role = models.CharField("роль в программе", max_length=10, choices=Role.choices)
+    mentorship = models.ForeignKey(
+        "mentoring.Mentorship",
+        verbose_name="пара или группа",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    order = models.ForeignKey(
+        Order, verbose_name="приказ о поощрении", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("год регистрации")
+    number = models.PositiveIntegerField("порядковый номер")
+    issued_on = models.DateField("дата выдачи")
+    facts = models.JSONField("содержание документа", default=dict)
+    signer_position = models.CharField("должность подписывающего", max_length=300, blank=True)
+    signer_name = models.CharField("подписывающий (И. О. Фамилия)", max_length=200, blank=True)
+    esign_token = models.CharField("адрес проверки", max_length=64, blank=True)
+    esign_key_id = models.CharField("идентификатор ключа", max_length=40, blank=True)
+    esign_signed_at = models.DateTimeField("подписан электронно", null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="выдал",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("зарегистрирован", default=timezone.now)
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "справка или благодарственное письмо"
+        verbose_name_plural = "справки и благодарственные письма"
+        ordering = ["-year", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year", "number"], name="certificate_unique_number"),
+            models.UniqueConstraint(
+                fields=["esign_token"], condition=~models.Q(esign_token=""), name="certificate_unique_token"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="participation", mentorship__isnull=False)
+                | models.Q(kind="thanks", order__isnull=False),
+                name="certificate_has_ground",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} № {self.reg_number} от {self.issued_on:%d.%m.%Y}"
+
+    @property
+    def reg_number(self) -> str:
+        """«12-н/2026»: the number in the organisation's register of certificates and letters of the year."""
+        return f"{self.number}-н/{self.year}"

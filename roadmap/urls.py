@@ -3,6 +3,7 @@
 from django.urls import path
 
 from roadmap.views import (
+    certificates,
     drafting,
     order_actions,
     order_page,
@@ -17,6 +18,12 @@ from roadmap.views import (
 app_name = "roadmap"
 
 urlpatterns = [
+    # certificates.py
+    path("certificates/", certificates.certificate_list, name="certificates"),
+    path("certificates/issue/", certificates.certificate_bulk_issue, name="certificates_issue"),
+    path("certificates/combined.pdf", certificates.certificates_combined_pdf, name="certificates_pdf"),
+    path("certificates/<int:pk>/pdf/", certificates.certificate_pdf, name="certificate_pdf"),
+    path("staff/<int:pk>/certificates/", certificates.person_certificates, name="person_certificates"),
     # orders.py
     path("orders/", orders.order_list, name="orders"),
     path("orders/export/", orders.order_export, name="orders_export"),

@@ -2,9 +2,12 @@
 
 - questionnaires: question sets, survey rounds, invitations and answers;
 - results: best practices, the final event, news, published programme results, the public page, the curator's
-  analytic report.
+  analytic report;
+- needs: surveys of the staff's difficulties and of candidate mentors, feeding the banks;
+- targets: the municipal coordinator's target indicators per academic year.
 """
 
+from monitoring.models.needs import NeedsAnswer, NeedsSurvey
 from monitoring.models.questionnaires import (
     Answer,
     Invitation,
@@ -22,12 +25,17 @@ from monitoring.models.results import (
     ProgrammeResult,
     PublicPage,
 )
+from monitoring.models.targets import TARGET_KEYS, MunicipalTarget
 
 __all__ = [
+    "TARGET_KEYS",
     "AnalyticReport",
     "Answer",
     "FinalEvent",
     "Invitation",
+    "MunicipalTarget",
+    "NeedsAnswer",
+    "NeedsSurvey",
     "NewsItem",
     "Practice",
     "PracticeFile",

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from core import bounds
 from core.uploads import megabytes
-from roadmap.models import OrderSignature
+from roadmap.models import Certificate, OrderSignature
 
 
 class VerifyForm(forms.Form):
@@ -54,6 +54,12 @@ def get_signature(token: str) -> OrderSignature:
 @login_not_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def verify(request: HttpRequest, token: str) -> HttpResponse:
+    certificate = Certificate.objects.select_related("organization").filter(esign_token=token).first()
+    if certificate is not None:  # a certificate or letter of thanks: rendered on demand, so no file to compare
+        response = render(request, "public/verify_certificate.html", {"certificate": certificate})
+        response["Cache-Control"] = "no-store"
+        response["X-Robots-Tag"] = "noindex"
+        return response
     signature = get_signature(token)
     result = None
     if request.method == "POST":

@@ -40,6 +40,7 @@ from config.demo.questionnaires import seed_questionnaires
 from config.demo.regulation import seed_regulation
 from config.demo.roadmap import seed_roadmap
 from config.demo.staff_import import seed_staff_import
+from config.demo.surveys import seed_surveys
 from config.setup import describe, set_up_organization
 from mentoring.models import Mentorship
 from people import notices
@@ -123,6 +124,7 @@ class Command(BaseCommand):
             for org_data in data["organizations"]:
                 logins += self.seed_organization(org_data)
             municipal_login = seed_municipality(DEMO_PASSWORD)
+            self.stdout.write(seed_surveys())
             if municipal_login:
                 logins.append(municipal_login)
         self.print_logins(logins)
