@@ -9,8 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.pdf import pdf_bytes
-from tests.document_checks import assert_gost_pages, beside_signature, pages_text, render_pngs, signature_alone
-from tests.document_checks import unkept_pdf
+from tests.document_checks import (
+    assert_gost_pages,
+    beside_signature,
+    pages_text,
+    render_pngs,
+    signature_alone,
+    unkept_pdf,
+)
 from tests.mentoring.programme_fixtures import active_pair, approved_programme, programme_with_rows
 
 pytestmark = pytest.mark.time_machine("2025-11-20 10:00 +03:00", tick=True)
