@@ -8,8 +8,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
+from core.pdf import pdf_bytes
 from people.models import Role
 from roadmap import regulation as regulations
 from roadmap.documents import acknowledgement_sheet_pdf, order_context, order_pdf_bytes
@@ -24,7 +26,7 @@ from tests.document_checks import (
 )
 from tests.factories import PersonFactory
 from tests.roadmap.order_document_fixtures import approved_order
-from tests.roadmap.roadmap_fixtures import make_roadmap
+from tests.roadmap.roadmap_fixtures import approve_roadmap, make_roadmap
 
 pytestmark = pytest.mark.time_machine("2026-11-20 10:00 +03:00", tick=True)
 
@@ -137,3 +139,36 @@ def test_a_long_order_keeps_its_signature_with_the_last_items_and_the_check_woul
             assert_gost_pages(pdf)
             render_pngs(pdf, "order-long", first=1, last=2)
     assert caught, "no length put the signature alone without the rule: the check proves nothing"
+
+
+# --- the regulation and the roadmap as documents of their own ---
+
+
+def test_the_regulation_is_on_the_common_page_with_both_stamps(org, head, author):
+    reg = regulations.generate(org, by=author.user)
+    regulations.adopt(reg, council_date=timezone.localdate(), council_number="1")
+    reg.approved_by_order = order_of(org, author, OrderKind.REGULATION, regulation=reg)
+    reg.status = reg.Status.APPROVED
+    reg.save(update_fields=["approved_by_order", "status"])
+    pdf = pdf_bytes("documents/regulation.html", regulations.document_context(reg))
+    assert_gost_pages(pdf)
+    pages = pages_text(pdf)
+    assert len(pages) >= 3
+    first = pages[0]
+    assert f"ПРИНЯТО на заседании педагогического совета {org.short_name} протокол от 20.11.2026 № 1" in first
+    assert f"УТВЕРЖДЕНО приказом {REFERENCE}" in first
+    assert reg.title.upper()[:40] in first
+    render_pngs(pdf, "regulation", first=1, last=2)
+
+
+def test_the_roadmap_is_landscape_on_the_common_page_with_its_stamp(org, head, persona):
+    roadmap = make_roadmap(org, 60)
+    approve_roadmap(roadmap, "15-од")
+    response = persona(org, "curator").client.get(reverse("roadmap:roadmap_pdf", args=[org.slug, roadmap.pk]))
+    pdf = response.content
+    assert_gost_pages(pdf, landscape=True)
+    pages = pages_text(pdf)
+    assert len(pages) >= 2
+    assert "УТВЕРЖДЕНА приказом от 20.09.2026 № 15-од" in pages[0]
+    assert "Срок исполнения" in pages[1]  # the header repeats
+    render_pngs(pdf, "roadmap", first=1, last=2)
