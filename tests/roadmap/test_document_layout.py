@@ -6,6 +6,7 @@ a page, with the proof that the check catches a document built so that its signa
 from __future__ import annotations
 
 import re
+import subprocess
 
 import pytest
 from django.urls import reverse
@@ -16,6 +17,7 @@ from people.models import Role
 from roadmap import regulation as regulations
 from roadmap.documents import acknowledgement_sheet_pdf, order_context, order_pdf_bytes
 from roadmap.models import OrderKind
+from roadmap.services import approve_order, submit_order
 from tests.document_checks import (
     assert_gost_pages,
     beside_signature,
@@ -172,3 +174,27 @@ def test_the_roadmap_is_landscape_on_the_common_page_with_its_stamp(org, head, p
     assert "УТВЕРЖДЕНА приказом от 20.09.2026 № 15-од" in pages[0]
     assert "Срок исполнения" in pages[1]  # the header repeats
     render_pngs(pdf, "roadmap", first=1, last=2)
+
+
+def test_the_stored_signed_order_carries_the_regulation_and_roadmap_as_pdf_a(org, head, author, tmp_path):
+    """The head approves the order: the stored PDF/A holds the order with the mark of the electronic signature and
+    the executor, then the regulation and the roadmap as appendices № 1 and № 2 with their marks."""
+    reg = regulations.generate(org, by=author.user)
+    regulations.adopt(reg, council_date=timezone.localdate(), council_number="1")
+    order = regulations.draft_approval_order(reg, by=author.user, roadmap=make_roadmap(org, 8))
+    submit_order(order, by=author.user)
+    approve_order(order, by=head.user)
+    order.refresh_from_db()
+    stored = order.pdf.read()
+    assert_gost_pages(stored)
+    pages = pages_text(stored)
+    reference = f"от {order.date:%d.%m.%Y} № {order.reg_number}"
+    signed = next(i for i, page in enumerate(pages) if "Документ подписан простой электронной подписью" in page)
+    assert "Н. С. Белова +7 (912) 345-67-89" in pages[signed]
+    assert pages[signed + 1].startswith(f"Приложение № 1 к приказу {reference}")
+    assert any(page.startswith(f"Приложение № 2 к приказу {reference}") for page in pages[signed + 2 :])
+    path = tmp_path / "signed.pdf"
+    path.write_bytes(stored)
+    info = subprocess.run(["pdfinfo", "-meta", str(path)], capture_output=True, text=True, check=True).stdout  # noqa: S603, S607
+    assert "pdfaid:part" in info  # PDF/A identification in the XMP metadata
+    render_pngs(stored, "order-signed", first=signed + 1, last=signed + 2)
