@@ -27,7 +27,7 @@ from core.pdf import pdf_bytes
 from core.text import initials_first
 from mentoring.models import Mentorship
 from people.models import Person, Role
-from roadmap.models import ActivityStatus, Order, OrderKind, Roadmap
+from roadmap.models import ActivityStatus, Order, OrderKind, Regulation, Roadmap
 from roadmap.roadmaps import roadmap_stages
 
 BLANK_DATE = "__.__.____"
@@ -83,6 +83,40 @@ class Appendix:
     columns: list[tuple[str, str]]  # (header, width)
     rows: list[list[str]] = field(default_factory=list)
     empty_text: str = "Нет строк."
+    # A text appendix (the regulation an order approves): its heading and paragraph blocks in place of a table.
+    subtitle: str = ""
+    blocks: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Block:
+    kind: str  # "heading" or "para"
+    text: str
+
+
+def blocks(body: str) -> list[Block]:
+    """The regulation's text as blocks: a line starting with «## » is a section heading, any other a paragraph."""
+    result = []
+    for raw in body.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        if line.startswith("## "):
+            result.append(Block("heading", line[3:].strip()))
+        else:
+            result.append(Block("para", line))
+    return result
+
+
+def regulation_appendix(number: int, regulation: Regulation) -> Appendix:
+    """The regulation the order approves, as the text of its appendix."""
+    return Appendix(
+        number=number,
+        title=regulation.title,
+        columns=[],
+        subtitle=regulation.organization.full_name,
+        blocks=[asdict(b) for b in blocks(regulation.body)],
+    )
 
 
 def head_of(org) -> Person | None:
@@ -231,6 +265,12 @@ def roadmap_appendix(number: int, roadmap: Roadmap) -> Appendix:
 
 
 def order_appendices(order: Order) -> list[Appendix]:
+    if order.kind == OrderKind.REGULATION and order.regulation_id:
+        # «Утвердить Положение … согласно приложению № 1», «… дорожную карту … согласно приложению № 2».
+        appendices = [regulation_appendix(1, order.regulation)]
+        if order.roadmap_id:
+            appendices.append(roadmap_appendix(2, order.roadmap))
+        return appendices
     if order.kind in (OrderKind.ROADMAP, OrderKind.ROADMAP_CHANGE) and order.roadmap_id:
         return [roadmap_appendix(1, order.roadmap)]
     if order.kind == OrderKind.PAIRS:
@@ -357,8 +397,21 @@ def order_context(order: Order, content: dict | None = None) -> dict:
         "signer_name": name,
         "appendices": [Appendix(**{**a, "columns": [tuple(c) for c in a["columns"]]}) for a in content["appendices"]],
         "acknowledgements": order_acknowledgements(order) if registered else [],
+        # Called by the PDF only (the order's page does not show it): no query for the page.
+        "executor": lambda: executor_of(order),
     }
     return {"doc": doc, "order": order, "organization": order.organization}
+
+
+def executor_of(order: Order) -> dict | None:
+    """Отметка об исполнителе: who prepared the order — its author by default — as «И. О. Фамилия» and the phone
+    from their card (no phone, name only); None when the author is unknown."""
+    if order.created_by_id is None:
+        return None
+    person = Person.objects.filter(organization_id=order.organization_id, user_id=order.created_by_id).first()
+    if person is None:
+        return None
+    return {"name": initials_first(person.surname, person.name, person.patronymic), "phone": person.phone.strip()}
 
 
 def order_html(order: Order) -> str:

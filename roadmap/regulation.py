@@ -8,7 +8,6 @@ non-empty line is a paragraph kept exactly as written (numbers included).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -17,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from people.models import MentoringForm, MentoringKind, Organization, Person, Role
+from roadmap.documents import blocks
 from roadmap.drafting import draft_order
 from roadmap.models import Order, OrderKind, Regulation, Roadmap
 
@@ -111,25 +111,6 @@ def fill(text: str, values: dict[str, str]) -> str:
 
 
 # --- reading the text ---
-
-
-@dataclass
-class Block:
-    kind: str  # "heading" or "para"
-    text: str
-
-
-def blocks(body: str) -> list[Block]:
-    result = []
-    for raw in body.splitlines():
-        line = raw.strip()
-        if not line:
-            continue
-        if line.startswith("## "):
-            result.append(Block("heading", line[3:].strip()))
-        else:
-            result.append(Block("para", line))
-    return result
 
 
 # --- versions ---

@@ -742,7 +742,13 @@ def programme_pdf(request: HttpRequest, access: OrgAccess, pk: int) -> HttpRespo
     _programme_or_404(pa)
     context = {**programme_context(access, pa), "curator": _signer(access, pa.programme)}
     context["approver_is_head"] = _head_approves(access.org)
-    context["current_version"] = context["versions"][-1] if context["versions"] else None
+    context["current_version"] = current = context["versions"][-1] if context["versions"] else None
+    # The stamp names the approver: position, name under the signature line, date (and the change in force).
+    signer = context["curator"]
+    default_position = "Руководитель организации" if context["approver_is_head"] else "Куратор"
+    context["approver_position"] = signer.position if signer and signer.position else default_position
+    if current and current.revision and current.approved_at:
+        context["stamp_note"] = f"в редакции изменений от {current.approved_at:%d.%m.%Y}"
     filename = f"Программа наставничества — {pa.mentorship.mentor.surname}.pdf"
     return render_pdf(request, "documents/programme.html", context, filename)
 

@@ -57,7 +57,9 @@ def test_an_approved_programme_says_so_with_the_date(programme, mentor, mentee, 
     programme = approved_programme(programme, mentor_user=mentor.user, mentee=mentee.person, approver_user=curator.user)
     text = " ".join(pages_text(curator.client.get(pdf_url(programme)).content))
     day = f"{timezone.localtime(programme.approved_at):%d.%m.%Y}"
-    assert f"УТВЕРЖДЕНА куратором программы наставничества {day}, Белова Н. С." in text
+    # The stamp names the approver: position, a signature line with «И. О. Фамилия», the date.
+    assert f"УТВЕРЖДЕНА Заместитель директора Н. С. Белова {day}" in text
+    assert "куратором программы наставничества" not in text
     assert "ПРОЕКТ" not in text
     # The real chain with its dates: sent by the mentor, acknowledged by the mentee, approved by the curator.
     assert (
