@@ -63,6 +63,7 @@ class Figure:
     target: str
     ok: bool
     note: str = ""
+    orgs: int = 200  # the size of the municipality (seed_scale --orgs) the figure was measured at
 
 
 @dataclass
@@ -156,6 +157,8 @@ def pages(n: int) -> list[Page]:
     orders = Order.objects.filter(organization=org)
     mentor = people.get(user__username=f"s{n}-mentor")
     mentee = people.get(user__username=f"s{n}-mentee")
+    scale_orgs = Organization.objects.filter(slug__startswith="scale-")
+    everyone = scale_orgs.count()  # the municipal report lists every organisation of the municipality
 
     def first(qs, *fields, count=50):
         return lambda: qs.values_list(*fields)[:count]
@@ -221,7 +224,7 @@ def pages(n: int) -> list[Page]:
             first(pairs, "mentor__surname", "state"), after_change=True,
         ),
         Page(
-            "отчёты после изменения", "monitoring:reports", [slug], f"s{n}-curator",
+            "отчёт после записи", "monitoring:reports", [slug], f"s{n}-curator",
             first(pairs, "state", "form__name", count=30), after_change=True,
         ),
         Page(
@@ -230,11 +233,11 @@ def pages(n: int) -> list[Page]:
         ),
         Page(
             "сводный отчёт муниципалитета", "municipal_home", ["scale-okrug"], "scale-municipal",
-            first(Organization.objects.filter(slug__startswith="scale-"), "short_name", "kind", count=200),
+            first(scale_orgs, "short_name", "kind", count=everyone),
         ),
         Page(
             "сводный отчёт муниципалитета, расчёт заново", "municipal_home", ["scale-okrug"], "scale-municipal",
-            first(Organization.objects.filter(slug__startswith="scale-"), "short_name", "kind", count=200),
+            first(scale_orgs, "short_name", "kind", count=everyone),
             uncached=True,
         ),
     ]  # fmt: skip
@@ -603,15 +606,39 @@ def main() -> None:
     if "matching" not in args.skip:
         figures.append(measure_matching(max(3, args.repeat // 5)))
         print_figure(figures[-1])
+    for f in figures:
+        f.orgs = count
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    previous = [f for f in _read(out) if f.get("name", "").startswith("нагрузка")]  # keep the load run's figures
+    # Keep the load run's figures and those measured at other sizes (a record without `orgs` is of 200).
+    previous = [f for f in _read(out) if f.get("name", "").startswith("нагрузка") or f.get("orgs", 200) != count]
     out.write_text(json.dumps([asdict(f) for f in figures] + previous, ensure_ascii=False, indent=2), encoding="utf-8")
+    compare(figures, [f for f in previous if not f.get("name", "").startswith("нагрузка")])
     missed = [f.name for f in figures if not f.ok]
     print(
         f"\nЗаписано: {out} ({len(figures)} замеров). "
         + (f"Не уложились: {', '.join(missed)}." if missed else "Все цели выполнены.")
     )
+
+
+def compare(figures: list[Figure], others: list[dict]) -> None:
+    """The figures beside the same figures measured at another size: medians and query counts side by side."""
+    if not others:
+        return
+    size = others[0].get("orgs", 200)
+    theirs = {f["name"]: f for f in others if f.get("orgs", 200) == size}
+    here = figures[0].orgs if figures else 0
+    print(f"\n  {'рядом с замером на ' + str(size) + ' организациях':<58} {size:>8} {here:>8} {'SQL':>5} {'SQL':>5}")
+    for f in figures:
+        other = theirs.get(f.name)
+        if other is None:
+            continue
+        q_other, q_here = other.get("queries"), f.queries
+        same = "" if q_other == q_here else "  ЧИСЛО ЗАПРОСОВ РАЗНОЕ"
+        print(
+            f"  {f.name[:58]:<58} {other['median_ms']:>8.1f} {f.median_ms:>8.1f} "
+            f"{'' if q_other is None else q_other:>5} {'' if q_here is None else q_here:>5}{same}"
+        )
 
 
 def _read(path: Path) -> list[dict]:

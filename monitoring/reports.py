@@ -349,7 +349,10 @@ def _people_qs(org_ids: Sequence[int], period: Period):
     entries = MenteeEntry.objects.filter(organization_id__in=org_ids)
     in_bank = Q(pk__in=entries.filter(in_bank_q(period)).values("person_id"))
     not_refused = ~Q(status__in=[MenteeEntry.Status.REQUESTED, MenteeEntry.Status.DECLINED])
-    young = Q(pk__in=entries.filter(not_refused, category__code=YOUNG_SPECIALIST).values("person_id"))
+    # The category by organisation and code (its unique index): by code alone the plan walks every organisation's
+    # «young specialist» category, a cost that grows with the region, not with the organisations asked about.
+    young_category = {"category__organization_id__in": org_ids, "category__code": YOUNG_SPECIALIST}
+    young = Q(pk__in=entries.filter(not_refused, **young_category).values("person_id"))
     return (
         Person.objects.filter(organization_id__in=org_ids)
         .filter(pair_mentee | pair_mentor | in_bank)
