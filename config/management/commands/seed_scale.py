@@ -7,12 +7,17 @@ questionnaire answers for the ended programmes; every 10th organisation has its 
 give 20,000 staff, 5,000 pairs and groups and 100,000 plan rows. Everything is written with bulk inserts, one
 organisation batch at a time.
 
+Every 200 organisations make a municipality (``scale-okrug``, ``scale-okrug-2``, …): ``--orgs 2000`` is a region
+of ten, with 200,000 staff, 50,000 pairs and groups and 1,000,000 plan rows.
+
 Logins for benchmarks: ``s<N>-head``, ``s<N>-curator``, ``s<N>-admin``, ``s<N>-mentor``, ``s<N>-mentee`` for
-organisation N, and ``scale-municipal`` for the municipality, all with the password given by --password.
+organisation N, and ``scale-municipal`` (``scale-municipal-2``, …) for the municipalities, all with the password
+given by --password.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import random
 import time
@@ -57,6 +62,7 @@ GROUPS_PER_ORG = 5
 ROWS_PER_PROGRAMME = 20
 BATCH = 2000
 ANALYZE_EVERY = 200  # organisations between two ANALYZE runs on PostgreSQL
+MUNICIPALITY_SIZE = 200  # organisations of one municipality; more organisations make a region of several
 PUBLIC_EVERY = 10  # organisations scale-10, scale-20, … have their public page open
 
 SURNAMES = [
@@ -134,12 +140,11 @@ class Command(BaseCommand):
         self.today = timezone.localdate()
         self.password_hash = make_password(password)
         self.pdf_name, self.pdf_sha = self._shared_order_pdf()
-        municipality = self._municipality()
         for first in range(1, orgs + 1, 20):
             numbers = range(first, min(first + 20, orgs + 1))
             with transaction.atomic():
                 for n in numbers:
-                    self._organization(rng, n, municipality)
+                    self._organization(rng, n, self._municipality(1 + (n - 1) // MUNICIPALITY_SIZE))
             elapsed = time.monotonic() - started
             left = elapsed / numbers[-1] * (orgs - numbers[-1])
             self.stdout.write(f"  организаций: {numbers[-1]} из {orgs} ({elapsed:.0f} с, осталось около {left:.0f} с)")
@@ -170,11 +175,21 @@ class Command(BaseCommand):
         name = default_storage.save("orders/scale/approved.pdf", ContentFile(content))
         return name, hashlib.sha256(content).hexdigest()
 
-    def _municipality(self) -> Municipality:
+    @functools.cache  # noqa: B019 — one command run, a handful of municipalities
+    def _municipality(self, number: int) -> Municipality:
+        """The municipality of the number-th two hundred organisations: a region is several of them.
+
+        The first is ``scale-okrug`` with the coordinator ``scale-municipal``; the next ``scale-okrug-2`` with
+        ``scale-municipal-2`` and so on.
+        """
         User = get_user_model()
-        user, _ = User.objects.get_or_create(username="scale-municipal", defaults={"password": self.password_hash})
+        suffix = "" if number == 1 else f"-{number}"
+        user, _ = User.objects.get_or_create(
+            username=f"scale-municipal{suffix}", defaults={"password": self.password_hash}
+        )
+        name = "Масштабный городской округ" + ("" if number == 1 else f" № {number}")
         municipality, _ = Municipality.objects.get_or_create(
-            slug="scale-okrug", defaults={"name": "Масштабный городской округ", "coordinator": user}
+            slug=f"scale-okrug{suffix}", defaults={"name": name, "coordinator": user, "region": "Масштабная область"}
         )
         return municipality
 
