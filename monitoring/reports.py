@@ -285,8 +285,11 @@ def rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-def org_summary(org_ids: Sequence[int], period: Period) -> dict[int, dict]:
+def org_summary(org_ids: Sequence[int], period: Period, answers: dict[int, dict] | None = None) -> dict[int, dict]:
     """Headline figures of each organisation (STAT_INDICATORS keys, `by_form`, `answers`) in 6 queries.
+
+    `answers`, when the caller has counted them already (the report page does, for its own tables), gives each
+    organisation's `answers` (below) and saves the two queries of the questionnaires.
 
     `by_form` maps a form's name to {"pairs": n, "groups": n}. Averages are None when nothing was answered.
     `answers` keeps, per average, the unrounded mean and the number of answers behind it, so that several
@@ -311,26 +314,34 @@ def org_summary(org_ids: Sequence[int], period: Period) -> dict[int, dict]:
             "pairs": row["worked"] - row["groups"],
             "groups": row["groups"],
         }
-    for row in _satisfaction_qs(org_ids, period):
-        key = f"satisfaction_{row['response__invitation__role']}s"
-        figures = result[row["response__invitation__round__organization_id"]]
-        figures[key] = rounded(row["avg"])
-        figures["answers"][key] = (row["avg"], row["n"])
-    for row in _growth_qs(org_ids, period):
-        figures = result[row["response__invitation__round__organization_id"]]
-        figures["answers"][f"growth_{row['response__invitation__round__moment']}"] = (row["avg"], row["n"])
+    if answers is None:
+        answers = {pk: {} for pk in org_ids}
+        for row in _satisfaction_qs(org_ids, period):
+            key = f"satisfaction_{row['response__invitation__role']}s"
+            answers[row["response__invitation__round__organization_id"]][key] = (row["avg"], row["n"])
+        for row in _growth_qs(org_ids, period):
+            key = f"growth_{row['response__invitation__round__moment']}"
+            answers[row["response__invitation__round__organization_id"]][key] = (row["avg"], row["n"])
+    for pk, figures in result.items():
+        figures["answers"] = dict(answers.get(pk, {}))
+        for key in ("satisfaction_mentees", "satisfaction_mentors"):
+            if key in figures["answers"]:
+                figures[key] = rounded(figures["answers"][key][0])
     for figures in result.values():
-        answers = figures["answers"]
-        if {"growth_start", "growth_end"} <= answers.keys():
-            figures["growth"] = rounded(answers["growth_end"][0] - answers["growth_start"][0])
+        counted = figures["answers"]
+        if {"growth_start", "growth_end"} <= counted.keys():
+            figures["growth"] = rounded(counted["growth_end"][0] - counted["growth_start"][0])
         figures["mentees_with_mentor_share"] = share(figures["mentees_with_mentor"], figures["mentees"])
         figures["young_share"] = share(figures["young_with_mentor"], figures["young"])
     return result
 
 
-def summary_of(org: Organization, period: Period) -> dict:
-    """`org_summary` of one organisation, kept in the cache until its data changes (people.changes)."""
-    return cached_for(org, "summary", lambda: org_summary([org.pk], period)[org.pk], period.start, period.end)
+def summary_of(org: Organization, period: Period, answers: dict | None = None) -> dict:
+    """`org_summary` of one organisation, kept in the cache until its data changes (people.changes).
+
+    `answers`: the organisation's answers counted already (see org_summary), used if the summary is computed."""
+    given = None if answers is None else {org.pk: answers}
+    return cached_for(org, "summary", lambda: org_summary([org.pk], period, given)[org.pk], period.start, period.end)
 
 
 def pooled_mean(parts: Sequence[tuple[float, int]]) -> float | None:
