@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run worker serve migrate seed test test-fast test-dates e2e lint format lock check clean bench load backup restore deploy-check system-check
+.PHONY: install run worker serve migrate seed test test-fast test-dates e2e lint format lock check clean bench bench-200 bench-2000 load backup restore deploy-check system-check
 
 install: $(STAMP)
 
@@ -54,11 +54,19 @@ test-dates: install
 e2e: install
 	$(VENV)/bin/pytest -m e2e
 
-# Benchmark at municipal scale (not part of `make test`): PostgreSQL database mentoring_bench, filled once by
-# `seed_scale --orgs 200`; prints a table and writes var/bench.json. BENCH_DATABASE_URL overrides the database.
+# Benchmark (not part of `make test`): a municipality of 200 organisations (PostgreSQL database mentoring_bench,
+# filled once by `seed_scale --orgs 200`), then a region of 2,000 (mentoring_bench2000, `seed_scale --orgs 2000`,
+# some ten minutes the first time); prints both tables side by side and writes var/bench.json.
+# BENCH_DATABASE_URL and BENCH2000_DATABASE_URL override the databases; `make bench-200` / `make bench-2000` run one.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mentoring_bench
-bench: install
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/run.py
+BENCH2000_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mentoring_bench2000
+bench: bench-200 bench-2000
+
+bench-200: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/run.py --orgs 200
+
+bench-2000: install
+	DATABASE_URL=$(BENCH2000_DATABASE_URL) $(PY) bench/run.py --orgs 2000
 
 # Load run (not part of `make test`): gunicorn (LOAD_WORKERS, default 2×cores+1) with DEBUG=0 on 127.0.0.1 against
 # the PostgreSQL database mentoring_load (filled once by seed_scale), 50 locust users for 60 s (LOAD_USERS,

@@ -63,6 +63,7 @@ class Figure:
     target: str
     ok: bool
     note: str = ""
+    orgs: int = 200  # the size of the municipality (seed_scale --orgs) the figure was measured at
 
 
 @dataclass
@@ -156,6 +157,9 @@ def pages(n: int) -> list[Page]:
     orders = Order.objects.filter(organization=org)
     mentor = people.get(user__username=f"s{n}-mentor")
     mentee = people.get(user__username=f"s{n}-mentee")
+    # The municipal report lists every organisation of the municipality: 200 of them, the first tenth of a region.
+    scale_orgs = Organization.objects.filter(municipal_unit__slug="scale-okrug")
+    everyone = scale_orgs.count()
 
     def first(qs, *fields, count=50):
         return lambda: qs.values_list(*fields)[:count]
@@ -221,7 +225,7 @@ def pages(n: int) -> list[Page]:
             first(pairs, "mentor__surname", "state"), after_change=True,
         ),
         Page(
-            "отчёты после изменения", "monitoring:reports", [slug], f"s{n}-curator",
+            "отчёт после записи", "monitoring:reports", [slug], f"s{n}-curator",
             first(pairs, "state", "form__name", count=30), after_change=True,
         ),
         Page(
@@ -230,11 +234,11 @@ def pages(n: int) -> list[Page]:
         ),
         Page(
             "сводный отчёт муниципалитета", "municipal_home", ["scale-okrug"], "scale-municipal",
-            first(Organization.objects.filter(slug__startswith="scale-"), "short_name", "kind", count=200),
+            first(scale_orgs, "short_name", "kind", count=everyone),
         ),
         Page(
             "сводный отчёт муниципалитета, расчёт заново", "municipal_home", ["scale-okrug"], "scale-municipal",
-            first(Organization.objects.filter(slug__startswith="scale-"), "short_name", "kind", count=200),
+            first(scale_orgs, "short_name", "kind", count=everyone),
             uncached=True,
         ),
     ]  # fmt: skip
@@ -529,6 +533,33 @@ def measure_import(rows: int) -> Figure:
     )
 
 
+def measure_region(repeat: int) -> Figure:
+    """The summary of every organisation of the region (all municipalities) computed anew, against reading the same
+    organisations' rows once (the floor)."""
+    from monitoring.reports import Period, org_summary
+    from people.models import Organization
+
+    orgs = Organization.objects.filter(slug__startswith="scale-")
+    ids = list(orgs.values_list("pk", flat=True))
+    period = Period.academic_year()
+    with CaptureQueriesContext(connection) as captured:
+        org_summary(ids, period)
+    times = timed(lambda: org_summary(ids, period), repeat, warm=1)
+    floor_times = timed(lambda: list(orgs.values_list("pk", "short_name", "kind")), repeat, warm=1)
+    median, floor = statistics.median(times), statistics.median(floor_times)
+    return Figure(
+        name="сводка всех организаций региона, расчёт заново",
+        median_ms=round(median, 1),
+        p95_ms=round(percentile(times, 0.95), 1),
+        queries=len(captured),
+        floor_median_ms=round(floor, 1),
+        ratio=round(median / floor, 2),
+        target="< 1000 мс (задача 16)",
+        ok=median < 1000,
+        note=f"{len(ids)} организаций, {orgs.values('municipal_unit').distinct().count()} муниципалитетов",
+    )
+
+
 def measure_matching(repeat: int) -> Figure:
     import numpy as np
     from scipy.optimize import linear_sum_assignment
@@ -577,7 +608,7 @@ def main() -> None:
     parser.add_argument("--orgs", type=int, default=200, help="размер муниципалитета (seed_scale --orgs)")
     parser.add_argument("--repeat", type=int, default=30, help="сколько раз повторять каждый замер")
     parser.add_argument("--out", default=str(ROOT / "var" / "bench.json"))
-    parser.add_argument("--skip", nargs="*", default=[], choices=["pages", "documents", "import", "matching"])
+    parser.add_argument("--skip", nargs="*", default=[], choices=["pages", "documents", "region", "import", "matching"])
     args = parser.parse_args()
     ensure_database(args.orgs)
     logging.getLogger("django.request").setLevel(logging.CRITICAL)  # skipped pages are reported in the table
@@ -597,21 +628,54 @@ def main() -> None:
         figures += measure_pages(n, args.repeat)
     if "documents" not in args.skip:
         figures += measure_documents(n, max(3, args.repeat // 5))
+    if "region" not in args.skip:
+        figures.append(measure_region(max(3, args.repeat // 5)))
+        print_figure(figures[-1])
     if "import" not in args.skip:
         figures.append(measure_import(5000))
         print_figure(figures[-1])
     if "matching" not in args.skip:
         figures.append(measure_matching(max(3, args.repeat // 5)))
         print_figure(figures[-1])
+    for f in figures:
+        f.orgs = count
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    previous = [f for f in _read(out) if f.get("name", "").startswith("нагрузка")]  # keep the load run's figures
+    # Keep the load run's figures and those measured at other sizes (a record without `orgs` is of 200).
+    # A run with --skip keeps the figures of this size it did not measure again.
+    measured = {f.name for f in figures}
+    previous = [
+        f
+        for f in _read(out)
+        if f.get("name", "").startswith("нагрузка") or f.get("orgs", 200) != count or f.get("name") not in measured
+    ]
     out.write_text(json.dumps([asdict(f) for f in figures] + previous, ensure_ascii=False, indent=2), encoding="utf-8")
+    compare(figures, [f for f in previous if not f.get("name", "").startswith("нагрузка") and f.get("orgs") != count])
     missed = [f.name for f in figures if not f.ok]
     print(
         f"\nЗаписано: {out} ({len(figures)} замеров). "
         + (f"Не уложились: {', '.join(missed)}." if missed else "Все цели выполнены.")
     )
+
+
+def compare(figures: list[Figure], others: list[dict]) -> None:
+    """The figures beside the same figures measured at another size: medians and query counts side by side."""
+    if not others:
+        return
+    size = others[0].get("orgs", 200)
+    theirs = {f["name"]: f for f in others if f.get("orgs", 200) == size}
+    here = figures[0].orgs if figures else 0
+    print(f"\n  {'рядом с замером на ' + str(size) + ' организациях':<58} {size:>8} {here:>8} {'SQL':>5} {'SQL':>5}")
+    for f in figures:
+        other = theirs.get(f.name)
+        if other is None:
+            continue
+        q_other, q_here = other.get("queries"), f.queries
+        same = "" if q_other == q_here else "  ЧИСЛО ЗАПРОСОВ РАЗНОЕ"
+        print(
+            f"  {f.name[:58]:<58} {other['median_ms']:>8.1f} {f.median_ms:>8.1f} "
+            f"{'' if q_other is None else q_other:>5} {'' if q_here is None else q_here:>5}{same}"
+        )
 
 
 def _read(path: Path) -> list[dict]:

@@ -195,9 +195,13 @@ def participants_without_account(org_ref):
     """Working mentors and mentees of active pairs with no account (no address to invite them by): the curator
     asks the administrator to create one."""
     state = Mentorship.State.ACTIVE
+    # The active pairs of this organisation only: unscoped, the IN list was every active pair of the region and its
+    # cost grew with the number of organisations.
+    org = OuterRef(org_ref) if isinstance(org_ref, OuterRef) else org_ref  # one level deeper than the people
+    active = Mentorship.objects.filter(organization=org, state=state)
     return Person.objects.filter(organization=org_ref, left_on__isnull=True, user__isnull=True).filter(
-        Q(pk__in=Mentorship.objects.filter(state=state).values("mentor"))
-        | Q(pk__in=Mentorship.mentees.through.objects.filter(mentorship__state=state).values("person"))
+        Q(pk__in=active.values("mentor"))
+        | Q(pk__in=Mentorship.mentees.through.objects.filter(mentorship__in=active).values("person"))
     )
 
 

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from django.db.models import Avg, Count, Exists, F, Max, OuterRef, Q
 
 from mentoring.models import Meeting, Mentorship, PlanActivity
-from monitoring.models import Practice, Question
+from monitoring.models import Practice, Question, SurveyRound
 from monitoring.reports import (
     ENDED,
     YOUNG_SPECIALIST,
@@ -22,6 +22,7 @@ from monitoring.reports import (
     in_bank_q,
     mentee_count,
     percent_of_scale,
+    pooled_mean,
     rounded,
     satisfaction_answers,
     share,
@@ -77,10 +78,17 @@ def org_report(org: Organization, period: Period) -> dict:
 
 
 def report_tables(org: Organization, period: Period) -> dict:
-    """The summary and every table of the report, computed anew."""
-    summary = summary_of(org, period)
-    worked = Mentorship.objects.filter(worked_q(period), organization=org)
+    """The summary and every table of the report, computed anew.
+
+    The questionnaire rows of the tables are read first and give the summary its averages (pooled), so that a
+    summary computed here asks no questionnaire query of its own; the states and the early endings are one query.
+    """
     ids = [org.pk]
+    satisfaction_rows = list(_satisfaction_qs(ids, period))
+    growth_rows = list(_growth_qs(ids, period))
+    summary = summary_of(org, period, answers=_summary_answers(satisfaction_rows, growth_rows))
+    worked = Mentorship.objects.filter(worked_q(period), organization=org)
+    states = list(_states_qs(ids, period))
     tables = {
         t.key: t
         for t in (
@@ -88,17 +96,29 @@ def report_tables(org: Organization, period: Period) -> dict:
             _forms(summary),
             _kinds(ids, period),
             _categories(ids, period),
-            _states(ids, period),
-            _end_reasons(ids, period, summary),
+            _states(states),
+            _end_reasons(states, summary),
             _activities(worked, period),
             _meetings(worked, period),
-            _satisfaction(ids, period),
+            _satisfaction(satisfaction_rows),
             _questions(ids, period),
-            _growth(ids, period),
+            _growth(growth_rows),
             _young(ids, period),
         )
     }
     return {"summary": summary, "tables": tables}
+
+
+def _summary_answers(satisfaction_rows: list[dict], growth_rows: list[dict]) -> dict:
+    """The summary's `answers` (monitoring.reports.org_summary) from the report's own questionnaire rows: the mean
+    and count of each role's satisfaction, and of every growth answer at the start and at the end (pooled over
+    the roles and sides, weighted by answers — the mean over all of them)."""
+    answers = {f"satisfaction_{r['response__invitation__role']}s": (r["avg"], r["n"]) for r in satisfaction_rows}
+    for moment in (SurveyRound.Moment.START, SurveyRound.Moment.END):
+        parts = [(r["avg"], r["n"]) for r in growth_rows if r["response__invitation__round__moment"] == moment]
+        if parts:
+            answers[f"growth_{moment}"] = (pooled_mean(parts), sum(n for _, n in parts))
+    return answers
 
 
 def _roles(org: Organization, period: Period, s: dict) -> Table:
@@ -187,23 +207,31 @@ PREPARING = [Mentorship.State.DRAFT, Mentorship.State.PROPOSED]
 
 
 def _states_qs(ids: list[int], period: Period):
+    """Pairs and groups by state and end reason; `ended_in` — those of them ended within the period (the early
+    endings of the period are among the pairs that worked in it)."""
     return (
         Mentorship.objects.filter(organization_id__in=ids)
         .filter(worked_q(period) | Q(state__in=PREPARING))
         .annotate(n_mentees=mentee_count())
         .order_by()
-        .values("state")
-        .annotate(pairs=Count("pk", filter=Q(n_mentees__lte=1)), groups=Count("pk", filter=Q(n_mentees__gt=1)))
+        .values("state", "end_reason")
+        .annotate(
+            pairs=Count("pk", filter=Q(n_mentees__lte=1)),
+            groups=Count("pk", filter=Q(n_mentees__gt=1)),
+            ended_in=Count("pk", filter=Q(ended_on__gte=period.start, ended_on__lte=period.end)),
+        )
     )
 
 
-def _states(ids: list[int], period: Period) -> Table:
+def _states(rows: list[dict]) -> Table:
     preparing = PREPARING
-    rows = _states_qs(ids, period)
-    found = {r["state"]: r for r in rows}
+    found: dict[str, dict] = defaultdict(lambda: {"pairs": 0, "groups": 0})
+    for r in rows:
+        found[r["state"]]["pairs"] += r["pairs"]
+        found[r["state"]]["groups"] += r["groups"]
     table = []
     for state in Mentorship.State:
-        r = found.get(state.value, {"pairs": 0, "groups": 0})
+        r = found[state.value]
         label = state.label + (" (сейчас)" if state in preparing else "")
         table.append([label, r["pairs"], r["groups"], r["pairs"] + r["groups"]])
     return Table(
@@ -215,23 +243,8 @@ def _states(ids: list[int], period: Period) -> Table:
     )
 
 
-def _end_reasons_qs(ids: list[int], period: Period):
-    return (
-        Mentorship.objects.filter(
-            organization_id__in=ids,
-            state=Mentorship.State.ENDED_EARLY,
-            ended_on__gte=period.start,
-            ended_on__lte=period.end,
-        )
-        .order_by()
-        .values("end_reason")
-        .annotate(n=Count("pk"))
-    )
-
-
-def _end_reasons(ids: list[int], period: Period, s: dict) -> Table:
-    rows = _end_reasons_qs(ids, period)
-    found = {r["end_reason"]: r["n"] for r in rows}
+def _end_reasons(states: list[dict], s: dict) -> Table:
+    found = {r["end_reason"]: r["ended_in"] for r in states if r["state"] == Mentorship.State.ENDED_EARLY}
     table = [["Завершены в срок", s["completed"]]]
     table += [
         [f"Досрочно: {reason.label[0].lower()}{reason.label[1:]}", found.get(reason.value, 0)]
@@ -322,8 +335,7 @@ def _satisfaction_qs(ids: list[int], period: Period):
     )
 
 
-def _satisfaction(ids: list[int], period: Period) -> Table:
-    rows = _satisfaction_qs(ids, period)
+def _satisfaction(rows: list[dict]) -> Table:
     found = {r["response__invitation__role"]: r for r in rows}
     table = []
     for role in ("mentee", "mentor"):
@@ -382,12 +394,15 @@ def _growth_qs(ids: list[int], period: Period):
         growth_answers(ids, period)
         .order_by()
         .values("response__invitation__role", "question__domain", "response__invitation__round__moment")
-        .annotate(avg=Avg(percent_of_scale()), programmes=Count("response__invitation__programme_id", distinct=True))
+        .annotate(
+            avg=Avg(percent_of_scale()),
+            programmes=Count("response__invitation__programme_id", distinct=True),
+            n=Count("pk"),
+        )
     )
 
 
-def _growth(ids: list[int], period: Period) -> Table:
-    rows = _growth_qs(ids, period)
+def _growth(rows: list[dict]) -> Table:
     found: dict[tuple, dict] = defaultdict(dict)
     for r in rows:
         key = (r["response__invitation__role"], r["question__domain"])

@@ -47,7 +47,7 @@ from core.forms import DateField
 from mentoring.models import Mentorship
 from monitoring.models import Answer, Invitation, Question, SurveyRound
 from people.changes import cached_for
-from people.models import MenteeEntry, Organization, Person
+from people.models import MenteeEntry, Organization
 
 YOUNG_SPECIALIST = "young-specialist"  # code of the mentee category in fixtures/reference_lists.json
 ENDED = (Mentorship.State.COMPLETED, Mentorship.State.ENDED_EARLY)
@@ -285,8 +285,11 @@ def rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-def org_summary(org_ids: Sequence[int], period: Period) -> dict[int, dict]:
-    """Headline figures of each organisation (STAT_INDICATORS keys, `by_form`, `answers`) in 5 queries.
+def org_summary(org_ids: Sequence[int], period: Period, answers: dict[int, dict] | None = None) -> dict[int, dict]:
+    """Headline figures of each organisation (STAT_INDICATORS keys, `by_form`, `answers`) in 6 queries.
+
+    `answers`, when the caller has counted them already (the report page does, for its own tables), gives each
+    organisation's `answers` (below) and saves the two queries of the questionnaires.
 
     `by_form` maps a form's name to {"pairs": n, "groups": n}. Averages are None when nothing was answered.
     `answers` keeps, per average, the unrounded mean and the number of answers behind it, so that several
@@ -300,36 +303,45 @@ def org_summary(org_ids: Sequence[int], period: Period) -> dict[int, dict]:
     result: dict[int, dict] = {pk: {**blank, "by_form": {}, "answers": {}} for pk in org_ids}
     if not org_ids:
         return result
-    for row in _people_qs(org_ids, period):
+    for row in _people_rows(org_ids, period):
         result[row.pop("organization_id")].update(row)
     for row in _pairs_qs(org_ids, period):
+        row["pairs"] = row.pop("worked") - row["groups"]
         result[row.pop("organization_id")].update(row)
     by_form = _by_form_qs(org_ids, period)
     for row in sorted(by_form, key=lambda r: (r["form__name"] is None, r["form__name"] or "")):
         result[row["organization_id"]]["by_form"][row["form__name"] or NO_FORM] = {
-            "pairs": row["pairs"],
+            "pairs": row["worked"] - row["groups"],
             "groups": row["groups"],
         }
-    for row in _satisfaction_qs(org_ids, period):
-        key = f"satisfaction_{row['response__invitation__role']}s"
-        figures = result[row["response__invitation__round__organization_id"]]
-        figures[key] = rounded(row["avg"])
-        figures["answers"][key] = (row["avg"], row["n"])
-    for row in _growth_qs(org_ids, period):
-        figures = result[row["response__invitation__round__organization_id"]]
-        figures["answers"][f"growth_{row['response__invitation__round__moment']}"] = (row["avg"], row["n"])
+    if answers is None:
+        answers = {pk: {} for pk in org_ids}
+        for row in _satisfaction_qs(org_ids, period):
+            key = f"satisfaction_{row['response__invitation__role']}s"
+            answers[row["response__invitation__round__organization_id"]][key] = (row["avg"], row["n"])
+        for row in _growth_qs(org_ids, period):
+            key = f"growth_{row['response__invitation__round__moment']}"
+            answers[row["response__invitation__round__organization_id"]][key] = (row["avg"], row["n"])
+    for pk, figures in result.items():
+        figures["answers"] = dict(answers.get(pk, {}))
+        for key in ("satisfaction_mentees", "satisfaction_mentors"):
+            if key in figures["answers"]:
+                figures[key] = rounded(figures["answers"][key][0])
     for figures in result.values():
-        answers = figures["answers"]
-        if {"growth_start", "growth_end"} <= answers.keys():
-            figures["growth"] = rounded(answers["growth_end"][0] - answers["growth_start"][0])
+        counted = figures["answers"]
+        if {"growth_start", "growth_end"} <= counted.keys():
+            figures["growth"] = rounded(counted["growth_end"][0] - counted["growth_start"][0])
         figures["mentees_with_mentor_share"] = share(figures["mentees_with_mentor"], figures["mentees"])
         figures["young_share"] = share(figures["young_with_mentor"], figures["young"])
     return result
 
 
-def summary_of(org: Organization, period: Period) -> dict:
-    """`org_summary` of one organisation, kept in the cache until its data changes (people.changes)."""
-    return cached_for(org, "summary", lambda: org_summary([org.pk], period)[org.pk], period.start, period.end)
+def summary_of(org: Organization, period: Period, answers: dict | None = None) -> dict:
+    """`org_summary` of one organisation, kept in the cache until its data changes (people.changes).
+
+    `answers`: the organisation's answers counted already (see org_summary), used if the summary is computed."""
+    given = None if answers is None else {org.pk: answers}
+    return cached_for(org, "summary", lambda: org_summary([org.pk], period, given)[org.pk], period.start, period.end)
 
 
 def pooled_mean(parts: Sequence[tuple[float, int]]) -> float | None:
@@ -341,41 +353,88 @@ def pooled_mean(parts: Sequence[tuple[float, int]]) -> float | None:
 # --- The summary's queries, grouped by organisation ------------------------------------------------------------
 
 
-def _people_qs(org_ids: Sequence[int], period: Period):
-    # Who is who, as plain IN subqueries (each runs once), not as correlated EXISTS per staff member.
+def _people_rows(org_ids: Sequence[int], period: Period) -> list[dict]:
+    """Per organisation: mentees (in pairs of the period or in the bank), those with a mentor, and of both the young
+    specialists.
+
+    Two plain grouped queries: the mentees of the period's pairs (from the pairs' membership), then those only in the
+    bank. Asked of the staff list with a subquery per figure, the database built each set again for every figure
+    that named it — most of the municipal report's time at 2,000 organisations.
+    """
     worked = Mentorship.objects.filter(worked_q(period), organization_id__in=org_ids)
-    pair_mentee = Q(pk__in=Mentorship.mentees.through.objects.filter(mentorship__in=worked).values("person_id"))
-    pair_mentor = Q(pk__in=worked.values("mentor_id"))
+    through = Mentorship.mentees.through.objects.filter(mentorship__in=worked)
     entries = MenteeEntry.objects.filter(organization_id__in=org_ids)
-    in_bank = Q(pk__in=entries.filter(in_bank_q(period)).values("person_id"))
     not_refused = ~Q(status__in=[MenteeEntry.Status.REQUESTED, MenteeEntry.Status.DECLINED])
-    young = Q(pk__in=entries.filter(not_refused, category__code=YOUNG_SPECIALIST).values("person_id"))
-    return (
-        Person.objects.filter(organization_id__in=org_ids)
-        .filter(pair_mentee | pair_mentor | in_bank)
+    # The category by organisation and code (its unique index): by code alone the plan walks every organisation's
+    # «young specialist» category, a cost that grows with the region, not with the organisations asked about.
+    young_category = {"category__organization_id__in": org_ids, "category__code": YOUNG_SPECIALIST}
+    young_ids = entries.filter(not_refused, **young_category).values("person_id")
+    in_pairs = (
+        through.order_by()
+        .values("mentorship__organization_id")
+        .annotate(
+            with_mentor=Count("person_id", distinct=True),
+            young_with_mentor=Count("person_id", distinct=True, filter=Q(person_id__in=young_ids)),
+        )
+    )
+    only_in_bank = (
+        entries.filter(in_bank_q(period))
+        .exclude(person_id__in=through.values("person_id"))
         .order_by()
         .values("organization_id")
         .annotate(
-            mentors=Count("pk", filter=pair_mentor),
-            mentees=Count("pk", filter=pair_mentee | in_bank),
-            mentees_with_mentor=Count("pk", filter=pair_mentee),
-            young=Count("pk", filter=(pair_mentee | in_bank) & young),
-            young_with_mentor=Count("pk", filter=pair_mentee & young),
+            people=Count("person_id", distinct=True),
+            young=Count("person_id", distinct=True, filter=Q(person_id__in=young_ids)),
         )
     )
+    rows: dict[int, dict] = {}
+    for r in in_pairs:
+        rows[r["mentorship__organization_id"]] = {
+            "mentees": r["with_mentor"],
+            "mentees_with_mentor": r["with_mentor"],
+            "young": r["young_with_mentor"],
+            "young_with_mentor": r["young_with_mentor"],
+        }
+    for r in only_in_bank:
+        row = rows.setdefault(
+            r["organization_id"], {"mentees": 0, "mentees_with_mentor": 0, "young": 0, "young_with_mentor": 0}
+        )
+        row["mentees"] += r["people"]
+        row["young"] += r["young"]
+    return [{"organization_id": pk, **row} for pk, row in rows.items()]
+
+
+def groups_q(org_ids: Sequence[int]) -> Q:
+    """Pairs with more than one mentee — groups — as one IN list of these organisations' groups.
+
+    Built once per query, where a mentee count per pair (a correlated subquery) ran once for every pair and every
+    figure that asked whether it was a group.
+    """
+    through = Mentorship.mentees.through
+    groups = (
+        through.objects.filter(mentorship__organization_id__in=org_ids)
+        .order_by()
+        .values("mentorship_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values("mentorship_id")
+    )
+    return Q(pk__in=groups)
 
 
 def _pairs_qs(org_ids: Sequence[int], period: Period):
-    is_group = Q(n_mentees__gt=1)
+    """Per organisation: mentors, pairs and groups that worked in the period (`worked` of them `groups`; the pairs
+    are the difference), those completed, ended early and overdue."""
     ended_in = Q(ended_on__gte=period.start, ended_on__lte=period.end)
     return (
         Mentorship.objects.filter(organization_id__in=org_ids)
-        .annotate(n_mentees=mentee_count(), programme_end=programme_end())
+        .annotate(programme_end=programme_end())
         .order_by()
         .values("organization_id")
         .annotate(
-            pairs=Count("pk", filter=worked_q(period) & ~is_group),
-            groups=Count("pk", filter=worked_q(period) & is_group),
+            mentors=Count("mentor_id", distinct=True, filter=worked_q(period)),
+            worked=Count("pk", filter=worked_q(period)),
+            groups=Count("pk", filter=worked_q(period) & groups_q(org_ids)),
             completed=Count("pk", filter=Q(state=Mentorship.State.COMPLETED) & ended_in),
             ended_early=Count("pk", filter=Q(state=Mentorship.State.ENDED_EARLY) & ended_in),
             overdue=Count("pk", filter=overdue_q(period)),
@@ -384,13 +443,11 @@ def _pairs_qs(org_ids: Sequence[int], period: Period):
 
 
 def _by_form_qs(org_ids: Sequence[int], period: Period):
-    is_group = Q(n_mentees__gt=1)
     return (
         Mentorship.objects.filter(worked_q(period), organization_id__in=org_ids)
-        .annotate(n_mentees=mentee_count())
         .order_by()
         .values("organization_id", "form__name")
-        .annotate(pairs=Count("pk", filter=~is_group), groups=Count("pk", filter=is_group))
+        .annotate(worked=Count("pk"), groups=Count("pk", filter=groups_q(org_ids)))
     )
 
 

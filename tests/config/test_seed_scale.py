@@ -46,6 +46,25 @@ def test_two_organisations_at_scale_sizes_with_every_state_and_working_logins(se
         call_command("seed_scale", "--orgs", "1")
 
 
+def test_a_region_is_several_municipalities_of_their_own_organisations(settings, tmp_path, monkeypatch):
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(seed_scale, "MUNICIPALITY_SIZE", 2)  # 200 at full size
+    call_command("seed_scale", "--orgs", "3", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    by_municipality = {
+        m.slug: sorted(m.organizations.values_list("slug", flat=True))
+        for m in Municipality.objects.filter(slug__startswith="scale-okrug")
+    }
+    assert by_municipality == {"scale-okrug": ["scale-1", "scale-2"], "scale-okrug-2": ["scale-3"]}
+    second = Municipality.objects.get(slug="scale-okrug-2")
+    assert second.coordinator.username == "scale-municipal-2"
+    client = Client()
+    client.force_login(second.coordinator)
+    response = client.get(reverse("municipal_home", args=["scale-okrug-2"]))
+    assert response.status_code == 200
+    assert [row.slug for row in response.context["report"].rows] == ["scale-3"]
+
+
 @pytest.mark.time_machine("2027-06-01 10:00 +03:00")
 def test_in_june_the_roadmap_is_that_of_the_academic_year_under_way(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path

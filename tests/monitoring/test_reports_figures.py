@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from mentoring.models import Mentorship, PlanActivity
 from monitoring.models import Practice
-from monitoring.report_figures import org_report
-from monitoring.reports import Period
+from monitoring.report_figures import org_report, report_tables
+from monitoring.reports import Period, org_summary
 from people.changes import touch
 from people.models import MenteeEntry
 from tests.mentoring.pair_fixtures import bulk_pairs
@@ -114,3 +115,24 @@ def test_report_queries_do_not_grow(org):
     with CaptureQueriesContext(connection) as again:
         assert org_report(org, Period.academic_year()) == report
     assert len(again) == 1  # nothing written since: the figures come from the cache, the practices are read
+
+
+@pytest.mark.time_machine("2026-11-20 10:00 +03:00", tick=True)
+def test_the_report_after_a_write_costs_fifteen_queries_and_its_summary_is_the_summary(org, django_assert_num_queries):
+    """The cold report reads its questionnaire rows once: the summary's averages are pooled from them, not asked
+    again, and the states and early endings are one query. Same figures as the summary computed on its own."""
+    build_world(org)
+    with django_assert_num_queries(15):
+        figures = report_tables(org, YEAR)
+    own = org_summary([org.pk], YEAR)[org.pk]
+    assert own["growth"] == 50.0 and own["satisfaction_mentees"] is not None  # the world has answers of both kinds
+    assert {k: v for k, v in figures["summary"].items() if k != "answers"} == {
+        k: v for k, v in own.items() if k != "answers"
+    }
+    assert figures["summary"]["answers"].keys() == own["answers"].keys()
+    for key, (mean, count) in own["answers"].items():
+        assert figures["summary"]["answers"][key] == (pytest.approx(mean), count)
+    early = [row[1] for row in figures["tables"]["endings"].rows if row[0].startswith("Досрочно")]
+    assert sum(early) == own["ended_early"] == 1  # the early endings read off the states' query
+    states = {row[0]: row[3] for row in figures["tables"]["states"].rows}
+    assert states[Mentorship.State.ENDED_EARLY.label] == 1

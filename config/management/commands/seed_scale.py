@@ -7,12 +7,17 @@ questionnaire answers for the ended programmes; every 10th organisation has its 
 give 20,000 staff, 5,000 pairs and groups and 100,000 plan rows. Everything is written with bulk inserts, one
 organisation batch at a time.
 
+Every 200 organisations make a municipality (``scale-okrug``, ``scale-okrug-2``, …): ``--orgs 2000`` is a region
+of ten, with 200,000 staff, 50,000 pairs and groups and 1,000,000 plan rows.
+
 Logins for benchmarks: ``s<N>-head``, ``s<N>-curator``, ``s<N>-admin``, ``s<N>-mentor``, ``s<N>-mentee`` for
-organisation N, and ``scale-municipal`` for the municipality, all with the password given by --password.
+organisation N, and ``scale-municipal`` (``scale-municipal-2``, …) for the municipalities, all with the password
+given by --password.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import random
 import time
@@ -56,6 +61,8 @@ PAIRS_PER_ORG = 20
 GROUPS_PER_ORG = 5
 ROWS_PER_PROGRAMME = 20
 BATCH = 2000
+ANALYZE_EVERY = 200  # organisations between two ANALYZE runs on PostgreSQL
+MUNICIPALITY_SIZE = 200  # organisations of one municipality; more organisations make a region of several
 PUBLIC_EVERY = 10  # organisations scale-10, scale-20, … have their public page open
 
 SURNAMES = [
@@ -133,24 +140,31 @@ class Command(BaseCommand):
         self.today = timezone.localdate()
         self.password_hash = make_password(password)
         self.pdf_name, self.pdf_sha = self._shared_order_pdf()
-        municipality = self._municipality()
         for first in range(1, orgs + 1, 20):
             numbers = range(first, min(first + 20, orgs + 1))
             with transaction.atomic():
                 for n in numbers:
-                    self._organization(rng, n, municipality)
-            self.stdout.write(f"  организаций: {numbers[-1]} из {orgs} ({time.monotonic() - started:.0f} с)")
-        if connection.vendor == "postgresql":
-            # Bulk inserts leave the planner without statistics until autovacuum comes round; a working database
-            # has them. Without this, the first minutes of a benchmark measure plans made for empty tables.
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                    self._organization(rng, n, self._municipality(1 + (n - 1) // MUNICIPALITY_SIZE))
+            elapsed = time.monotonic() - started
+            left = elapsed / numbers[-1] * (orgs - numbers[-1])
+            self.stdout.write(f"  организаций: {numbers[-1]} из {orgs} ({elapsed:.0f} с, осталось около {left:.0f} с)")
+            if numbers[-1] % ANALYZE_EVERY == 0:
+                self._analyze()  # each organisation's set-up reads tables that grow: plans for their size, not empty
+        self._analyze()
         self.stdout.write(
             f"Готово за {time.monotonic() - started:.0f} с: организаций {Organization.objects.count()}, "
             f"работников {Person.objects.count()}, пар и групп {Mentorship.objects.count()}, "
             f"строк планов {PlanActivity.objects.count()}, приказов {Order.objects.count()}, "
             f"ответов на анкеты {Response.objects.count()}."
         )
+
+    def _analyze(self) -> None:
+        """Statistics for the planner. Bulk inserts leave it without them until autovacuum comes round; a working
+        database has them. Without this, a benchmark measures plans made for empty tables — and the set-up of
+        every later organisation here slows down as the tables grow under plans made for a few rows."""
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
 
     # --- shared pieces -----------------------------------------------------------------------------------------
 
@@ -161,11 +175,21 @@ class Command(BaseCommand):
         name = default_storage.save("orders/scale/approved.pdf", ContentFile(content))
         return name, hashlib.sha256(content).hexdigest()
 
-    def _municipality(self) -> Municipality:
+    @functools.cache  # noqa: B019 — one command run, a handful of municipalities
+    def _municipality(self, number: int) -> Municipality:
+        """The municipality of the number-th two hundred organisations: a region is several of them.
+
+        The first is ``scale-okrug`` with the coordinator ``scale-municipal``; the next ``scale-okrug-2`` with
+        ``scale-municipal-2`` and so on.
+        """
         User = get_user_model()
-        user, _ = User.objects.get_or_create(username="scale-municipal", defaults={"password": self.password_hash})
+        suffix = "" if number == 1 else f"-{number}"
+        user, _ = User.objects.get_or_create(
+            username=f"scale-municipal{suffix}", defaults={"password": self.password_hash}
+        )
+        name = "Масштабный городской округ" + ("" if number == 1 else f" № {number}")
         municipality, _ = Municipality.objects.get_or_create(
-            slug="scale-okrug", defaults={"name": "Масштабный городской округ", "coordinator": user}
+            slug=f"scale-okrug{suffix}", defaults={"name": name, "coordinator": user, "region": "Масштабная область"}
         )
         return municipality
 
