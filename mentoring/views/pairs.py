@@ -15,9 +15,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.lists import int_param, page_of
+from mentoring import choosing
 from mentoring.access import PAIR_EDITORS, PAIR_VIEWERS, get_mentorship_for_user
 from mentoring.filters import PairFilter
 from mentoring.forms import CompleteForm, EndEarlyForm, MentorshipForm
+from mentoring.forms_choosing import DeclineForm
 from mentoring.meetings import attach_health, can_give_feedback, can_log, meeting_log, pair_health, with_last_meeting
 from mentoring.models import ChangeRequest, Mentorship, MentorshipEvent
 from people.access import OrgAccess, org_view
@@ -182,6 +184,11 @@ def render_detail(request: HttpRequest, access: OrgAccess, m: Mentorship, **form
         "health": pair_health(m),
         "can_log_meeting": can_log(access, m),
         "is_mentee": can_give_feedback(access, mentees),
+        # Choosing each other: who agreed, the form of a refusal, the two sides as the banks hold them.
+        "consent_rows": choosing.consent_rows(m) if m.organization.pairs_need_consent else [],
+        "can_answer_consent": m.state == State.DRAFT and m.organization.pairs_need_consent and participant,
+        "decline_form": forms.get("decline_form") or DeclineForm(),
+        "sides": choosing.sides(m),
     }
     return render(request, "mentoring/pairs/detail.html", context)
 
