@@ -116,6 +116,18 @@ def decline(m: Mentorship, person: Person, reason: str) -> PairConsent:
     return _answer(m, person, PairConsent.Decision.DECLINED, reason)
 
 
+@transaction.atomic
+def recount_after_edit(m: Mentorship, before: set[int]) -> None:
+    """The curator changed who is in the pair (`before`: the people in it until now): the answers of those who left
+    go, and the pair waits for the newcomers' answers."""
+    people = {p.pk for p in m.participants()}
+    if people == before:
+        return
+    m.consents.exclude(person_id__in=people).delete()
+    _settle(m)
+    notify.pair_to_confirm(m)
+
+
 def consent_rows(m: Mentorship) -> list[tuple[Person, PairConsent | None]]:
     """Each participant with their answer, or None while they have not answered (prefetch `consents`)."""
     answers = {c.person_id: c for c in m.consents.all()}

@@ -123,8 +123,10 @@ def mentorship_edit(request: HttpRequest, access: OrgAccess, pk: int) -> HttpRes
             request, f"Состав и сроки можно менять только до утверждения приказом (сейчас: «{m.get_state_display()}»)."
         )
         return redirect("mentoring:mentorship_detail", access.org.slug, m.pk)
+    before = {p.pk for p in m.participants()}
     form = MentorshipForm(request.POST or None, instance=m, organization=access.org)
     if request.method == "POST" and form.is_valid() and _save_form(request, form) is not None:
+        choosing.recount_after_edit(m, before)
         messages.success(request, "Изменения сохранены.")
         return redirect("mentoring:mentorship_detail", access.org.slug, m.pk)
     return render(request, "mentoring/pairs/form.html", {"access": access, "form": form, "m": m})
