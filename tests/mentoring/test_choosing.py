@@ -15,7 +15,7 @@ from mentoring.models import Mentorship, PairConsent
 from people.models import MenteeEntry, MentorEntry, Notice, Purpose, Role
 from roadmap.drafting import draft_order
 from roadmap.models import OrderKind
-from tests.mentoring.pair_fixtures import make_pair, pair_form
+from tests.mentoring.pair_fixtures import make_pair, pair_form, waiting_mentees
 from tests.people.bank_fixtures import (
     bulk_consents,
     give_consent,
@@ -252,19 +252,19 @@ def test_choose_page_queries_do_not_grow_with_the_bank(org, mentee):
     assert MenteeEntry.objects.filter(person=mentee.person).exists()
 
 
-def test_changing_the_people_asks_again_keeping_the_rest(consenting, mentor, mentee, curator, persona):
+def test_changing_the_people_asks_again_keeping_the_rest(consenting, mentor, mentee, curator):
     m = make_pair(mentor.person, mentee.person)
     choosing.confirm(m, mentor.person)
     choosing.confirm(m, mentee.person)
-    other = persona(consenting, Role.Kind.MENTEE, surname="Новикова")
-    data = pair_form(consenting, mentor.person, other.person)
+    other = waiting_mentees(consenting, "Новикова")[0]
+    data = pair_form(consenting, mentor.person, other)
     assert curator.client.post(url("mentorship_edit", consenting, m.pk), data).status_code == 302
     m.refresh_from_db()
     assert m.consent == Mentorship.Consent.PENDING
     assert set(PairConsent.objects.filter(mentorship=m).values_list("person_id", flat=True)) == {mentor.person.pk}
-    assert Notice.objects.filter(person=other.person, text__contains="подтвердите участие").exists()
+    assert Notice.objects.filter(person=other, text__contains="подтвердите участие").exists()
     # Saving again without changing the people keeps the answers as they are.
-    choosing.confirm(m, other.person)
+    choosing.confirm(m, other)
     curator.client.post(url("mentorship_edit", consenting, m.pk), data)
     m.refresh_from_db()
     assert m.consent == Mentorship.Consent.CONFIRMED
