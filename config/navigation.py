@@ -49,6 +49,7 @@ MY_CALENDAR = NavItem("Календарь", "mentoring:calendar", "calendar3")
 PAIRS = NavItem("Пары и группы", "mentoring:pairs", "diagram-3")
 MATCHING = NavItem("Подбор наставников", "mentoring:matching", "shuffle")
 REQUESTS = NavItem("Просьбы участников", "mentoring:change_requests", "envelope-exclamation")
+PROGRAMME_TEMPLATES = NavItem("Шаблоны программ", "mentoring:templates", "journal-richtext")
 ROADMAP = NavItem("Дорожная карта", "roadmap:roadmaps", "signpost-split")
 REGULATION = NavItem("Положение о наставничестве", "roadmap:regulation", "file-earmark-ruled")
 ORDERS = NavItem("Книга приказов", "roadmap:orders", "journal-bookmark")
@@ -79,7 +80,7 @@ MONITORING = NavGroup("Мониторинг", "graph-up", tuple(MONITORING_ITEMS
 
 BANKS_MANAGED = NavGroup("Банки", "collection", (MENTEES, MENTORS, TRAININGS, NO_CONSENT))
 BANKS_VIEWED = NavGroup("Банки", "collection", (MENTEES, MENTORS, TRAININGS))
-PAIRS_MANAGED = NavGroup("Пары и группы", "diagram-3", (PAIRS, MATCHING, REQUESTS))
+PAIRS_MANAGED = NavGroup("Пары и группы", "diagram-3", (PAIRS, MATCHING, REQUESTS, PROGRAMME_TEMPLATES))
 PAIRS_VIEWED = NavGroup("Пары и группы", "diagram-3", (PAIRS, MATCHING))
 
 NAVIGATION: dict[str, list[NavItem | NavGroup]] = {

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from mentoring.models import Mentorship
+from mentoring.models import Mentorship, ProgrammeTemplate
 from people.access import OrgAccess
 from people.models import Role
 
@@ -25,3 +25,14 @@ def get_mentorship_for_user(access: OrgAccess, pk: int, *, editing: bool = False
     elif not access.has(*PAIR_VIEWERS):
         qs = qs.filter(Q(mentor=access.person) | Q(mentees=access.person)).distinct()
     return get_object_or_404(qs, pk=pk)
+
+
+# The curator keeps the organisation's programme templates (the administrator may keep them for the curator).
+TEMPLATE_EDITORS = (Role.Kind.CURATOR, Role.Kind.ADMIN)
+
+
+def get_template_for_user(access: OrgAccess, pk: int) -> ProgrammeTemplate:
+    """A programme template of the organisation, for those who keep them; 404 for everyone else."""
+    if not access.has(*TEMPLATE_EDITORS):
+        raise Http404
+    return get_object_or_404(ProgrammeTemplate.objects.filter(organization=access.org), pk=pk)

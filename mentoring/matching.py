@@ -17,6 +17,8 @@ How a pair is scored (0–100, the parts below add up, the sum is clipped to 0�
   less than that but not less than the mentee's gives ``EXPERIENCE_SMALL_SHARE`` of the weight; a mentor with
   less experience than the mentee loses ``EXPERIENCE_PENALTY``.
 * ``W_CAPACITY`` — room to spare: two free places or more; the mentor's last free place gives half.
+* ``W_PREFERENCE`` — the mentee chose this mentor among the two or three proposed to them (mentoring.choosing):
+  enough to put the chosen one first among equals, not enough to outweigh a mentor who covers the request.
 * The same two people worked together before: a completed programme adds ``BONUS_WORKED_TOGETHER``; a pair
   ended early on the mentor's or the mentee's initiative (or both) loses ``PENALTY_ENDED_EARLY``; one ended by
   the curator because the programme was not carried out loses ``PENALTY_NOT_CARRIED_OUT``.
@@ -40,6 +42,7 @@ from scipy.optimize import linear_sum_assignment
 
 from core.templatetags.ru import plural_form
 from core.text import initials_name, name_key
+from mentoring import notify
 from mentoring.models import Mentorship, MentorshipEvent, lock_people, recount_places
 from people.models import Consent, Direction, MenteeEntry, MentorEntry, MentoringForm, MentoringKind, Purpose
 
@@ -49,6 +52,7 @@ W_PROFILE = 15.0
 W_TRAINED = 10.0
 W_EXPERIENCE = 10.0
 W_CAPACITY = 5.0
+W_PREFERENCE = 10.0
 EXPERIENCE_GAP_YEARS = 5
 EXPERIENCE_SMALL_SHARE = 0.4
 EXPERIENCE_PENALTY = 15.0
@@ -115,6 +119,7 @@ class MenteeData:
     category: str = ""
     in_pair_draft: bool = False  # already in a draft, proposed or active pair or group
     duties_consent: bool = True
+    preferred_mentor_id: int | None = None  # the person the mentee chose among the proposed mentors
 
 
 @dataclass(frozen=True)
@@ -278,6 +283,10 @@ def explain(mentee: MenteeData, mentor: MentorData, history: History | None = No
         points += W_CAPACITY / 2
         note(f"Последнее свободное место из {mentor.capacity}")
 
+    if mentee.preferred_mentor_id is not None and mentee.preferred_mentor_id == mentor.person_id:
+        points += W_PREFERENCE
+        reasons.append("Наставляемый выбрал(а) этого наставника среди предложенных")
+
     earlier = (history or {}).get((mentor.person_id, mentee.person_id))
     if earlier == ENDED_EARLY:
         points -= PENALTY_ENDED_EARLY
@@ -359,6 +368,9 @@ def score_matrix(
         NOT_CARRIED_OUT: -PENALTY_NOT_CARRIED_OUT,
         COMPLETED: BONUS_WORKED_TOGETHER,
     }
+    for i, e in enumerate(mentees):
+        for j in cols.get(e.preferred_mentor_id, ()):
+            points[i, j] += W_PREFERENCE
     for (mentor_pid, mentee_pid), outcome in (history or {}).items():
         for i in rows.get(mentee_pid, ()):
             for j in cols.get(mentor_pid, ()):
@@ -542,6 +554,7 @@ def load_bank(org) -> Bank:
             category=e.category.name,
             in_pair_draft=e.in_pair_draft,
             duties_consent=e.duties,
+            preferred_mentor_id=e.preferred_mentor_id,
         )
         for e in entries
     ]
@@ -715,6 +728,7 @@ def accept(org, picks: Sequence[tuple[int, Sequence[int]]], *, by, note: str = "
             MentorshipEvent.objects.create(
                 mentorship=pair, actor=by, from_state="", to_state=Mentorship.State.DRAFT, note=note
             )
+            notify.pair_to_confirm(pair)
             result.created.append(pair)
         recount_places(mentor_ids={m.mentor_id for m in result.created})
     return result

@@ -179,3 +179,72 @@ def request_made(request) -> None:
         reverse("mentoring:change_requests", args=[m.organization.slug]),
         link_text="Открыть просьбы",
     )
+
+
+# --- choosing each other (mentoring.choosing) and writing the programme together ---
+
+
+def pair_to_confirm(m) -> None:
+    """A pair or group was proposed: each participant is asked to confirm it or to decline with the reason."""
+    if not m.organization.pairs_need_consent:
+        return
+    notices.tell(
+        m.participants(),
+        notices.Kind.PAIR,
+        f"Вам предложена {_whose(m)}: подтвердите участие",
+        "До включения в приказ пару подтверждают наставник и наставляемый. Если вы не согласны, "
+        "откажитесь и укажите причину — куратор подберёт другую пару.",
+        _pair_path(m),
+        link_text="Открыть пару" if not m.is_group else "Открыть группу",
+    )
+
+
+def pair_answered(m, person, declined: bool, reason: str = "") -> None:
+    """A participant answered: the curators hear of a refusal and of a pair both sides confirmed."""
+    if declined:
+        title = f"{person.short_name} отказался(лась) от предложенной пары ({_whose(m)})"
+        body = f"Причина: {reason}"
+    elif m.consent == m.Consent.CONFIRMED:
+        title = f"{_first_up(_whose(m))} подтверждена участниками"
+        body = "Пару можно включить в проект приказа."
+    else:
+        return
+    notices.tell(
+        _holders(m, Role.Kind.CURATOR),
+        notices.Kind.PAIR,
+        title,
+        body,
+        _pair_path(m),
+        link_text="Открыть пару" if not m.is_group else "Открыть группу",
+    )
+
+
+def remark_left(remark) -> None:
+    """The mentee commented on a row or proposed one: the mentor hears of it."""
+    m = remark.programme.mentorship
+    what = "предложил(а) новое мероприятие" if remark.kind == remark.Kind.PROPOSAL else "оставил(а) замечание"
+    notices.tell(
+        m.mentor,
+        notices.Kind.PROGRAMME,
+        f"{remark.author.short_name} {what} к проекту программы",
+        remark.text,
+        _programme_path(m),
+        link_text="Открыть программу",
+    )
+
+
+def remark_answered(remark) -> None:
+    """The mentor took a remark into account or answered it: its author hears of it."""
+    m = remark.programme.mentorship
+    if remark.state == remark.State.ACCEPTED:
+        title = f"Наставник {m.mentor.short_name} учёл(ла) ваше предложение к программе"
+    else:
+        title = f"Наставник {m.mentor.short_name} ответил(а) на ваше замечание к программе"
+    notices.tell(
+        remark.author,
+        notices.Kind.PROGRAMME,
+        title,
+        remark.answer or remark.text,
+        _programme_path(m),
+        link_text="Открыть программу",
+    )

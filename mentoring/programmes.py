@@ -80,6 +80,62 @@ def ensure_programme_templates(org: Organization) -> int:
     return len(specs)
 
 
+def template_deadline(start: date, month: int, end: date) -> date:
+    """A template row falls due at the end of its month of the programme, never after the programme's end."""
+    return min(add_months(start, month) - timedelta(days=1), end)
+
+
+def template_end(template: ProgrammeTemplate, start: date) -> date:
+    return add_months(start, template.duration_months) - timedelta(days=1)
+
+
+@dataclass
+class PreviewRow:
+    row: TemplateActivity
+    deadline: date
+
+
+def preview_plan(template: ProgrammeTemplate, start: date) -> tuple[date, list[PreviewRow]]:
+    """The plan a programme started from `template` on `start` gets: its end and each row with its deadline (the
+    same arithmetic as `create_programme`)."""
+    end = template_end(template, start)
+    rows = template.activities.select_related("direction")
+    return end, [PreviewRow(row, template_deadline(start, row.month, end)) for row in rows]
+
+
+@transaction.atomic
+def copy_template(template: ProgrammeTemplate) -> ProgrammeTemplate:
+    """A copy of the template with its rows, in use, without a code (the code names the model templates)."""
+    rows = list(template.activities.all())
+    copy = ProgrammeTemplate.objects.get(pk=template.pk)
+    copy.pk = None
+    copy.code = ""
+    copy.is_active = True
+    copy.title = f"{template.title} (копия)"[:300]
+    copy.save()
+    TemplateActivity.objects.bulk_create(
+        TemplateActivity(
+            template=copy,
+            position=r.position,
+            direction_id=r.direction_id,
+            activity=r.activity,
+            form=r.form,
+            month=r.month,
+            expected_result=r.expected_result,
+        )
+        for r in rows
+    )
+    return copy
+
+
+def renumber_template(template: ProgrammeTemplate) -> None:
+    """Rows in the order of their month (within a month, as they were): what the preview and programmes show."""
+    rows = sorted(template.activities.all(), key=lambda r: (r.month, r.position, r.pk))
+    for n, row in enumerate(rows, start=1):
+        row.position = n
+    TemplateActivity.objects.bulk_update(rows, ["position"])
+
+
 def load_programme_templates(path: Path = TEMPLATES_FIXTURE) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8"))
 
@@ -119,9 +175,9 @@ def create_programme(
         programme.template = template
         for field in ("title", "problem", "goals", "tasks", "content", "results_planned", "meeting_schedule"):
             setattr(programme, field, getattr(template, field))
-        programme.end = end or add_months(start, template.duration_months) - timedelta(days=1)
+        programme.end = end or template_end(template, start)
         for row in template.activities.all():
-            deadline = min(add_months(start, row.month) - timedelta(days=1), programme.end)
+            deadline = template_deadline(start, row.month, programme.end)
             rows.append(
                 PlanActivity(
                     position=row.position,

@@ -3,7 +3,17 @@ the root by config/urls.py)."""
 
 from django.urls import path
 
-from mentoring.views import calendar, matching, meetings, pair_requests, pairs, programmes
+from mentoring.views import (
+    calendar,
+    choosing,
+    coauthor,
+    matching,
+    meetings,
+    pair_requests,
+    pairs,
+    programmes,
+    templates,
+)
 
 app_name = "mentoring"
 
@@ -16,6 +26,10 @@ urlpatterns = [
     path("matching/accept/", matching.matching_accept, name="matching_accept"),
     path("matching/mentee/<int:pk>/", matching.mentee_matches, name="mentee_matches"),
     path("matching/mentee/<int:pk>/choose/", matching.match_choose, name="match_choose"),
+    # choosing.py
+    path("choose-mentor/", choosing.choose_mentor, name="choose_mentor"),
+    path("pairs/<int:pk>/confirm/", choosing.pair_confirm, name="pair_confirm"),
+    path("pairs/<int:pk>/decline/", choosing.pair_decline, name="pair_decline"),
     # pairs.py
     path("pairs/", pairs.pair_list, name="pairs"),
     path("pairs/new/", pairs.mentorship_create, name="mentorship_create"),
@@ -64,6 +78,17 @@ urlpatterns = [
     path(P + "change/withdraw/", programmes.change_withdraw, name="programme_change_withdraw"),
     path(P + "versions/<int:number>/", programmes.programme_version, name="programme_version"),
     path(P + "pdf/", programmes.programme_pdf, name="programme_pdf"),
+    # coauthor.py
+    path(P + "remarks/new/", coauthor.remark_new, name="remark_new"),
+    path(P + "remarks/<int:remark>/accept/", coauthor.remark_accept, name="remark_accept"),
+    path(P + "remarks/<int:remark>/answer/", coauthor.remark_answer, name="remark_answer"),
+    # templates.py
+    path("templates/", templates.template_list, name="templates"),
+    path("templates/new/", templates.template_new, name="template_new"),
+    path("templates/<int:pk>/", templates.template_edit, name="template_edit"),
+    path("templates/<int:pk>/preview/", templates.template_preview, name="template_preview"),
+    path("templates/<int:pk>/copy/", templates.template_copy, name="template_copy"),
+    path("templates/<int:pk>/archive/", templates.template_archive, name="template_archive"),
     # calendar.py
     path("calendar/", calendar.calendar_page, name="calendar"),
     path("calendar/new-address/", calendar.calendar_regenerate, name="calendar_regenerate"),

@@ -303,6 +303,8 @@ def _check_kind_data(
                 f"Пара (группа) наставника {taken[0].mentor.short_name} уже не черновик "
                 f"(«{taken[0].get_state_display()}»): в новый приказ включаются только черновики пар."
             )
+        for m in mentorships:
+            m.check_mutual_consent()  # both people agreed to each other, or the organisation skips this
     elif kind == OrderKind.CURATOR:
         if appointee is None:
             raise ValidationError("Выберите работника, которого нужно назначить куратором.")

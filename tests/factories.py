@@ -42,6 +42,9 @@ class OrganizationFactory(DjangoModelFactory):
     municipality = "Городской округ Верхнеречинск"
     region = "Владимирская область"
     approval_code = False  # the one-time code on approval is tested on its own (tests/roadmap/test_esign.py)
+    pairs_need_consent = (
+        False  # the mutual confirmation of pairs is tested on its own (tests/mentoring/test_choosing.py)
+    )
 
     @factory.post_generation
     def set_up(obj: Organization, create: bool, extracted: bool | None, **kwargs) -> None:

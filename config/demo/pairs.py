@@ -96,6 +96,7 @@ def _seed_pair(org: Organization, spec: dict, plans: dict, people: dict, by, tod
         planned_start=start,
         planned_end=end,
         created_by=by,
+        consent=Mentorship.Consent.CONFIRMED,  # the demo's pairs were agreed to (config/demo/coauthor.py: others)
     )
     Mentorship.objects.filter(pk=m.pk).update(created_at=at(created_on))
     m.mentees.set(mentees)

@@ -2,8 +2,10 @@
 
 - pairs: pairs and groups, their programmes and plans, templates, calendar feeds.
 - meetings: the meeting log of a pair or group and the mentees' feedback.
+- coauthor: participants' agreement to a proposed pair, the mentee's remarks on a draft programme.
 """
 
+from mentoring.models.coauthor import PairConsent, RowRemark
 from mentoring.models.meetings import Meeting, MeetingFeedback
 from mentoring.models.pairs import (
     MAX_PROGRAMME_MONTHS,
@@ -50,6 +52,7 @@ __all__ = [
     "Mentorship",
     "MentorshipEvent",
     "MentorshipQuerySet",
+    "PairConsent",
     "PairingBreach",
     "PlanActivity",
     "PlanActivityQuerySet",
@@ -58,6 +61,7 @@ __all__ = [
     "ProgrammeRevision",
     "ProgrammeRevisionQuerySet",
     "ProgrammeTemplate",
+    "RowRemark",
     "SupportRecord",
     "TemplateActivity",
     "check_programme_length",

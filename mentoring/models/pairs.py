@@ -77,6 +77,12 @@ class MentorshipQuerySet(models.QuerySet):
             ),
         )
 
+    def ready_for_order(self) -> MentorshipQuerySet:
+        """Drafts that may go into an order: agreed to by both people, or of an organisation that skips it."""
+        return self.filter(state=Mentorship.State.DRAFT).filter(
+            models.Q(consent=Mentorship.Consent.CONFIRMED) | models.Q(organization__pairs_need_consent=False)
+        )
+
     def for_list(self) -> MentorshipQuerySet:
         """Everything a list of pairs shows, in a fixed number of queries."""
         return (
@@ -106,6 +112,11 @@ class Mentorship(models.Model):
         MENTEE = "mentee", "По инициативе наставляемого"
         MUTUAL = "mutual", "По взаимному решению наставника и наставляемого"
         NOT_CARRIED_OUT = "not_carried_out", "По решению куратора: программа не выполняется"
+
+    class Consent(models.TextChoices):
+        PENDING = "pending", "Ждёт подтверждения участников"
+        CONFIRMED = "confirmed", "Подтверждена участниками"
+        DECLINED = "declined", "Отклонена участником"
 
     HOLDING_STATES = [State.DRAFT, State.PROPOSED, State.ACTIVE]
     TRANSITIONS = {
@@ -137,6 +148,8 @@ class Mentorship(models.Model):
     # How the pair was chosen: the matching score and its reasons at the time, or empty for the curator's own choice.
     match_score = models.FloatField("оценка подбора", null=True, blank=True)
     match_reasons = models.JSONField("обоснование подбора", default=list, blank=True)
+    # Whether the mentor and the mentees agreed to each other (mentoring.choosing keeps it, PairConsent says who).
+    consent = models.CharField("согласие участников", max_length=20, choices=Consent.choices, default=Consent.PENDING)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="создал",
@@ -210,11 +223,31 @@ class Mentorship(models.Model):
         for person in self.participants():
             require_consent(person, Purpose.DUTIES)
 
+    @property
+    def awaits_consent(self) -> bool:
+        """The organisation asks both people to agree to each other, and they have not both agreed yet."""
+        return self.organization.pairs_need_consent and self.consent != self.Consent.CONFIRMED
+
+    def check_mutual_consent(self) -> None:
+        if not self.awaits_consent:
+            return
+        if self.consent == self.Consent.DECLINED:
+            raise ValidationError(
+                f"Пару (группу) наставника {self.mentor.short_name} отклонил один из участников: "
+                "в приказ её включить нельзя, подберите другую пару."
+            )
+        raise ValidationError(
+            f"Пару (группу) наставника {self.mentor.short_name} ещё не подтвердили наставник и наставляемый: "
+            "в приказ включаются только подтверждённые пары."
+        )
+
     @transaction.atomic
     def propose(self, *, by, note: str = "") -> MentorshipEvent:
-        """Include the draft in an order draft. Needs the duties consent of every participant."""
+        """Include the draft in an order draft. Needs the duties consent of every participant and, where the
+        organisation asks for it, their agreement to each other."""
         if not self.mentees.exists():
             raise ValidationError("В паре или группе нет ни одного наставляемого.")
+        self.check_mutual_consent()
         self.check_duties_consents()
         return self._move(self.State.PROPOSED, by=by, note=note)
 

@@ -15,9 +15,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.lists import int_param, page_of
+from mentoring import choosing
 from mentoring.access import PAIR_EDITORS, PAIR_VIEWERS, get_mentorship_for_user
 from mentoring.filters import PairFilter
 from mentoring.forms import CompleteForm, EndEarlyForm, MentorshipForm
+from mentoring.forms_choosing import DeclineForm
 from mentoring.meetings import attach_health, can_give_feedback, can_log, meeting_log, pair_health, with_last_meeting
 from mentoring.models import ChangeRequest, Mentorship, MentorshipEvent
 from people.access import OrgAccess, org_view
@@ -121,8 +123,10 @@ def mentorship_edit(request: HttpRequest, access: OrgAccess, pk: int) -> HttpRes
             request, f"Состав и сроки можно менять только до утверждения приказом (сейчас: «{m.get_state_display()}»)."
         )
         return redirect("mentoring:mentorship_detail", access.org.slug, m.pk)
+    before = {p.pk for p in m.participants()}
     form = MentorshipForm(request.POST or None, instance=m, organization=access.org)
     if request.method == "POST" and form.is_valid() and _save_form(request, form) is not None:
+        choosing.recount_after_edit(m, before)
         messages.success(request, "Изменения сохранены.")
         return redirect("mentoring:mentorship_detail", access.org.slug, m.pk)
     return render(request, "mentoring/pairs/form.html", {"access": access, "form": form, "m": m})
@@ -182,6 +186,11 @@ def render_detail(request: HttpRequest, access: OrgAccess, m: Mentorship, **form
         "health": pair_health(m),
         "can_log_meeting": can_log(access, m),
         "is_mentee": can_give_feedback(access, mentees),
+        # Choosing each other: who agreed, the form of a refusal, the two sides as the banks hold them.
+        "consent_rows": choosing.consent_rows(m) if m.organization.pairs_need_consent else [],
+        "can_answer_consent": m.state == State.DRAFT and m.organization.pairs_need_consent and participant,
+        "decline_form": forms.get("decline_form") or DeclineForm(),
+        "sides": choosing.sides(m),
     }
     return render(request, "mentoring/pairs/detail.html", context)
 

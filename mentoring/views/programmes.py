@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.pdf import render_pdf
+from mentoring import choosing, coauthor
 from mentoring.forms import (
     CommentForm,
     CorrectionForm,
@@ -26,6 +27,7 @@ from mentoring.forms import (
     ReflectionForm,
     proposal_row_formset,
 )
+from mentoring.forms_choosing import ProposalRemarkForm
 from mentoring.models import NOTE_FIELDS, Mentorship, PlanActivity, Programme, ProgrammeRevision
 from mentoring.programmes import (
     add_plan_row,
@@ -238,6 +240,24 @@ def programme_context(access: OrgAccess, pa: ProgrammeAccess) -> dict:
         "change": pa.change,
         "versions": versions(programme) if programme and programme.is_approved else [],
         "ended": pa.mentorship.state in (Mentorship.State.COMPLETED, Mentorship.State.ENDED_EARLY),
+        **_remarks_context(pa, rows),
+    }
+
+
+def _remarks_context(pa: ProgrammeAccess, rows: list[PlanActivity]) -> dict:
+    """The mentee's remarks on a programme being written, threaded by row, and the two sides of the pair."""
+    by_row, proposals = coauthor.threads(pa.programme)
+    for row in rows:
+        row.thread = by_row.get(row.pk, [])
+    can_remark = pa.is_mentee and coauthor.open_for_remarks(pa.programme)
+    return {
+        "proposal_form": ProposalRemarkForm(programme=pa.programme, prefix="proposal") if can_remark else None,
+        "sides": choosing.sides(pa.mentorship),
+        "proposals": proposals,
+        "open_remarks": sum(r.is_open for r in proposals) + sum(r.is_open for t in by_row.values() for r in t),
+        "can_remark": pa.is_mentee and coauthor.open_for_remarks(pa.programme),
+        "can_answer_remarks": pa.is_mentor and coauthor.open_for_remarks(pa.programme),
+        "remarks_shown": bool(by_row or proposals) or (pa.is_mentee and coauthor.open_for_remarks(pa.programme)),
     }
 
 

@@ -100,6 +100,16 @@ class MenteeEntry(models.Model):
     status_changed_at = models.DateTimeField("статус изменён", default=timezone.now)
     status_note = models.TextField("основание изменения статуса", blank=True)
     support_given = models.TextField("оказанная поддержка", blank=True)
+    # The mentor the mentee chose among the two or three proposed to them; matching weighs it.
+    preferred_mentor = models.ForeignKey(
+        Person,
+        verbose_name="предпочитаемый наставник",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    preferred_at = models.DateTimeField("предпочтение указано", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -109,6 +109,13 @@ class Organization(models.Model):
         default=ProgrammeApprover.CURATOR,
         help_text="Как установлено положением о наставничестве организации.",
     )
+    # The principle of voluntariness: both people agree to each other before the pair goes into an order.
+    pairs_need_consent = models.BooleanField(
+        "пару подтверждают наставник и наставляемый",
+        default=True,
+        help_text="Снимите отметку, если положение организации не требует взаимного согласия участников пары "
+        "до включения её в приказ.",
+    )
 
     class OrderSigner(models.TextChoices):
         HEAD = "head", "Руководитель организации"

@@ -39,6 +39,8 @@ def three_draft_pairs() -> list[Mentorship]:
         found = Mentorship.objects.filter(mentor=person(mentor), mentees=person(mentee), state="draft").first()
         pairs.append(found or make_pair(person(mentor), person(mentee)))
         with_duties(person(mentor), person(mentee))
+    # Both people of each pair agreed to it (choosing each other is walked through in tests/e2e/test_coauthor.py).
+    Mentorship.objects.filter(pk__in=[m.pk for m in pairs]).update(consent=Mentorship.Consent.CONFIRMED)
     return pairs
 
 

@@ -30,6 +30,9 @@ def test_curator_forms_a_pair_by_hand_and_includes_it_in_an_order_draft(demo, li
     shot("pair-form")
     page.get_by_role("button", name="Сохранить").click()
     expect(page.get_by_text("сохранена как черновик")).to_be_visible()
+    # Both people agreed to the pair (choosing each other is walked through in tests/e2e/test_coauthor.py).
+    Mentorship.objects.filter(mentor__surname="Медведева", state="draft").update(consent=Mentorship.Consent.CONFIRMED)
+    page.reload()
     expect(page.get_by_test_id("missing-duties")).to_contain_text("Лебедев К. А.")
     # The pair's page offers the order itself, not a state change without one (issue 19: no traps).
     expect(page.get_by_test_id("actions").get_by_role("button", name="Включить в проект приказа")).to_have_count(0)
@@ -43,6 +46,10 @@ def test_curator_forms_a_pair_by_hand_and_includes_it_in_an_order_draft(demo, li
     page.get_by_label("Романова Евгения Викторовна").check()
     page.get_by_role("button", name="Сохранить").click()
     expect(page.get_by_text("Изменения сохранены")).to_be_visible()
+    # A new mentee in the pair: it waits for her answer again; she and the mentor agree.
+    expect(page.get_by_test_id("awaits-consent")).to_be_visible()
+    Mentorship.objects.filter(mentor__surname="Медведева", state="draft").update(consent=Mentorship.Consent.CONFIRMED)
+    page.reload()
     page.get_by_test_id("order-from-pair").click()
     # The order's draft opens with the pair in it; the pair's page then names the order.
     expect(page.get_by_text("Проект приказа «", exact=False).first).to_be_visible()

@@ -152,7 +152,10 @@ def form_pair_from_bank(page, org_url: str, start: date) -> Mentorship:
     page.get_by_role("button", name="Сохранить").click()
     expect(page.get_by_text("сохранена как черновик")).to_be_visible()
     expect(page.get_by_test_id("missing-duties")).to_have_count(0)
-    return Mentorship.objects.get(mentor=mentor, mentees=mentee, state=Mentorship.State.DRAFT)
+    pair = Mentorship.objects.get(mentor=mentor, mentees=mentee, state=Mentorship.State.DRAFT)
+    # Both agreed to the pair (choosing each other is walked through in tests/e2e/test_coauthor.py).
+    Mentorship.objects.filter(pk=pair.pk).update(consent=Mentorship.Consent.CONFIRMED)
+    return pair
 
 
 def send_pairs_order(page, org_url: str, pair: Mentorship, due: date) -> Order:

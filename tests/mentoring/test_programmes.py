@@ -687,7 +687,7 @@ def test_row_fragments_run_a_constant_number_of_queries(pair, mentor, size, djan
 # The figures: session and user (2), roles (1), pair, its mentees and kinds (3), programme and its revisions (2),
 # then the plan with directions (1) for the page, or the row (1) for a fragment; the row form adds the directions.
 # The page of a sent programme names who sent it: the staff member behind the account (1).
-QUERIES_PAGE = 11  # 10 + the notification bell (issue 16)
+QUERIES_PAGE = 14  # 10 + the notification bell (issue 16) + the remarks and the two sides of the pair (issue 17)
 QUERIES_ROW = 9
 
 

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 
 from tests.config.test_urls import CONVERTER, all_routes
 
-ID_PARAMS = {"pk", "item_pk", "consent_pk", "file_pk", "row", "meeting"}
+ID_PARAMS = {"pk", "item_pk", "consent_pk", "file_pk", "row", "meeting", "remark"}
 WORDS = {
     "role": "head",
     "key": "forms",

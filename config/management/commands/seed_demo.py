@@ -26,6 +26,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from config.demo.coauthor import seed_coauthor
 from config.demo.esign import seed_second_factor
 from config.demo.jobs import seed_jobs
 from config.demo.meetings import seed_meetings
@@ -242,6 +243,7 @@ class Command(BaseCommand):
         # The staff list as it was once loaded from the HR file (issue 18): its result stays in the history.
         seed_staff_import(org, by)
         seed_jobs(org)
+        self.stdout.write(f"  выбор пар и совместные программы: новых записей {seed_coauthor(org)};")
         # What each role finds in the notification centre (issue 16), from the data above; no letters.
         new_notices = seed_notices(org)
         self.stdout.write(
