@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0018_operator_requisites'),
+        ('people', '0021_background_jobs'),
     ]
 
     operations = [
