@@ -87,6 +87,13 @@ class OrderItemForm(forms.Form):
 
 
 class BaseOrderItemFormSet(forms.BaseFormSet):
+    def _construct_form(self, i, **kwargs):
+        # Rows are added, removed and moved on the page, so a posted row is never «an unchanged extra form»
+        # Django may skip: each one is read as typed.
+        form = super()._construct_form(i, **kwargs)
+        form.empty_permitted = False
+        return form
+
     def clean(self) -> None:
         if any(self.errors):
             return

@@ -346,3 +346,14 @@ def test_editor_queries_do_not_grow_with_items_or_staff(org, curator, mentor):
 def test_existing_string_items_still_print(org):
     order = make_order(org, status=Order.Status.DRAFT, items=["Первый.", "1.1. Второй."])
     assert [(i["number"], i["text"]) for i in order_content(order)["items"]] == [("1.", "Первый."), ("1.1.", "Второй.")]
+
+
+def test_editor_saves_the_items_unchanged_as_posted_back(org, curator):
+    """Rows equal to the page's initial values are still read (not skipped as unchanged extra forms)."""
+    items = [{"text": "Первый.", "level": 0}, {"text": "Второй.", "level": 1}]
+    order = make_order(org, status=Order.Status.DRAFT, items=items)
+    data = {"heading": "О", "preamble": "В", "control_item": "", **items_data(*order.items)}
+    data["items-INITIAL_FORMS"] = "2"
+    assert curator.client.post(url("order_edit", org, order.pk), data).status_code == 302
+    order.refresh_from_db()
+    assert [(i["text"], i["level"]) for i in order.items] == [("Первый.", 0), ("Второй.", 1)]

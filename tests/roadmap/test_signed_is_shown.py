@@ -161,16 +161,16 @@ def test_a_final_event_order_cannot_be_sent_until_date_and_place_are_filled_in_i
     form_page = page(curator.client.get(url("order_edit", order)))
     assert 'data-testid="kind-fields"' in form_page and 'data-testid="missing"' in form_page
 
-    texts = {
+    fields = {
         "heading": order.heading,
         "preamble": order.preamble,
         **items_data(*order.items),
         "control_item": order.control_item,
     }
-    past = curator.client.post(url("order_edit", order), {**texts, "event_date": "2026-11-30"})
+    past = curator.client.post(url("order_edit", order), {**fields, "event_date": "2026-11-30"})
     assert past.status_code == 200
     assert "Эта дата уже прошла" in past.content.decode()  # beside the field, nothing saved
-    filled = {**texts, "event_date": "2027-05-20", "event_place": "актовый зал школы", "due_on": "2027-05-10"}
+    filled = {**fields, "event_date": "2027-05-20", "event_place": "актовый зал школы", "due_on": "2027-05-10"}
     assert curator.client.post(url("order_edit", order), filled).status_code == 302
     assert curator.client.post(url("order_submit", order)).status_code == 302
     order.refresh_from_db()
