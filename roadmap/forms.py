@@ -37,7 +37,7 @@ class OrderEditForm(forms.Form):
         queryset=Person.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Кто должен ознакомиться с приказом после утверждения.",
+        help_text="Кто должен ознакомиться с приказом после утверждения. Ответственные за пункты попадают в лист сами.",
     )
 
     # Values only a person gives; the text shows them where it says {начало_работы}, {дата_мероприятия}…

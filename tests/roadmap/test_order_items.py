@@ -357,3 +357,13 @@ def test_editor_saves_the_items_unchanged_as_posted_back(org, curator):
     assert curator.client.post(url("order_edit", org, order.pk), data).status_code == 302
     order.refresh_from_db()
     assert [(i["text"], i["level"]) for i in order.items] == [("Первый.", 0), ("Второй.", 1)]
+
+
+def test_inbox_preview_numbers_sub_items(org, head, mentor):
+    make_order(org, items=structured_items(mentor.person))
+    html = head.client.get(url("inbox", org)).content.decode()
+    preview = html[html.index('data-testid="inbox-preview"') :]
+    assert "1.1. Подготовить выступления наставников. Срок: в течение учебного года." in preview
+    assert "1.1.1. Разместить материалы на сайте." in preview
+    assert "3. Контроль за исполнением приказа оставляю за собой." in preview
+    assert "{&#x27;" not in preview and "{'" not in preview
