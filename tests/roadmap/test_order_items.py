@@ -3,6 +3,8 @@ per item, the organisation's legal basis, the appendices listed under the text, 
 sending."""
 
 import io
+import subprocess
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -25,6 +27,7 @@ from tests.roadmap.approval_fixtures import make_order
 from tests.roadmap.page_fixtures import approved, items_data
 from tests.roadmap.roadmap_fixtures import make_roadmap
 
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"  # not committed; looked at by eye
 pytestmark = pytest.mark.time_machine("2026-11-20 10:00 +03:00", tick=True)
 
 migration = __import__("roadmap.migrations.0011_order_items_structured", fromlist=["forwards"])
@@ -236,7 +239,14 @@ def test_a_draft_keeps_placeholders_marked_and_sending_is_refused_naming_the_ite
     # The draft's page and PDF mark the placeholder.
     html = curator.client.get(url("order", org, order.pk)).content.decode()
     assert '<mark class="order-placeholder">[указать: ФИО и должность]</mark>' in html
-    assert "[указать: ФИО и должность]" in flat(pdf_text(order_pdf_bytes(order)))
+    draft_pdf = order_pdf_bytes(order)
+    assert "[указать: ФИО и должность]" in flat(pdf_text(draft_pdf))
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "order-items-draft-placeholder.pdf").write_bytes(draft_pdf)
+    args = ["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile"]
+    where = ARTIFACTS / "order-items-draft-placeholder"
+    subprocess.run(["pdftoppm", *args, f"{where}.pdf", str(where)], check=True)  # noqa: S603, S607 — our own file
+    assert (ARTIFACTS / "order-items-draft-placeholder.png").stat().st_size > 5_000
     response = curator.client.post(url("order_submit", org, order.pk))
     assert response.status_code == 302
     order.refresh_from_db()
