@@ -20,7 +20,7 @@ from roadmap import items as order_items
 from roadmap import regulation as regulations
 from roadmap.documents import order_content, order_pdf_bytes, signer_of
 from roadmap.drafting import draft_order
-from roadmap.models import Order, OrderKind
+from roadmap.models import Order, OrderKind, OrderTemplate
 from roadmap.services import default_acknowledgers, missing_values, submit_order
 from tests.people.bank_fixtures import bulk_people
 from tests.roadmap.approval_fixtures import make_order
@@ -377,3 +377,23 @@ def test_inbox_preview_numbers_sub_items(org, head, mentor):
     assert "1.1.1. Разместить материалы на сайте." in preview
     assert "3. Контроль за исполнением приказа оставляю за собой." in preview
     assert "{&#x27;" not in preview and "{'" not in preview
+
+
+def test_a_model_text_typed_with_sub_numbers_drafts_sub_items(org, curator):
+    OrderTemplate.objects.update_or_create(
+        organization=org,
+        kind=OrderKind.FREE,
+        defaults={
+            "heading": "О методическом дне",
+            "preamble": "В соответствии с {правовые_основания}",
+            "items": ["Провести методический день.", "1.1. Подготовить выступления.", "Подвести итоги."],
+            "control_item": "",
+        },
+    )
+    order = draft_order(org, OrderKind.FREE, by=curator.user)
+    printed = order_content(order)["items"]
+    assert [(i["number"], i["text"]) for i in printed] == [
+        ("1.", "Провести методический день."),
+        ("1.1.", "Подготовить выступления."),
+        ("2.", "Подвести итоги."),
+    ]
