@@ -27,6 +27,7 @@ from core.pdf import pdf_bytes
 from core.text import initials_first
 from mentoring.models import Mentorship
 from people.models import Person, Role
+from roadmap import items as order_items
 from roadmap.models import ActivityStatus, Order, OrderKind, Regulation, Roadmap
 from roadmap.roadmaps import roadmap_stages
 
@@ -311,15 +312,40 @@ def order_acknowledgements(order: Order) -> list[dict]:
     return rows
 
 
+def appendix_list(order: Order, appendices: list[Appendix]) -> list[dict]:
+    """The appendices the order names under its text (ГОСТ Р 7.0.97: «Приложение: …» after the text, before
+    the signature): the regulation and the roadmap it approves, then its own tables, numbered as the text cites
+    them. `sheets` is the number of sheets when known (the appendix pages are attached by the document base)."""
+    titles: list[str] = []
+    if order.kind == OrderKind.REGULATION and order.regulation_id:
+        regulation = order.regulation
+        titles.append(f"{regulation.title} (версия {regulation.version})")
+        if order.roadmap_id:
+            roadmap = order.roadmap
+            named = (
+                roadmap.title
+                if roadmap.title.lower().startswith("дорожная карта")
+                else (f"Дорожная карта «{roadmap.title}»")
+            )
+            titles.append(f"{named} на {roadmap.period_label}")
+    titles += [a.title for a in appendices]
+    return [{"number": n, "title": title, "sheets": None} for n, title in enumerate(titles, 1)]
+
+
 def order_content(order: Order) -> dict:
-    """What the order says now, from its fields and the live data: the dictionary `Order.frozen` stores."""
+    """What the order says now, from its fields and the live data: the dictionary `Order.frozen` stores.
+
+    Items are stored printed (roadmap.items.printed): number, level and the text with deadline and executor."""
     values = order_values(order)
+    people = order_items.people_of(order.items, order.organization_id)
+    appendices = order_appendices(order)
     return {
         "heading": resolve(order.heading, order, values),
         "preamble": resolve(order.preamble, order, values),
-        "items": [resolve(str(text), order, values) for text in (order.items or []) if str(text).strip()],
+        "items": order_items.printed(order.items, people, lambda text: resolve(text, order, values)),
         "control_item": resolve(order.control_item, order, values).strip(),
-        "appendices": [asdict(a) for a in order_appendices(order)],
+        "appendices": [asdict(a) for a in appendices],
+        "appendix_list": appendix_list(order, appendices),
     }
 
 
@@ -345,12 +371,19 @@ def content_differences(before: dict, after: dict) -> list[str]:
     for key, label in (("heading", "Заголовок"), ("preamble", "Преамбула"), ("control_item", "Пункт о контроле")):
         if before.get(key, "") != after.get(key, ""):
             out.append(f"{label}: было «{before.get(key, '')}», стало «{after.get(key, '')}».")
-    old_items, new_items = before.get("items", []), after.get("items", [])
+    old_items = order_items.shown(before.get("items", []))
+    new_items = order_items.shown(after.get("items", []))
     for n in range(max(len(old_items), len(new_items))):
         old = old_items[n] if n < len(old_items) else None
         new = new_items[n] if n < len(new_items) else None
         if old != new:
-            out.append(f"Пункт {n + 1}: было «{old or '—'}», стало «{new or '—'}».")
+            where = (new or old)["number"].rstrip(".")
+            was = f"{old['number']} {old['text']}" if old else "—"
+            now = f"{new['number']} {new['text']}" if new else "—"
+            out.append(f"Пункт {where}: было «{was}», стало «{now}».")
+    # Contents frozen before the list existed have no key: nothing to compare.
+    if "appendix_list" in before and before["appendix_list"] != after.get("appendix_list", []):
+        out.append("Изменился перечень приложений к приказу.")
     old_apps = {a["number"]: a for a in before.get("appendices", [])}
     new_apps = {a["number"]: a for a in after.get("appendices", [])}
     for number in sorted(set(old_apps) | set(new_apps)):
@@ -376,9 +409,10 @@ def order_context(order: Order, content: dict | None = None) -> dict:
     content = content if content is not None else shown_content(order)
     registered = bool(order.reg_number and order.date)
     position, name = signer_of(order)
-    items = list(content["items"])
+    items = order_items.shown(content["items"])
     if content["control_item"]:
-        items.append(content["control_item"])
+        top = sum(1 for item in items if item["level"] == 0)
+        items.append({"number": f"{top + 1}.", "level": 0, "text": content["control_item"]})
     date_text = f"{order.date:%d.%m.%Y}" if registered else BLANK_DATE
     number_text = order.reg_number if registered else BLANK_NUMBER
     doc = {
@@ -393,6 +427,7 @@ def order_context(order: Order, content: dict | None = None) -> dict:
         "heading": content["heading"],
         "preamble": content["preamble"],
         "items": items,
+        "appendix_list": content.get("appendix_list", []),
         "signer_position": position,
         "signer_name": name,
         "appendices": [Appendix(**{**a, "columns": [tuple(c) for c in a["columns"]]}) for a in content["appendices"]],

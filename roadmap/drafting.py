@@ -26,6 +26,7 @@ from django.utils import timezone
 from mentoring.models import Mentorship, Programme, ProgrammeRevision
 from people import declension
 from people.models import Organization, Person, Role
+from roadmap import items as order_items
 from roadmap.documents import ORDER_PLACEHOLDERS, all_programmes_approved
 from roadmap.models import Order, OrderEvent, OrderKind, OrderTemplate, Regulation, Roadmap
 from roadmap.versions import check_approvable, order_stamp
@@ -52,6 +53,7 @@ PLACEHOLDERS: dict[str, str] = {
     "программа": "название персонализированной программы в кавычках",
     "изменение": "пункт о продлении или корректировке программы по последнему изменению",
     "основание_изменения": "основание изменения программы",
+    "правовые_основания": "акты, на которые ссылается приказ («Федеральным законом …»), из настроек организации",
     **{key: f"{what} (поле проекта приказа)" for key, (what, _field) in ORDER_PLACEHOLDERS.items()},
 }
 # An item of a pairs order that would approve programmes which exist and are approved by the curator.
@@ -111,14 +113,20 @@ def order_templates_for(org: Organization) -> dict[str, OrderTemplate]:
     return templates
 
 
+def to_fill(key: str) -> str:
+    """The visible mark of a value the data could not give: «[указать: …]», highlighted in the editor and the
+    draft's PDF; sending for approval is refused while one remains (roadmap.services.missing_values)."""
+    return f"[указать: {PLACEHOLDERS[key]}]"
+
+
 def fill(text: str, values: dict[str, str]) -> str:
-    """Replace known placeholders; a known one without a value becomes a blank to fill by hand."""
+    """Replace known placeholders; a known one without a value becomes a visible mark to fill by hand."""
 
     def replace(match: re.Match) -> str:
         key = match.group(1)
         if key not in PLACEHOLDERS or key in ORDER_PLACEHOLDERS:
             return match.group(0)
-        return values.get(key) or BLANK
+        return values.get(key) or to_fill(key)
 
     filled = _PLACEHOLDER.sub(replace, text)
     return re.sub(r" {2,}", " ", filled).replace(" .", ".").replace(" ,", ",").strip()
@@ -234,6 +242,7 @@ def placeholder_values(
         "куратор": full_with_position(curator) if curator else "",
         "куратору": declension.full_name(curator, "dative") if curator else "",
         "учебный_год": school_year(today),
+        "правовые_основания": ", ".join(org.order_basis_acts),
         "приложение": "приложению № 1" if kind in (OrderKind.PAIRS, OrderKind.REWARD) else "",
     }
     starts = [m.planned_start for m in mentorships if m.planned_start]
@@ -329,8 +338,9 @@ def _check_kind_data(
 # --- REGULATION: the order names the regulation version and the roadmap it approves ---
 
 
-def regulation_items(org: Organization, items: list[str], regulation: Regulation, roadmap: Roadmap | None) -> list[str]:
-    """The model text's «Утвердить …» items give way to ones naming the documents, and the appendices are listed."""
+def regulation_items(org: Organization, items: list, regulation: Regulation, roadmap: Roadmap | None) -> list:
+    """The model text's «Утвердить …» items give way to ones naming the documents; the appendices are listed under
+    the text (roadmap.documents.appendix_list), not as an item."""
     if regulation.organization_id != org.pk or (roadmap is not None and roadmap.organization_id != org.pk):
         raise ValidationError("Приказ может утверждать только положение и дорожную карту своей организации.")
     council = (
@@ -340,12 +350,14 @@ def regulation_items(org: Organization, items: list[str], regulation: Regulation
         else ""
     )
     named = [f"Утвердить {regulation.title} (версия {regulation.version}){council}, согласно приложению № 1."]
-    appendices = [f"Приложение № 1 — {regulation.title} (версия {regulation.version})"]
     if roadmap is not None:
         named.append(f"Утвердить {roadmap_named(roadmap)} на {roadmap.period_label} согласно приложению № 2.")
-        appendices.append(f"Приложение № 2 — {roadmap_named(roadmap, 'nominative')}, {roadmap.period_label}")
-    rest = [item for item in items if not item.startswith("Утвердить")]
-    return [*named, *rest, "Приложения к приказу: " + "; ".join(appendices) + "."]
+    rest = [item for item in items if not _text(item).startswith("Утвердить")]
+    return [*named, *rest]
+
+
+def _text(item) -> str:
+    return item["text"] if isinstance(item, dict) else str(item)
 
 
 def roadmap_named(roadmap: Roadmap, case: str = "accusative") -> str:
@@ -361,7 +373,7 @@ def roadmap_named(roadmap: Roadmap, case: str = "accusative") -> str:
 # --- ROADMAP, ROADMAP_CHANGE: the order names the roadmap it approves and has it as its appendix ---
 
 
-def roadmap_items(items: list[str], roadmap: Roadmap, kind: str) -> list[str]:
+def roadmap_items(items: list, roadmap: Roadmap, kind: str) -> list:
     """The model text's first item gives way to one naming the roadmap (and, for a change, the replaced редакция)."""
     what = f"{roadmap_named(roadmap)} на {roadmap.period_label}"
     if kind == OrderKind.ROADMAP_CHANGE:
@@ -433,7 +445,7 @@ def draft_order(
         kind=kind,
         heading=fill(template.heading, values),
         preamble=fill(template.preamble, values),
-        items=[item for item in items if item],
+        items=order_items.normalize(items),
         control_item=fill(template.control_item, values),
         appointee=appointee if kind == OrderKind.CURATOR else None,
         end_reason=end_reason if kind == OrderKind.EARLY_END else "",
@@ -455,7 +467,7 @@ def draft_order(
     return order
 
 
-def programme_items(items: list[str], mentorships: list[Mentorship]) -> list[str]:
+def programme_items(items: list, mentorships: list[Mentorship]) -> list:
     """A pairs order approves programmes only when they exist and are approved; otherwise it sets their deadline.
 
     When every pair's programme is approved, the item asking for programmes by {срок_программ} gives way to one
@@ -463,7 +475,7 @@ def programme_items(items: list[str], mentorships: list[Mentorship]) -> list[str
     """
     if not all_programmes_approved(with_programmes(mentorships)):
         return items
-    return [PROGRAMMES_APPROVED_ITEM if "{срок_программ}" in item else item for item in items]
+    return [PROGRAMMES_APPROVED_ITEM if "{срок_программ}" in _text(item) else item for item in items]
 
 
 def with_programmes(mentorships: list[Mentorship]) -> list[Mentorship]:

@@ -25,17 +25,11 @@ class _StaffChoice(ModelMultipleChoiceField):
 
 
 class OrderEditForm(forms.Form):
-    """The text of a draft and its acknowledgement list; the items are typed one per line."""
+    """The text of a draft and its acknowledgement list; the items are a formset of their own (forms_items)."""
 
     heading = forms.CharField(label="Заголовок «О …»", max_length=500)
     preamble = forms.CharField(
         label="Преамбула", widget=forms.Textarea(attrs={"rows": 3}), help_text="«В соответствии с …», «На основании …»"
-    )
-    items_text = forms.CharField(
-        label="Пункты распорядительной части",
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="Каждый пункт — с новой строки; номера проставляются сами.",
-        error_messages={"required": "Напишите хотя бы один пункт распорядительной части."},
     )
     control_item = forms.CharField(label="Пункт о контроле", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     acknowledgers = _StaffChoice(
@@ -43,7 +37,7 @@ class OrderEditForm(forms.Form):
         queryset=Person.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Кто должен ознакомиться с приказом после утверждения.",
+        help_text="Кто должен ознакомиться с приказом после утверждения. Ответственные за пункты попадают в лист сами.",
     )
 
     # Values only a person gives; the text shows them where it says {начало_работы}, {дата_мероприятия}…
@@ -120,12 +114,6 @@ class OrderEditForm(forms.Form):
                 self.add_error("starts_on", "Укажите дату или выберите «со дня подписания приказа».")
         return data
 
-    def clean_items_text(self) -> list[str]:
-        items = [line.strip() for line in self.cleaned_data["items_text"].splitlines() if line.strip()]
-        if not items:
-            raise forms.ValidationError("Напишите хотя бы один пункт распорядительной части.")
-        return items
-
 
 class OrderReturnForm(forms.Form):
     comment = forms.CharField(
@@ -154,7 +142,8 @@ class OrderTemplateForm(forms.Form):
         label="Пункты распорядительной части",
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="Каждый пункт — с новой строки; номера проставляются сами.",
+        help_text="Каждый пункт — с новой строки; номера проставляются сами. Подпункт начните с «1.1.», "
+        "подпункт подпункта — с «1.1.1.»: в проекте это станет вложенностью, а не текстом.",
         error_messages={"required": "Напишите хотя бы один пункт распорядительной части."},
     )
     control_item = forms.CharField(label="Пункт о контроле", required=False, widget=forms.Textarea(attrs={"rows": 2}))

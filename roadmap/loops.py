@@ -15,6 +15,7 @@ from django.urls import reverse
 from mentoring.models import Mentorship
 from people import accounts, declension, notices, roles
 from people.models import Person, Role
+from roadmap import items as order_items
 from roadmap import regulation as regulation_service
 from roadmap.models import Order
 
@@ -91,7 +92,7 @@ def curator_appointed(order: Order, appointee: Person, by: AbstractBaseUser | No
     Both sides are told, and the new curator learns when the regulation still names the previous one.
     """
     ground = _ground(order)
-    text = " ".join([order.heading or "", *(str(item) for item in order.items or [])]).lower()
+    text = " ".join([order.heading or "", *order_items.plain(order.items)]).lower()
     co_curator = CO_CURATOR_WORD in text
     previous = list(
         Person.objects.for_org(order.organization)

@@ -29,6 +29,7 @@ from people import declension, roles, second_factor
 from people.changes import organization_changed
 from people.models import AuditEvent, Organization, Person, Role
 from roadmap import documents, emails, loops, signing
+from roadmap import items as order_items
 from roadmap import regulation as regulation_service
 from roadmap import versions as roadmap_versions
 from roadmap.drafting import PLACEHOLDERS
@@ -62,12 +63,55 @@ def default_acknowledgers(order: Order) -> list[Person]:
         ids.update(order.rewarded.values_list("pk", flat=True))
     curators = Person.objects.for_org(order.organization).filter(roles__kind=Role.Kind.CURATOR)
     ids.update(curators.values_list("pk", flat=True))
+    ids.update(order_items.executors_of(order.items))
     return list(
         Person.objects.for_org(order.organization)
         .working()
         .filter(pk__in=ids)
         .order_by("surname", "name", "patronymic", "id")
     )
+
+
+def executors(order: Order) -> list[Person]:
+    """The working people the order's items name as executors: they must read the order (лист ознакомления)."""
+    ids = order_items.executors_of(order.items)
+    if not ids:
+        return []
+    return list(Person.objects.for_org(order.organization).working().filter(pk__in=ids))
+
+
+def add_executors_to_acknowledgements(order: Order) -> None:
+    """Every executor named in an item joins the acknowledgement list (nobody is removed)."""
+    ids = {p.pk for p in executors(order)}
+    have = set(order.acknowledgements.filter(person_id__in=ids).values_list("person_id", flat=True))
+    Acknowledgement.objects.bulk_create([Acknowledgement(order=order, person_id=pk) for pk in ids - have])
+
+
+@transaction.atomic
+def save_draft(order: Order, data: dict, *, by) -> None:
+    """Write the text and the acknowledgement list of a draft; the model refuses if it was approved meanwhile.
+
+    `data["items"]` are the items as `Order.items` stores them (roadmap.forms_items); their executors join the
+    acknowledgement list whatever was ticked.
+    """
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    if not locked.is_editable:
+        raise ValidationError(f"Проект изменить нельзя: приказ «{locked.get_status_display().lower()}».")
+    order.heading = data["heading"].strip()
+    order.preamble = data["preamble"].strip()
+    order.items = order_items.normalize(data["items"])
+    order.control_item = data["control_item"].strip()
+    fields = ["heading", "preamble", "items", "control_item", "updated_at"]
+    for name in ("start_rule", "starts_on", "due_on", "event_date", "event_place"):
+        if name in data:
+            setattr(order, name, data[name] if data[name] is not None else Order._meta.get_field(name).get_default())
+            fields.append(name)
+    order.save(update_fields=fields)
+    wanted = {p.pk for p in data["acknowledgers"]} | {p.pk for p in executors(order)}
+    order.acknowledgements.exclude(person_id__in=wanted).delete()
+    have = set(order.acknowledgements.values_list("person_id", flat=True))
+    Acknowledgement.objects.bulk_create([Acknowledgement(order=order, person_id=pk) for pk in wanted - have])
+    OrderEvent.objects.create(order=order, actor=by, action=OrderEvent.Action.EDITED)
 
 
 # --- checks before sending and approving --------------------------------------------------------------------
@@ -95,6 +139,8 @@ def _blanks(label: str, text: str) -> list[str]:
     for match in _BLANK.finditer(text):
         found.append(f"{label}: заполните пропуск «{_quote(text, match.start())}».")
         break  # one line per place is enough to find it; the curator fixes the whole sentence
+    for match in order_items.PLACEHOLDER.finditer(text):
+        found.append(f"{label}: вместо «{match.group(0)}» напишите нужные слова.")
     for match in _KNOWN.finditer(text):
         found.append(f"{label}: замените заготовку {match.group(0)} нужными словами.")
     return found
@@ -135,15 +181,15 @@ def missing_values(order: Order, content: dict | None = None) -> list[str]:
             errors.append(f"Укажите дату проведения итогового мероприятия (поле «{FIELD_LABELS['event_date']}»).")
         if not order.event_place.strip():
             errors.append(f"Укажите место проведения итогового мероприятия (поле «{FIELD_LABELS['event_place']}»).")
-    raw = " ".join([order.heading, order.preamble, *map(str, order.items or []), order.control_item])
+    raw = " ".join([order.heading, order.preamble, *order_items.plain(order.items), order.control_item])
     for key, (what, name) in documents.ORDER_PLACEHOLDERS.items():
         if name == "starts_on" or "{" + key + "}" not in raw or getattr(order, name):
             continue
         errors.append(f"Укажите {what} (поле «{FIELD_LABELS[name]}»).")
     errors += _blanks("Заголовок", content["heading"])
     errors += _blanks("Преамбула", content["preamble"])
-    for n, item in enumerate(content["items"], 1):
-        errors += _blanks(f"Пункт {n}", item)
+    for item in order_items.shown(content["items"]):
+        errors += _blanks(f"Пункт {item['number'].rstrip('.')}", item["text"])
     errors += _blanks("Пункт о контроле", content["control_item"])
     return list(dict.fromkeys(errors))
 
@@ -226,6 +272,7 @@ def submit_order(order: Order, *, by: AbstractBaseUser | None, notify: bool = Tr
         conflicts = date_conflicts(locked, day)
         if conflicts:
             raise ValidationError([*conflicts, "Укажите в проекте новые сроки и отправьте его снова."])
+        add_executors_to_acknowledgements(locked)
         locked.status = Order.Status.SUBMITTED
         locked.frozen, locked.frozen_sha256 = content, documents.content_sha256(content)
         locked.save(update_fields=["status", "frozen", "frozen_sha256", "updated_at"])

@@ -52,6 +52,7 @@ urlpatterns = [
     path("orders/paper/<int:pk>/scan/", paper.paper_order_scan, name="paper_order_scan"),
     # drafting.py
     path("orders/templates/", drafting.order_templates, name="order_templates"),
+    path("orders/basis/", drafting.order_basis, name="order_basis"),
     path("orders/templates/<slug:kind>/", drafting.order_template_edit, name="order_template_edit"),
     path("orders/new/", drafting.order_new, name="order_new"),
     path("orders/new/from-pairs/", drafting.order_from_pairs, name="order_from_pairs"),

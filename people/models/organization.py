@@ -42,6 +42,23 @@ class Municipality(models.Model):
         return reverse("municipal_home", args=[self.slug])
 
 
+# The acts a new organisation's orders cite, as they stand after «В соответствии с» (творительный падеж).
+ORDER_BASIS_DEFAULT = (
+    "Федеральным законом от 29.12.2012 № 273-ФЗ «Об образовании в Российской Федерации»",
+    "распоряжением Министерства просвещения Российской Федерации от 25.12.2019 № Р-145 «Об утверждении "
+    "методологии (целевой модели) наставничества обучающихся для организаций, осуществляющих образовательную "
+    "деятельность по общеобразовательным, дополнительным общеобразовательным и программам среднего "
+    "профессионального образования, в том числе с применением лучших практик обмена опытом между обучающимися»",
+    "методическими рекомендациями по разработке и внедрению системы (целевой модели) наставничества "
+    "педагогических работников в образовательных организациях, направленными письмом Министерства просвещения "
+    "Российской Федерации от 21.12.2021 № АЗ-1128/08",
+)
+
+
+def default_order_basis() -> str:
+    return "\n".join(ORDER_BASIS_DEFAULT)
+
+
 class Organization(models.Model):
     class Kind(models.TextChoices):
         KINDERGARTEN = "kindergarten", "Дошкольная образовательная организация"
@@ -149,6 +166,13 @@ class Organization(models.Model):
         help_text="Руководитель подтверждает утверждение каждого приказа кодом из приложения-аутентификатора или "
         "из письма — простая электронная подпись по положению организации об электронном документообороте.",
     )
+    order_basis = models.TextField(
+        "правовые основания приказов",
+        blank=True,
+        default=default_order_basis,
+        help_text="Федеральные, региональные и местные акты, на которые ссылаются приказы («В соответствии с …»): "
+        "по одному на строку, в творительном падеже, как они стоят после слов «В соответствии с».",
+    )
     meeting_gap_weeks = models.PositiveSmallIntegerField(
         "сигнал, если нет встреч N недель",
         default=3,
@@ -169,6 +193,11 @@ class Organization(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("org_home", args=[self.slug])
+
+    @property
+    def order_basis_acts(self) -> list[str]:
+        """The acts the orders cite, one per line of `order_basis`, in the order the organisation keeps them."""
+        return [line.strip().rstrip(",;.") for line in self.order_basis.splitlines() if line.strip()]
 
 
 class PersonQuerySet(models.QuerySet):

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('mentoring', '0008_meetings'),
         ('people', '0018_operator_requisites'),
-        ('roadmap', '0009_tracking_links'),
+        ('roadmap', '0011_order_items_structured'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -17,6 +17,7 @@ from people.access import OrgAccess, get_person_for_user, org_view
 from roadmap.access import ORDER_EDITORS, ORDER_VIEWERS
 from roadmap.drafting import PLACEHOLDERS, draft_order, order_templates_for
 from roadmap.forms import NewOrderForm, OrderTemplateForm
+from roadmap.forms_items import OrderBasisForm
 from roadmap.models import Order, OrderKind, OrderTemplate
 
 # Orders that one pair's page can start.
@@ -84,6 +85,17 @@ def order_template_edit(request: HttpRequest, access: OrgAccess, kind: str) -> H
         return redirect("roadmap:order_templates", access.org.slug)
     context = {"access": access, "template": template, "form": form, "placeholders": PLACEHOLDERS}
     return render(request, "roadmap/drafting/template_form.html", context)
+
+
+@org_view(*ORDER_VIEWERS)
+def order_basis(request: HttpRequest, access: OrgAccess) -> HttpResponse:
+    """The federal, regional and local acts the organisation's orders cite; a new draft's preamble takes them."""
+    form = OrderBasisForm(request.POST or None, instance=access.org)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Правовые основания приказов сохранены. Новые проекты приказов возьмут их.")
+        return redirect("roadmap:order_basis", access.org.slug)
+    return render(request, "roadmap/drafting/basis.html", {"access": access, "form": form})
 
 
 # --- new drafts ---

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST
 
 from people import second_factor
 from people.access import OrgAccess, org_view
+from roadmap import items as order_items
 from roadmap.access import ORDER_APPROVERS, ORDER_EDITORS, get_order_for_user
-from roadmap.drafting import BLANK, draft_order
+from roadmap.drafting import draft_order
 from roadmap.forms import OrderReturnForm
 from roadmap.models import Order, OrderKind
 from roadmap.services import acknowledge_order, approve_order, cancel_order, return_order, submit_order
@@ -155,11 +156,13 @@ def new_correction(order: Order, *, by) -> Order:
     draft = draft_order(order.organization, OrderKind.FREE, by=by, refers_to=order)
     reference = f"от {order.date:%d.%m.%Y} № {order.reg_number}"
     draft.heading = f"О внесении изменений в приказ {reference}"
-    draft.items = [
-        # A blank, not an ellipsis: the check before sending lists it until the curator writes the changes.
-        f"Внести в приказ {reference} «{order.heading}» следующие изменения: {BLANK}.",
-        *draft.items[1:],
-    ]
+    draft.items = order_items.normalize(
+        [
+            # A visible mark, not an ellipsis: the check before sending lists it until the curator writes the changes.
+            f"Внести в приказ {reference} «{order.heading}» следующие изменения: [указать: какие изменения вносятся].",
+            *draft.items[1:],
+        ]
+    )
     draft.save(update_fields=["heading", "items", "updated_at"])
     return draft
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,8 +22,15 @@ from roadmap.documents import (
     shown_content,
 )
 from roadmap.forms import OrderEditForm, OrderReturnForm
-from roadmap.models import Acknowledgement, Order, OrderEvent, OrderSignature
-from roadmap.services import date_conflicts, default_acknowledgers, missing_values, start_alternative
+from roadmap.forms_items import item_formset
+from roadmap.models import Order, OrderEvent, OrderSignature
+from roadmap.services import (
+    date_conflicts,
+    default_acknowledgers,
+    missing_values,
+    save_draft,
+    start_alternative,
+)
 
 Status = Order.Status
 
@@ -135,29 +141,6 @@ def order_acknowledgements_pdf(request: HttpRequest, access: OrgAccess, pk: int)
     return response
 
 
-@transaction.atomic
-def save_draft(order: Order, data: dict, *, by) -> None:
-    """Write the text and the acknowledgement list of a draft; the model refuses if it was approved meanwhile."""
-    locked = Order.objects.select_for_update().get(pk=order.pk)
-    if not locked.is_editable:
-        raise ValidationError(f"Проект изменить нельзя: приказ «{locked.get_status_display().lower()}».")
-    order.heading = data["heading"].strip()
-    order.preamble = data["preamble"].strip()
-    order.items = data["items_text"]
-    order.control_item = data["control_item"].strip()
-    fields = ["heading", "preamble", "items", "control_item", "updated_at"]
-    for name in ("start_rule", "starts_on", "due_on", "event_date", "event_place"):
-        if name in data:
-            setattr(order, name, data[name] if data[name] is not None else Order._meta.get_field(name).get_default())
-            fields.append(name)
-    order.save(update_fields=fields)
-    wanted = {p.pk for p in data["acknowledgers"]}
-    order.acknowledgements.exclude(person_id__in=wanted).delete()
-    have = set(order.acknowledgements.values_list("person_id", flat=True))
-    Acknowledgement.objects.bulk_create([Acknowledgement(order=order, person_id=pk) for pk in wanted - have])
-    OrderEvent.objects.create(order=order, actor=by, action=OrderEvent.Action.EDITED)
-
-
 @org_view(*ORDER_EDITORS)
 def order_edit(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
     order = get_order_for_user(access, pk, editing=True)
@@ -172,7 +155,6 @@ def order_edit(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse
     initial = {
         "heading": order.heading,
         "preamble": order.preamble,
-        "items_text": "\n".join(str(item) for item in order.items or []),
         "control_item": order.control_item,
         "acknowledgers": chosen or [p.pk for p in default_acknowledgers(order)],
         "start_rule": order.start_rule,
@@ -182,14 +164,15 @@ def order_edit(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse
         "event_place": order.event_place,
     }
     form = OrderEditForm(request.POST or None, initial=initial, organization=access.org, kind=order.kind)
-    if request.method == "POST" and form.is_valid():
+    items = item_formset(request.POST or None, items=order.items, organization=access.org)
+    if request.method == "POST" and all([form.is_valid(), items.is_valid()]):
         try:
-            save_draft(order, form.cleaned_data, by=request.user)
+            save_draft(order, {**form.cleaned_data, "items": items.items()}, by=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("roadmap:order", access.org.slug, order.pk)
         messages.success(request, "Проект приказа сохранён.")
         return redirect("roadmap:order", access.org.slug, order.pk)
     missing = missing_values(order) + date_conflicts(order, timezone.localdate())
-    context = {"access": access, "order": order, "form": form, "missing": missing}
+    context = {"access": access, "order": order, "form": form, "items": items, "missing": missing}
     return render(request, "roadmap/order_form.html", context)

@@ -114,8 +114,9 @@ def test_curator_drafts_head_returns_then_approves_and_a_mentee_acknowledges(
     page.get_by_test_id("home-orders-returned").get_by_role("link", name="О закреплении").click()
     expect(page.get_by_test_id("return-comment")).to_contain_text("ответственного за мониторинг")
     page.get_by_test_id("order-edit").click()
-    items = page.get_by_label("Пункты распорядительной части")
-    items.fill(items.input_value() + "\nНазначить ответственным за мониторинг программ наставничества куратора.")
+    page.get_by_test_id("item-add").click()
+    added = "Назначить ответственным за мониторинг программ наставничества куратора."
+    page.get_by_test_id("item-text").last.fill(added)
     page.get_by_test_id("save").click()
     expect(page.get_by_role("alert").filter(has_text="Проект приказа сохранён")).to_be_visible()
     expect(page.get_by_test_id("order-text")).to_contain_text("ответственным за мониторинг")

@@ -39,3 +39,16 @@ def bulk_orders(org: Organization, count: int, *, people: list[Person] = (), sta
     )
     Acknowledgement.objects.bulk_create([Acknowledgement(order=o, person=p) for o in orders for p in people])
     return orders
+
+
+def items_data(*items) -> dict:
+    """The editor's item rows as a POST: each item a text or a dict {text, level, deadline, executor}."""
+    data = {"items-TOTAL_FORMS": str(len(items)), "items-INITIAL_FORMS": "0"}
+    for n, item in enumerate(items):
+        item = {"text": item} if isinstance(item, str) else item
+        data[f"items-{n}-text"] = item.get("text", "")
+        data[f"items-{n}-level"] = str(item.get("level", 0))
+        data[f"items-{n}-deadline"] = item.get("deadline", "")
+        executor = item.get("executor")
+        data[f"items-{n}-executor"] = str(executor) if executor else ""
+    return data

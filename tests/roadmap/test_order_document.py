@@ -168,7 +168,7 @@ def test_screen_text_and_document_share_the_wording(org, head, fixed_pair):
     order = approved_order(org, mentorships=[fixed_pair])
     html = order_html(order)
     doc = order_context(order)["doc"]
-    assert doc["items"][-1] == "Контроль за исполнением настоящего приказа оставляю за собой."
+    assert doc["items"][-1]["text"] == "Контроль за исполнением настоящего приказа оставляю за собой."
     for text in ("О закреплении наставнических пар (групп)", "ПРИКАЗЫВАЮ:", "А. П. Сорокина", "№ 15-од"):
         assert text in html
 

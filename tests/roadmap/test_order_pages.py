@@ -11,7 +11,7 @@ from people.models import Role
 from roadmap.models import Acknowledgement, Order, OrderEvent, OrderKind
 from tests.mentoring.pair_fixtures import make_pair
 from tests.roadmap.approval_fixtures import make_order, pairs_order
-from tests.roadmap.page_fixtures import approved
+from tests.roadmap.page_fixtures import approved, items_data
 
 
 def url(name, order, *extra):
@@ -135,7 +135,7 @@ def test_send_return_revise_resend_approve_and_the_pairs_become_active(org, head
     form = {
         "heading": "О закреплении наставнических пар",
         "preamble": "В соответствии с Положением",
-        "items_text": "Закрепить пары.\n\n  Утвердить программы.  \n",
+        **items_data("Закрепить пары.", "", "  Утвердить программы.  "),
         "control_item": "Контроль оставляю за собой.",
         "acknowledgers": [mentee.person.pk],
         "start_rule": "signing",
@@ -143,7 +143,7 @@ def test_send_return_revise_resend_approve_and_the_pairs_become_active(org, head
     response = client.post(url("order_edit", order), form)
     assert response.status_code == 302
     order.refresh_from_db()
-    assert order.items == ["Закрепить пары.", "Утвердить программы."]
+    assert [item["text"] for item in order.items] == ["Закрепить пары.", "Утвердить программы."]
     assert list(order.acknowledgements.values_list("person", flat=True)) == [mentee.person.pk]
     assert order.events.filter(action=OrderEvent.Action.EDITED).exists()
     client.post(url("order_submit", order))
@@ -165,7 +165,7 @@ def test_an_approved_order_cannot_be_edited_by_any_page(org, head, curator, medi
     before = (order.heading, order.items, order.pdf_sha256)
     for response in (
         curator.client.get(url("order_edit", order)),
-        curator.client.post(url("order_edit", order), {"heading": "Подмена", "preamble": "x", "items_text": "y"}),
+        curator.client.post(url("order_edit", order), {"heading": "Подмена", "preamble": "x", **items_data("y")}),
         curator.client.post(url("order_submit", order)),
         curator.client.post(url("order_cancel", order)),
         head.client.post(url("order_return", order), {"comment": "Поздно"}),
@@ -214,7 +214,7 @@ def test_edit_form_offers_the_default_acknowledgers(org, curator, mentor, mentee
 
 def test_edit_refuses_an_empty_text_next_to_the_field(org, curator):
     draft = make_order(org, status=Order.Status.DRAFT)
-    html = page(curator.client.post(url("order_edit", draft), {"heading": "О", "preamble": "В", "items_text": " \n"}))
+    html = page(curator.client.post(url("order_edit", draft), {"heading": "О", "preamble": "В", **items_data(" ")}))
     assert "Напишите хотя бы один пункт" in html
 
 

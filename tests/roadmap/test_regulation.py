@@ -13,6 +13,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from roadmap import regulation as service
+from roadmap.documents import order_content
 from roadmap.models import Order, OrderKind, Regulation, Roadmap
 from roadmap.services import approve_order, submit_order
 
@@ -153,17 +154,22 @@ def test_the_approval_order_names_the_regulation_and_the_roadmap_the_curator_cho
     order = Order.objects.get(kind=OrderKind.REGULATION)
     assert response.url == url("order", org, order.pk)
     assert order.regulation == reg and order.roadmap == chosen
-    text = " ".join(order.items)
-    assert "Приложение № 1 — Положение о системе наставничества" in text
-    assert "Приложение № 2 — Дорожная карта" in text and "2024–2025 учебный год" in text
+    text = " ".join(item["text"] for item in order.items)
+    assert "Утвердить Положение о системе наставничества" in text and "согласно приложению № 1" in text
+    assert "согласно приложению № 2" in text and "2024–2025 учебный год" in text
     assert f"протокол от {timezone.localdate():%d.%m.%Y} № 1" in text
+    # The appendices are listed under the text (roadmap.documents.appendix_list), not as an item.
+    listed = [a["title"] for a in order_content(order)["appendix_list"]]
+    assert listed[0].startswith("Положение о системе наставничества") and listed[1].startswith("Дорожная карта")
+    assert "2024–2025 учебный год" in listed[1]
 
 
 def test_without_a_roadmap_the_order_names_only_the_regulation(org, curator):
     reg = adopted(org, curator)
     order = service.draft_approval_order(reg, by=curator.user)
     assert order.roadmap is None
-    assert "Приложение № 2" not in " ".join(order.items)
+    assert "приложению № 2" not in " ".join(item["text"] for item in order.items)
+    assert len(order_content(order)["appendix_list"]) == 1
 
 
 def test_a_draft_regulation_gets_no_approval_order(org, curator):

@@ -201,7 +201,10 @@ def test_regulation_order(org, head, curator):
     order = draft_order(org, OrderKind.REGULATION, by=curator.user, regulation=reg, roadmap=roadmap)
     text = pdf_text(order)
     assert "Утвердить Положение о системе наставничества" in text
-    assert "Приложение № 2 — Дорожная карта по реализации положения о наставничестве, 2026–2027 учебный год" in text
+    # The appendices are listed under the text (ГОСТ Р 7.0.97), not as an item of the order.
+    assert "Приложения к приказу" not in text
+    listed = text[text.index("Приложения:") :]
+    assert "2. Дорожная карта по реализации положения о наставничестве на 2026–2027 учебный год в 1 экз." in listed
     assert f"{CURATOR_DATIVE} ознакомить педагогических работников с Положением" in text
     proof_read(text)
 

@@ -216,7 +216,7 @@ def test_a_change_is_a_new_version_approved_by_a_change_order(org, head, curator
     assert content_of(approved) == before  # the old редакция stays readable as approved
     assert draft.activities.get(origin=done).status == ActivityStatus.DONE
     assert order.heading.startswith("О внесении изменений в дорожную карту")
-    assert f"утверждённую приказом от {first_order.date:%d.%m.%Y} № {first_order.reg_number}" in order.items[0]
+    assert f"утверждённую приказом от {first_order.date:%d.%m.%Y} № {first_order.reg_number}" in order.items[0]["text"]
     changed.refresh_from_db()
     with pytest.raises(ValidationError):
         changed.delete()  # the new редакция is approved now: fixed in its turn
@@ -227,7 +227,7 @@ def test_the_roadmap_order_approves_the_roadmap_the_curator_chose_and_carries_it
     other = make_roadmap(org, 2, title="Другая дорожная карта")
     order = draft_order(org, OrderKind.ROADMAP, by=curator.user, roadmap=chosen)
     assert order.roadmap == chosen
-    assert order.items[0].startswith("Утвердить дорожную карту первого года на ")
+    assert order.items[0]["text"].startswith("Утвердить дорожную карту первого года на ")
     submit_order(order, by=curator.user, notify=False)
     order = approve_order(order, by=head.user, notify=False)
 
@@ -251,7 +251,7 @@ def test_the_regulation_order_never_picks_a_roadmap_by_itself(org, curator):
     regulations.adopt(reg, council_date=TODAY, council_number="3")
     alone = regulations.draft_approval_order(reg, by=curator.user)
     assert alone.roadmap is None
-    assert not any("дорожную карту" in item and item.startswith("Утвердить") for item in alone.items)
+    assert not any("дорожную карту" in i["text"] and i["text"].startswith("Утвердить") for i in alone.items)
 
 
 def test_new_drafts_and_imports_never_replace_the_current_roadmap(org, approved):

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from config.demo.coauthor import seed_coauthor
 from config.demo.esign import seed_second_factor
+from config.demo.items import seed_order_items
 from config.demo.jobs import seed_jobs
 from config.demo.meetings import seed_meetings
 from config.demo.municipality import seed_municipality
@@ -233,6 +234,7 @@ class Command(BaseCommand):
             flagged = people.get(org_data.get("quiet_mentor", ""))
             self.stdout.write(f"  встреч в журналах новых {seed_meetings(org, flagged)};")
         new_orders += seed_orders(org, people) if "pairs" in org_data else 0
+        new_orders += seed_order_items(org)
         new_roadmaps = seed_roadmap(org)
         # The kindergarten's regulation and roadmap are approved by order; the school's regulation waits for one.
         seed_regulation(org, approve=org.kind == Organization.Kind.KINDERGARTEN)
