@@ -314,22 +314,10 @@ def order_acknowledgements(order: Order) -> list[dict]:
 
 def appendix_list(order: Order, appendices: list[Appendix]) -> list[dict]:
     """The appendices the order names under its text (ГОСТ Р 7.0.97: «Приложение: …» after the text, before
-    the signature): the regulation and the roadmap it approves, then its own tables, numbered as the text cites
-    them. `sheets` is the number of sheets when known (the appendix pages are attached by the document base)."""
-    titles: list[str] = []
-    if order.kind == OrderKind.REGULATION and order.regulation_id:
-        regulation = order.regulation
-        titles.append(f"{regulation.title} (версия {regulation.version})")
-        if order.roadmap_id:
-            roadmap = order.roadmap
-            named = (
-                roadmap.title
-                if roadmap.title.lower().startswith("дорожная карта")
-                else (f"Дорожная карта «{roadmap.title}»")
-            )
-            titles.append(f"{named} на {roadmap.period_label}")
-    titles += [a.title for a in appendices]
-    return [{"number": n, "title": title, "sheets": None} for n, title in enumerate(titles, 1)]
+    the signature), numbered as the text cites them: the regulation and the roadmap an order approves are its
+    appendices like its own tables (order_appendices), so each is listed once and attached once. `sheets` is the
+    number of sheets when known."""
+    return [{"number": a.number, "title": a.title, "sheets": None} for a in appendices]
 
 
 def order_content(order: Order) -> dict:
