@@ -2,8 +2,11 @@
 
 - pairs: pairs and groups, their programmes and plans, templates, calendar feeds.
 - meetings: the meeting log of a pair or group and the mentees' feedback.
+- council: the methodical council's proposals of pairs.
+- short_forms: situational and speed mentoring without a programme.
 """
 
+from mentoring.models.council import PairProposal
 from mentoring.models.meetings import Meeting, MeetingFeedback
 from mentoring.models.pairs import (
     MAX_PROGRAMME_MONTHS,
@@ -35,6 +38,7 @@ from mentoring.models.pairs import (
     pairing_breaches,
     recount_places,
 )
+from mentoring.models.short_forms import ShortMentoring
 
 __all__ = [
     "MAX_PROGRAMME_MONTHS",
@@ -50,6 +54,7 @@ __all__ = [
     "Mentorship",
     "MentorshipEvent",
     "MentorshipQuerySet",
+    "PairProposal",
     "PairingBreach",
     "PlanActivity",
     "PlanActivityQuerySet",
@@ -58,6 +63,7 @@ __all__ = [
     "ProgrammeRevision",
     "ProgrammeRevisionQuerySet",
     "ProgrammeTemplate",
+    "ShortMentoring",
     "SupportRecord",
     "TemplateActivity",
     "check_programme_length",

@@ -1,10 +1,12 @@
 """Models of the monitoring app, one module per concept.
 
 - questionnaires: question sets, survey rounds, invitations and answers;
+- events: seminars, master-classes, contests, the mentors' school, linked to roadmap activities;
 - results: best practices, the final event, news, published programme results, the public page, the curator's
   analytic report.
 """
 
+from monitoring.models.events import Event, EventFile
 from monitoring.models.questionnaires import (
     Answer,
     Invitation,
@@ -26,6 +28,8 @@ from monitoring.models.results import (
 __all__ = [
     "AnalyticReport",
     "Answer",
+    "Event",
+    "EventFile",
     "FinalEvent",
     "Invitation",
     "NewsItem",
