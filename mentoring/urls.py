@@ -3,7 +3,7 @@ the root by config/urls.py)."""
 
 from django.urls import path
 
-from mentoring.views import calendar, matching, meetings, pair_requests, pairs, programmes
+from mentoring.views import calendar, council, matching, meetings, pair_requests, pairs, programmes, short_forms
 
 app_name = "mentoring"
 
@@ -66,6 +66,17 @@ urlpatterns = [
     path(P + "change/withdraw/", programmes.change_withdraw, name="programme_change_withdraw"),
     path(P + "versions/<int:number>/", programmes.programme_version, name="programme_version"),
     path(P + "pdf/", programmes.programme_pdf, name="programme_pdf"),
+    # short_forms.py
+    path("short/", short_forms.short_list, name="short_list"),
+    path("short/new/", short_forms.short_create, name="short_create"),
+    path("short/<int:pk>/", short_forms.short_detail, name="short_detail"),
+    path("short/<int:pk>/edit/", short_forms.short_edit, name="short_edit"),
+    path("short/<int:pk>/delete/", short_forms.short_delete, name="short_delete"),
+    # council.py
+    path("council/proposals/", council.proposal_list, name="council_proposals"),
+    path("council/proposals/new/", council.proposal_new, name="council_proposal_new"),
+    path("council/proposals/<int:pk>/accept/", council.proposal_accept, name="council_proposal_accept"),
+    path("council/proposals/<int:pk>/decline/", council.proposal_decline, name="council_proposal_decline"),
     # calendar.py
     path("calendar/", calendar.calendar_page, name="calendar"),
     path("calendar/new-address/", calendar.calendar_regenerate, name="calendar_regenerate"),
