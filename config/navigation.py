@@ -60,12 +60,14 @@ REPORTS = NavItem("Отчёты и статистика", "monitoring:reports", 
 PUBLISHING = NavItem("Публикация на сайте", "monitoring:publishing", "globe")
 PRACTICES = NavItem("Методическая копилка", "monitoring:practices", "archive")
 FINAL_EVENTS = NavItem("Итоговое мероприятие", "monitoring:final_events", "people-fill")
+EVENTS = NavItem("Мероприятия", "monitoring:events", "calendar-event")
 
 # Monitoring pages (stage 6) for the head, the curator and the administrator: each part adds its item to this
 # list with a one-line edit; the group below is built from it.
 MONITORING_ITEMS: list[NavItem] = [
     SURVEYS,
     REPORTS,
+    EVENTS,
     FINAL_EVENTS,
     PRACTICES,
     PUBLISHING,
