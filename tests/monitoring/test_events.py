@@ -15,6 +15,7 @@ from people.models import Role
 from roadmap.models import RoadmapActivity
 from tests.conftest import make_persona
 from tests.monitoring.material_fixtures import pdf
+from tests.monitoring.publishing_fixtures import open_page
 from tests.roadmap.roadmap_fixtures import make_roadmap
 
 pytestmark = pytest.mark.time_machine("2026-11-20 10:00 +03:00", tick=True)
@@ -126,3 +127,15 @@ def test_the_list_runs_a_constant_number_of_queries(org, curator, activity, djan
     with django_assert_num_queries(7):
         response = curator.client.get(url("events", org))
     assert len(response.context["page"].object_list) == count
+
+
+def test_a_published_event_is_on_the_public_page_and_an_unpublished_one_is_not(org, curator, client):
+    open_page(org)
+    shown = event(org, title="Конкурс «Педагогический дебют»", kind=Event.Kind.CONTEST)
+    event(org, title="Внутреннее совещание наставников")
+    assert curator.client.post(url("event_publish", org, shown.pk), {"publish": "1"}).status_code == 302
+    shown.hold(results="Победитель — учитель химии, участвовали пять молодых педагогов.")
+    page = client.get(reverse("public_page", args=[org.slug])).content.decode()
+    assert "Конкурс «Педагогический дебют»" in page
+    assert "Победитель — учитель химии" in page
+    assert "Внутреннее совещание наставников" not in page
