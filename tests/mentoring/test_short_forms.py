@@ -99,3 +99,11 @@ def test_who_sees_what(org, curator, head, mentor, mentee, outsider):
     assert head.client.get(reverse("mentoring:short_create", args=[org.slug])).status_code == 404
     assert head.client.post(reverse("mentoring:short_delete", args=[org.slug, mine.pk])).status_code == 404
     assert ShortMentoring.objects.filter(pk=mine.pk).exists()
+
+
+def test_the_records_are_on_the_person_card(org, curator, mentor, mentee):
+    r = record(org, mentor.person, mentee.person)
+    card = mentee.client.get(reverse("people:person_detail", args=[org.slug, mentee.person.pk])).content.decode()
+    assert 'data-testid="person-short-forms"' in card
+    assert reverse("mentoring:short_detail", args=[org.slug, r.pk]) in card
+    assert "наставляемый" in card
