@@ -26,6 +26,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from config.demo.council import seed_council
 from config.demo.esign import seed_second_factor
 from config.demo.meetings import seed_meetings
 from config.demo.municipality import seed_municipality
@@ -236,6 +237,7 @@ class Command(BaseCommand):
         new_results = seed_questionnaires(org, people, by) if "pairs" in org_data else 0
         new_results += seed_practices(org, people, by) if "pairs" in org_data else 0
         new_results += seed_publishing(org, people, by) if "pairs" in org_data else 0
+        new_results += seed_council(org, by) if "pairs" in org_data else 0
         # The staff list as it was once loaded from the HR file (issue 18): its result stays in the history.
         seed_staff_import(org, by)
         # What each role finds in the notification centre (issue 16), from the data above; no letters.
