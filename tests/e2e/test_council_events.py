@@ -1,5 +1,5 @@
 """Issue 17 points 4–6 in Chromium: a council member returns a programme with remarks and agrees the reworked one
-before the curator approves it; the curator records a speed-mentoring session; the curator holds an event linked to
+before the head approves it; the curator records a speed-mentoring session; the curator holds an event linked to
 a roadmap activity, which becomes done, publishes it, and the public page shows it."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def both_widths(page, shot, name: str) -> None:
     page.set_viewport_size(LAPTOP)
 
 
-def test_council_returns_with_remarks_then_agrees_and_the_curator_approves(demo, live_server, page, shot):
+def test_council_returns_with_remarks_then_agrees_and_the_head_approves(demo, live_server, page, shot):
     programme = Programme.objects.get(mentorship__organization__slug="school-7", status=Programme.Status.ACKNOWLEDGED)
     url = live_server.url + reverse("mentoring:programme", args=["school-7", programme.mentorship_id])
 
@@ -57,8 +57,9 @@ def test_council_returns_with_remarks_then_agrees_and_the_curator_approves(demo,
     expect(page.get_by_test_id("council-agreed")).to_contain_text("Ширяева И. А.")
     both_widths(page, shot, "council-agreed")
 
+    # The school's regulation has the head approve programmes.
     page.context.clear_cookies()
-    login(page, live_server, "curator2")
+    login(page, live_server, "head2")
     page.goto(url)
     page.get_by_test_id("approve").click()
     expect(page.get_by_test_id("approved")).to_be_visible()
