@@ -83,8 +83,6 @@ urlpatterns = [
 ]
 
 
-# Calendar feeds: the secret token in the address is the only key (calendar applications do not sign in).
-public_urlpatterns = [
-    # calendar.py
-    path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
-]
+# Calendar feeds are served by monitoring.views.events.calendar_feed, which adds the programme's events to
+# mentoring.views.calendar.feed_events.
+public_urlpatterns: list = []

@@ -76,6 +76,8 @@ urlpatterns = [
 
 # The organisation's public page: no sign-in, /p/<org>/.
 public_urlpatterns = [
+    # events.py — the calendar feed: the secret token in the address is the only key (calendar apps do not sign in)
+    path("calendar/<str:token>.ics", events.calendar_feed, name="calendar_feed"),
     # publishing.py
     path("p/<slug:org>/", publishing.public_page, name="public_page"),
     path("p/<slug:org>/embed/", publishing.public_embed, name="public_embed"),

@@ -6,14 +6,19 @@ from __future__ import annotations
 
 import django_filters
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
 
 from core.filters import ListFilterSet, PositiveIntegerFilter
 from core.lists import page_of
+from mentoring.feeds import day_event, feed_events, feed_response, live_feed
+from mentoring.models.pairs import serving_people
 from monitoring.forms_events import EventForm, HoldForm
 from monitoring.models import Event, EventFile
 from monitoring.practices import CONTENT_TYPES, display_name
@@ -167,3 +172,34 @@ def event_material(request: HttpRequest, access: OrgAccess, pk: int, item_pk: in
     response["Content-Type"] = material.content_type
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- the calendar feed: the mentoring app's entries and the events one organises or takes part in ---
+
+
+def event_entries(user) -> list:
+    people = serving_people(user)
+    events = (
+        Event.objects.filter(Q(participants__in=people) | Q(organisers__in=people))
+        .exclude(status=Event.Status.CANCELLED)
+        .distinct()
+        .order_by("date", "pk")
+    )
+    stamp = timezone.now()
+    return [
+        day_event(
+            f"programme-event-{e.pk}",
+            e.date,
+            f"{e.get_kind_display()}: {e.title}",
+            ", ".join(filter(None, [e.place, e.get_status_display().lower()])),
+            stamp,
+        )
+        for e in events
+    ]
+
+
+@login_not_required
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    feed = live_feed(token)
+    return feed_response(feed, feed_events(feed.user) + event_entries(feed.user))

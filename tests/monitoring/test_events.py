@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from mentoring.models import CalendarFeed
 from monitoring.models import Event
 from people.models import Role
 from roadmap.models import RoadmapActivity
@@ -139,3 +140,17 @@ def test_a_published_event_is_on_the_public_page_and_an_unpublished_one_is_not(o
     assert "Конкурс «Педагогический дебют»" in page
     assert "Победитель — учитель химии" in page
     assert "Внутреннее совещание наставников" not in page
+
+
+def test_events_one_takes_part_in_are_in_the_calendar_feed(org, curator, mentor, client):
+    mine = event(org, title="Школа наставника: занятие 3", day=date(2026, 11, 25), kind=Event.Kind.SCHOOL)
+    mine.participants.set([mentor.person])
+    event(org, title="Семинар для других")
+    cancelled = event(org, title="Отменённый мастер-класс", day=date(2026, 11, 26))
+    cancelled.participants.set([mentor.person])
+    cancelled.cancel()
+    feed = CalendarFeed.for_user(mentor.user)
+    body = client.get(reverse("calendar_feed", args=[feed.token])).content.decode()
+    unfolded = body.replace("\r\n ", "")
+    assert "Школа наставника: занятие 3" in unfolded and "DTSTART;VALUE=DATE:20261125" in unfolded
+    assert "Семинар для других" not in unfolded and "Отменённый мастер-класс" not in unfolded
