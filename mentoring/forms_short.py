@@ -52,6 +52,7 @@ class ShortMentoringForm(forms.ModelForm):
                 error_messages={"required": f"Отметьте хотя бы одного: {label.lower()}."},
             )
         self.fields["request"].error_messages["required"] = "Опишите запрос: с какой ситуацией обратились."
+        self.fields["date"].error_messages["required"] = "Укажите дату встречи."
 
     def clean(self) -> dict:
         data = super().clean()

@@ -53,6 +53,7 @@ class EventForm(MaterialsMixin, forms.ModelForm):
             help_text="Когда мероприятие будет отмечено проведённым, они станут выполненными.",
         )
         self.fields["title"].error_messages["required"] = "Укажите тему мероприятия."
+        self.fields["date"].error_messages["required"] = "Укажите дату мероприятия."
 
     def clean_title(self) -> str:
         return " ".join(self.cleaned_data["title"].split())

@@ -93,6 +93,7 @@ def test_form_errors_are_in_russian_and_keep_what_was_typed(org, curator):
     page = response.content.decode()
     assert response.status_code == 200
     assert "Укажите тему мероприятия." in page and "Актовый зал" in page
+    assert "Укажите дату мероприятия." in page
     assert not Event.objects.exists()
 
 
