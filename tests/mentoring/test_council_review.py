@@ -87,6 +87,7 @@ def test_the_council_agrees_on_the_page_then_the_approver_sees_the_button(review
     assert 'data-testid="council-agree"' in page.content.decode()
     before = curator.client.get(url("programme", acknowledged)).content.decode()
     assert 'data-testid="approve"' not in before and "ждёт согласования методического совета" in before
+    assert "Ждёт согласования методического совета</span>" in before  # the badge over the title
     response = council.client.post(url("programme_council_agree", acknowledged))
     assert response.status_code == 302
     assert fresh(acknowledged).council_agreed_by == council.person
