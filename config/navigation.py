@@ -64,6 +64,7 @@ FINAL_EVENTS = NavItem("Итоговое мероприятие", "monitoring:fi
 STAFF_SURVEYS = NavItem("Анкетирование работников", "monitoring:needs_surveys", "clipboard-plus")
 MY_STAFF_SURVEYS = NavItem("Анкеты для работников", "monitoring:my_needs", "clipboard-heart")
 CERTIFICATES = NavItem("Справки и письма", "roadmap:certificates", "award")
+EVENTS = NavItem("Мероприятия", "monitoring:events", "calendar-event")
 
 # Monitoring pages (stage 6) for the head, the curator and the administrator: each part adds its item to this
 # list with a one-line edit; the group below is built from it.
@@ -71,6 +72,7 @@ MONITORING_ITEMS: list[NavItem] = [
     SURVEYS,
     STAFF_SURVEYS,
     REPORTS,
+    EVENTS,
     FINAL_EVENTS,
     PRACTICES,
     PUBLISHING,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core.templatetags.ru import plural_form
-from mentoring.models import ChangeRequest, Mentorship, PlanActivity
+from mentoring.models import ChangeRequest, Mentorship, PairProposal, PlanActivity, Programme
 from monitoring.progress import cached_figures, current_roadmap_id, org_url, stage_progress
 from monitoring.questionnaires import pending_for
 from people.access import SESSION_ROLE_KEY, OrgAccess, active_role, get_access, remember_role
@@ -291,8 +291,28 @@ def _staff_without_login(access: OrgAccess) -> list[Person]:
     )
 
 
+SHOWN_REVIEWS = 20
+
+
 def _home_council(access: OrgAccess) -> dict:
-    return {**_staff_figures(access), "mentors": _role_holders(access, Role.Kind.MENTOR)}
+    """The council's home: its figures and mentors, and what the organisation's rights give it to do."""
+    org = access.org
+    reviews = []
+    if org.council_reviews_programmes:
+        reviews = list(
+            Programme.objects.filter(
+                mentorship__organization=org, status=Programme.Status.ACKNOWLEDGED, council_agreed_at__isnull=True
+            )
+            .select_related("mentorship__mentor")
+            .order_by("acknowledged_at", "id")[:SHOWN_REVIEWS]
+        )
+    proposals = PairProposal.objects.for_org(org).open().count() if org.council_proposes_pairs else 0
+    return {
+        **_staff_figures(access),
+        "mentors": _role_holders(access, Role.Kind.MENTOR),
+        "reviews": reviews,
+        "open_proposals": proposals,
+    }
 
 
 WEEK = timedelta(days=7)

@@ -7,11 +7,13 @@ from mentoring.views import (
     calendar,
     choosing,
     coauthor,
+    council,
     matching,
     meetings,
     pair_requests,
     pairs,
     programmes,
+    short_forms,
     templates,
 )
 
@@ -69,6 +71,8 @@ urlpatterns = [
     path(P + "comment/", programmes.programme_comment, name="programme_comment"),
     path(P + "approve/", programmes.programme_approve, name="programme_approve"),
     path(P + "return/", programmes.programme_return, name="programme_return"),
+    path(P + "council/agree/", programmes.programme_council_agree, name="programme_council_agree"),
+    path(P + "council/return/", programmes.programme_council_return, name="programme_council_return"),
     path(P + "extend/", programmes.programme_extend, name="programme_extend"),
     path(P + "correction/", programmes.programme_correction, name="programme_correction"),
     path(P + "change/agree/", programmes.change_agree, name="programme_change_agree"),
@@ -89,14 +93,23 @@ urlpatterns = [
     path("templates/<int:pk>/preview/", templates.template_preview, name="template_preview"),
     path("templates/<int:pk>/copy/", templates.template_copy, name="template_copy"),
     path("templates/<int:pk>/archive/", templates.template_archive, name="template_archive"),
+    # short_forms.py
+    path("short/", short_forms.short_list, name="short_list"),
+    path("short/new/", short_forms.short_create, name="short_create"),
+    path("short/<int:pk>/", short_forms.short_detail, name="short_detail"),
+    path("short/<int:pk>/edit/", short_forms.short_edit, name="short_edit"),
+    path("short/<int:pk>/delete/", short_forms.short_delete, name="short_delete"),
+    # council.py
+    path("council/proposals/", council.proposal_list, name="council_proposals"),
+    path("council/proposals/new/", council.proposal_new, name="council_proposal_new"),
+    path("council/proposals/<int:pk>/accept/", council.proposal_accept, name="council_proposal_accept"),
+    path("council/proposals/<int:pk>/decline/", council.proposal_decline, name="council_proposal_decline"),
     # calendar.py
     path("calendar/", calendar.calendar_page, name="calendar"),
     path("calendar/new-address/", calendar.calendar_regenerate, name="calendar_regenerate"),
 ]
 
 
-# Calendar feeds: the secret token in the address is the only key (calendar applications do not sign in).
-public_urlpatterns = [
-    # calendar.py
-    path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
-]
+# Calendar feeds are served by monitoring.views.events.calendar_feed, which adds the programme's events to
+# mentoring.views.calendar.feed_events.
+public_urlpatterns: list = []

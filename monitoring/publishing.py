@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 
 from core.pdf import HTML, StaticFilesFetcher
-from monitoring.models import NewsItem, Practice, PracticeFile, ProgrammeResult, PublicPage
+from monitoring.models import Event, NewsItem, Practice, PracticeFile, ProgrammeResult, PublicPage
 from monitoring.models.results import ENDED_STATES
 from monitoring.reports import Period, summary_of
 from people.models import Consent, MentoringKind, Organization, Person, Purpose
@@ -55,6 +55,11 @@ def published_news(org_ref) -> object:
 
 def published_results(org_ref) -> object:
     return ProgrammeResult.objects.filter(organization=org_ref).published()
+
+
+def published_events(org_ref) -> object:
+    """Events marked for publication, cancelled ones left out: held ones with their results, planned as notices."""
+    return Event.objects.filter(organization=org_ref, is_published=True).exclude(status=Event.Status.CANCELLED)
 
 
 def published_practices(org_ref) -> object:
@@ -198,6 +203,7 @@ def page_content(page: PublicPage, today: date | None = None) -> dict:
         "has_regulation": page.show_regulation and docs["regulation_id"] is not None,
         "has_roadmap": page.show_roadmap and docs["roadmap_id"] is not None,
         "news": list(published_news(org).order_by("-date", "-id")),
+        "events": list(published_events(org).order_by("-date", "-id")),
         "results": public_results(org),
         "practices": public_practices(org),
     }

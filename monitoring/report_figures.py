@@ -12,8 +12,8 @@ from datetime import date, timedelta
 
 from django.db.models import Avg, Count, Exists, F, Max, OuterRef, Q
 
-from mentoring.models import Meeting, Mentorship, PlanActivity
-from monitoring.models import Practice, Question, SurveyRound
+from mentoring.models import Meeting, Mentorship, PlanActivity, ShortMentoring
+from monitoring.models import Event, Practice, Question, SurveyRound
 from monitoring.reports import (
     ENDED,
     YOUNG_SPECIALIST,
@@ -100,6 +100,8 @@ def report_tables(org: Organization, period: Period) -> dict:
             _end_reasons(states, summary),
             _activities(worked, period),
             _meetings(worked, period),
+            _short_forms(ids, period),
+            _events(ids, period),
             _satisfaction(satisfaction_rows),
             _questions(ids, period),
             _growth(growth_rows),
@@ -319,6 +321,58 @@ def _meetings(worked, period: Period) -> Table:
         ],
         note=f"Последний месяц периода — {MEETING_MONTH_DAYS} дней по {period.cutoff:%d.%m.%Y}. Встречи записывают "
         "наставники и куратор в журнале встреч пары (группы), оценку от 1 до 5 ставят наставляемые.",
+    )
+
+
+def _short_forms(ids: list[int], period: Period) -> Table:
+    """Situational and speed mentoring of the period by kind: sessions, mentors and mentees (each counted once per
+    kind). Apart from programmes: these records have no programme and are not counted among pairs and groups."""
+    qs = ShortMentoring.objects.filter(organization_id__in=ids, date__gte=period.start, date__lte=period.end)
+    counts = {
+        row["kind"]: row
+        for row in qs.values("kind").annotate(
+            n=Count("pk", distinct=True),
+            mentors_n=Count("mentors", distinct=True),
+            mentees_n=Count("mentees", distinct=True),
+        )
+    }
+    rows = []
+    for kind in ShortMentoring.Kind:
+        row = counts.get(kind.value, {})
+        rows.append([kind.label, row.get("n", 0), row.get("mentors_n", 0), row.get("mentees_n", 0)])
+    return Table(
+        "short_forms",
+        "Ситуационное и скоростное наставничество",
+        ["Вид", "Встреч (записей)", "Наставников", "Наставляемых"],
+        rows,
+        note="Краткие формы наставничества проводятся без персонализированной программы и в числе пар и групп не "
+        "учитываются.",
+    )
+
+
+def _events(ids: list[int], period: Period) -> Table:
+    """Events of the period by kind: held, planned (not held yet), and participations in the held ones."""
+    qs = Event.objects.filter(organization_id__in=ids, date__gte=period.start, date__lte=period.end)
+    held = Q(status=Event.Status.HELD)
+    counts = {
+        row["kind"]: row
+        for row in qs.values("kind").annotate(
+            held_n=Count("pk", filter=held, distinct=True),
+            planned_n=Count("pk", filter=Q(status=Event.Status.PLANNED), distinct=True),
+            people_n=Count("participants", filter=held),
+        )
+    }
+    rows = []
+    for kind in Event.Kind:
+        row = counts.get(kind.value, {})
+        rows.append([kind.label, row.get("held_n", 0), row.get("planned_n", 0), row.get("people_n", 0)])
+    return Table(
+        "events",
+        "Мероприятия программы наставничества",
+        ["Вид", "Проведено", "Запланировано", "Участий в проведённых"],
+        rows,
+        note="Семинары, мастер-классы, конкурсы, занятия школы наставников и встречи сообщества наставников с датой "
+        "в периоде; отменённые не учитываются.",
     )
 
 

@@ -3,7 +3,7 @@ municipal coordinator's pages (both included at the root by config/urls.py)."""
 
 from django.urls import path
 
-from monitoring.views import municipal, municipal_targets, needs, practices, publishing, questionnaires, reports
+from monitoring.views import events, municipal, municipal_targets, needs, practices, publishing, questionnaires, reports
 
 app_name = "monitoring"
 
@@ -52,6 +52,15 @@ urlpatterns = [
     path("practices/<int:pk>/materials/", practices.material_add, name="material_add"),
     path("practices/<int:pk>/materials/<int:item_pk>/", practices.material_download, name="material_download"),
     path("practices/<int:pk>/materials/<int:item_pk>/delete/", practices.material_delete, name="material_delete"),
+    # events.py
+    path("events/", events.event_list, name="events"),
+    path("events/new/", events.event_create, name="event_create"),
+    path("events/<int:pk>/", events.event_detail, name="event_detail"),
+    path("events/<int:pk>/edit/", events.event_edit, name="event_edit"),
+    path("events/<int:pk>/hold/", events.event_hold, name="event_hold"),
+    path("events/<int:pk>/cancel/", events.event_cancel, name="event_cancel"),
+    path("events/<int:pk>/publish/", events.event_publish, name="event_publish"),
+    path("events/<int:pk>/materials/<int:item_pk>/", events.event_material, name="event_material"),
     path("final-event/", practices.final_event_list, name="final_events"),
     path("final-event/new/", practices.final_event_create, name="final_event_create"),
     path("final-event/<int:pk>/", practices.final_event_detail, name="final_event_detail"),
@@ -75,6 +84,8 @@ urlpatterns = [
 
 # The organisation's public page: no sign-in, /p/<org>/.
 public_urlpatterns = [
+    # events.py — the calendar feed: the secret token in the address is the only key (calendar apps do not sign in)
+    path("calendar/<str:token>.ics", events.calendar_feed, name="calendar_feed"),
     # publishing.py
     path("p/<slug:org>/", publishing.public_page, name="public_page"),
     path("p/<slug:org>/embed/", publishing.public_embed, name="public_embed"),

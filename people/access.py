@@ -111,6 +111,13 @@ def org_view(*allowed: str) -> Callable:
     return decorator
 
 
+def require_council_right(access: OrgAccess, right: str, *others: str) -> None:
+    """Someone who reaches a page only as a member of the methodical council sees it where the organisation gives
+    the council `right` (Organization.council_may); 404 otherwise. Holders of `others` pass as before."""
+    if not access.has(*others) and not access.org.council_may(right):
+        raise Http404
+
+
 # Roles that see the whole staff list of their organisation.
 STAFF_VIEWERS = (Role.Kind.HEAD, Role.Kind.CURATOR, Role.Kind.ADMIN, Role.Kind.COUNCIL)
 STAFF_EDITORS = (Role.Kind.CURATOR, Role.Kind.ADMIN)

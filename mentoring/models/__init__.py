@@ -3,9 +3,12 @@
 - pairs: pairs and groups, their programmes and plans, templates, calendar feeds.
 - meetings: the meeting log of a pair or group and the mentees' feedback.
 - coauthor: participants' agreement to a proposed pair, the mentee's remarks on a draft programme.
+- council: the methodical council's proposals of pairs.
+- short_forms: situational and speed mentoring without a programme.
 """
 
 from mentoring.models.coauthor import PairConsent, RowRemark
+from mentoring.models.council import PairProposal
 from mentoring.models.meetings import Meeting, MeetingFeedback
 from mentoring.models.pairs import (
     MAX_PROGRAMME_MONTHS,
@@ -37,6 +40,7 @@ from mentoring.models.pairs import (
     pairing_breaches,
     recount_places,
 )
+from mentoring.models.short_forms import ShortMentoring
 
 __all__ = [
     "MAX_PROGRAMME_MONTHS",
@@ -53,6 +57,7 @@ __all__ = [
     "MentorshipEvent",
     "MentorshipQuerySet",
     "PairConsent",
+    "PairProposal",
     "PairingBreach",
     "PlanActivity",
     "PlanActivityQuerySet",
@@ -62,6 +67,7 @@ __all__ = [
     "ProgrammeRevisionQuerySet",
     "ProgrammeTemplate",
     "RowRemark",
+    "ShortMentoring",
     "SupportRecord",
     "TemplateActivity",
     "check_programme_length",

@@ -711,6 +711,12 @@ class Programme(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The methodical council's «согласовано», where the organisation asks for it before approval
+    # (Organization.council_reviews_programmes); cleared whenever the programme goes back to draft.
+    council_agreed_at = models.DateTimeField("согласована методическим советом", null=True, blank=True)
+    council_agreed_by = models.ForeignKey(
+        Person, verbose_name="согласовал", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Why the programme is back in draft: the mentee's comment, the approver's, or an edit after sending.
     remark = models.TextField("замечание", blank=True)
     remark_by = models.ForeignKey(
@@ -818,12 +824,23 @@ class Programme(models.Model):
         rows = list(self.activities.all()) if rows is None else rows
         return missing_in_content(self.snapshot(rows), REQUIRED_SECTIONS)
 
-    CHAIN_FIELDS = ("status", "acknowledged_at", "acknowledged_by", "remark", "remark_by", "remark_at")
+    CHAIN_FIELDS = (
+        "status",
+        "acknowledged_at",
+        "acknowledged_by",
+        "remark",
+        "remark_by",
+        "remark_at",
+        "council_agreed_at",
+        "council_agreed_by",
+    )
 
     def _back_to_draft(self, remark: str, *, by: Person | None) -> None:
         self.status = self.Status.DRAFT
         self.acknowledged_at = None
         self.acknowledged_by = None
+        self.council_agreed_at = None
+        self.council_agreed_by = None
         self.remark = remark
         self.remark_by = by
         self.remark_at = timezone.now()
@@ -835,6 +852,8 @@ class Programme(models.Model):
             status=cls.Status.DRAFT,
             acknowledged_at=None,
             acknowledged_by=None,
+            council_agreed_at=None,
+            council_agreed_by=None,
             remark=RESET_NOTE,
             remark_by=None,
             remark_at=timezone.now(),
@@ -904,11 +923,48 @@ class Programme(models.Model):
             raise ValidationError("Программа уже утверждена.")
         if locked.status != self.Status.ACKNOWLEDGED:
             raise ValidationError("Утвердить программу можно после того, как наставляемый ознакомится с ней.")
+        if self.awaits_council(locked):
+            raise ValidationError("Программу сначала согласует методический совет: так установлено в организации.")
         self.status = self.Status.APPROVED
         self.approved_at = timezone.now()
         self.approved_by = user
         self._record(["status", "approved_at", "approved_by"])
         notify.programme_approved(self)
+
+    def awaits_council(self, current: Programme | None = None) -> bool:
+        """Acknowledged, and the organisation asks for the council's «согласовано», which it does not have yet."""
+        current = current or self
+        return (
+            current.status == self.Status.ACKNOWLEDGED
+            and current.council_agreed_at is None
+            and self.mentorship.organization.council_reviews_programmes
+        )
+
+    @transaction.atomic
+    def council_agree(self, person: Person) -> None:
+        """A member of the methodical council marks the acknowledged version «согласовано»."""
+        locked = self._locked()
+        if not self.mentorship.organization.council_reviews_programmes:
+            raise ValidationError("В организации программы не согласуются методическим советом.")
+        if locked.council_agreed_at is not None:
+            raise ValidationError("Программа уже согласована методическим советом.")
+        if locked.status != self.Status.ACKNOWLEDGED:
+            raise ValidationError("Согласовать можно программу, с которой ознакомился наставляемый.")
+        self.council_agreed_at = timezone.now()
+        self.council_agreed_by = person
+        self._record(["council_agreed_at", "council_agreed_by"])
+
+    @transaction.atomic
+    def council_return(self, person: Person, text: str) -> None:
+        """A member of the council does not agree and says why: the programme returns to the mentor."""
+        text = text.strip()
+        if not text:
+            raise ValidationError({"comment": "Напишите, что нужно доработать."})
+        if not self.awaits_council(self._locked()):
+            raise ValidationError("Вернуть с замечаниями можно программу, которая ждёт согласования совета.")
+        self._back_to_draft(text, by=person)
+        self._record(self.CHAIN_FIELDS)
+        notify.programme_returned(self, text)
 
     @transaction.atomic
     def return_to_mentor(self, person: Person, text: str) -> None:

@@ -41,7 +41,8 @@ from people.access import OrgAccess, org_view
 from people.changes import organization_changed
 from people.models import Person, Role
 
-PROGRAMME_READERS = (Role.Kind.CURATOR, Role.Kind.HEAD, Role.Kind.MENTOR, Role.Kind.MENTEE)
+# The council reads programmes where the organisation has it review them (get_programme_access checks).
+PROGRAMME_READERS = (Role.Kind.CURATOR, Role.Kind.HEAD, Role.Kind.MENTOR, Role.Kind.MENTEE, Role.Kind.COUNCIL)
 
 
 @dataclass
@@ -54,6 +55,7 @@ class ProgrammeAccess:
     is_mentee: bool
     is_curator: bool
     is_approver: bool = False
+    is_council: bool = False  # a member of the methodical council where it reviews programmes
 
     @property
     def status(self) -> str:
@@ -88,7 +90,15 @@ class ProgrammeAccess:
 
     @property
     def can_approve(self) -> bool:
-        return self.is_approver and self.status == Programme.Status.ACKNOWLEDGED
+        return self.is_approver and self.status == Programme.Status.ACKNOWLEDGED and not self.awaits_council
+
+    @property
+    def awaits_council(self) -> bool:
+        return self.programme is not None and self.programme.awaits_council()
+
+    @property
+    def can_council_review(self) -> bool:
+        return self.is_council and self.awaits_council
 
     @property
     def change(self) -> ProgrammeRevision | None:
@@ -133,7 +143,11 @@ class ProgrammeAccess:
         return {
             Programme.Status.DRAFT: "Наставник дорабатывает программу и отправляет её наставляемому на ознакомление.",
             Programme.Status.SENT: "Программа ждёт ознакомления наставляемого.",
-            Programme.Status.ACKNOWLEDGED: f"Программа ждёт утверждения {self.approver_label}.",
+            Programme.Status.ACKNOWLEDGED: (
+                "Программа ждёт согласования методического совета."
+                if self.awaits_council
+                else f"Программа ждёт утверждения {self.approver_label}."
+            ),
             Programme.Status.APPROVED: "",
         }[self.programme.status]
 
@@ -144,7 +158,7 @@ def _head_approves(org) -> bool:
 
 def get_programme_access(access: OrgAccess, pk: int) -> ProgrammeAccess:
     """The pair or group `pk` of the organisation and its programme, for its mentor, its mentees, the curator and
-    the head; 404 for everyone else."""
+    the head, and the methodical council where it reviews programmes; 404 for everyone else."""
     qs = (
         Mentorship.objects.for_org(access.org)
         .select_related("mentor", "form", "organization")
@@ -155,19 +169,20 @@ def get_programme_access(access: OrgAccess, pk: int) -> ProgrammeAccess:
     is_mentee = any(p.pk == access.person.pk for p in mentorship.mentees.all())
     is_curator = access.has(Role.Kind.CURATOR)
     is_head = access.has(Role.Kind.HEAD)
-    if not (is_mentor or is_mentee or is_curator or is_head):
+    is_council = access.has(Role.Kind.COUNCIL) and access.org.council_reviews_programmes
+    if not (is_mentor or is_mentee or is_curator or is_head or is_council):
         raise Http404
     is_approver = is_head if _head_approves(access.org) else is_curator
     programme = (
         Programme.objects.filter(mentorship=mentorship)
         .select_related("acknowledged_by", "approved_by", "template")
-        .select_related("sent_by", "remark_by")
+        .select_related("sent_by", "remark_by", "council_agreed_by")
         .prefetch_related(Prefetch("revisions", ProgrammeRevision.objects.select_related("agreed_by", "remark_by")))
         .first()
     )
     if programme is not None:
         programme.mentorship = mentorship  # the rows and the document reach the pair through it
-    return ProgrammeAccess(mentorship, programme, is_mentor, is_mentee, is_curator, is_approver)
+    return ProgrammeAccess(mentorship, programme, is_mentor, is_mentee, is_curator, is_approver, is_council)
 
 
 def _programme_or_404(pa: ProgrammeAccess) -> Programme:
@@ -561,6 +576,27 @@ def programme_return(request: HttpRequest, access: OrgAccess, pk: int) -> HttpRe
     if not pa.is_approver:
         raise Http404
     return _commented(request, access, pa, "return_form", lambda text: programme.return_to_mentor(access.person, text))
+
+
+@org_view(Role.Kind.COUNCIL)
+@require_POST
+def programme_council_agree(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    pa = get_programme_access(access, pk)
+    programme = _programme_or_404(pa)
+    if not pa.is_council:
+        raise Http404
+    _state_change(request, lambda: programme.council_agree(access.person), "Программа согласована.")
+    return _back(access, pa)
+
+
+@org_view(Role.Kind.COUNCIL)
+@require_POST
+def programme_council_return(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    pa = get_programme_access(access, pk)
+    programme = _programme_or_404(pa)
+    if not pa.is_council:
+        raise Http404
+    return _commented(request, access, pa, "council_form", lambda text: programme.council_return(access.person, text))
 
 
 # --- changes to an approved programme: proposals kept as versions ---

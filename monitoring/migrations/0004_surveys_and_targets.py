@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('monitoring', '0002_tables_renamed'),
+        ('monitoring', '0003_events'),
         ('people', '0018_operator_requisites'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

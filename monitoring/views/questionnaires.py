@@ -38,11 +38,12 @@ from monitoring.questionnaires import (
     submit_answers,
     surveyable_programmes,
 )
-from people.access import OrgAccess, org_view
+from people.access import OrgAccess, org_view, require_council_right
 from people.models import Role
 
 EDITORS = (Role.Kind.CURATOR, Role.Kind.ADMIN)
 VIEWERS = (*EDITORS, Role.Kind.HEAD)
+COUNCIL_VIEWERS = (*VIEWERS, Role.Kind.COUNCIL)  # where the organisation gives the council the right
 DEFAULT_DAYS = 14
 
 
@@ -179,8 +180,9 @@ def _set_url(access: OrgAccess, pk: int) -> str:
 # --- rounds -------------------------------------------------------------------------------------------------------
 
 
-@org_view(*VIEWERS)
+@org_view(*COUNCIL_VIEWERS)
 def survey_rounds(request: HttpRequest, access: OrgAccess) -> HttpResponse:
+    require_council_right(access, "sees_monitoring", *VIEWERS)
     qs = (
         SurveyRound.objects.for_org(access.org)
         .select_related("question_set")
@@ -241,8 +243,9 @@ def round_launch(request: HttpRequest, access: OrgAccess) -> HttpResponse:
     return render(request, "monitoring/questionnaires/launch.html", context)
 
 
-@org_view(*VIEWERS)
+@org_view(*COUNCIL_VIEWERS)
 def survey_round(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    require_council_right(access, "sees_monitoring", *VIEWERS)
     survey = _round_for(access, pk)
     questions = list(survey.question_set.questions.all())
     results = question_results(survey, questions)

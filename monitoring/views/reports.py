@@ -20,10 +20,12 @@ from monitoring.models import AnalyticReport
 from monitoring.report_figures import Table, org_report
 from monitoring.report_files import statistics_response, table_response
 from monitoring.reports import Period, PeriodForm, first_academic_year
-from people.access import OrgAccess, org_view
+from people.access import OrgAccess, org_view, require_council_right
 from people.models import Person, Role
 
 READERS = (Role.Kind.CURATOR, Role.Kind.HEAD, Role.Kind.ADMIN)
+# The methodical council reads the report where the organisation gives it the right (people.access).
+COUNCIL_READERS = (*READERS, Role.Kind.COUNCIL)
 EXPORTERS = (Role.Kind.CURATOR, Role.Kind.ADMIN)
 # Sections of the page, in order; each is a table of org_report with its chart.
 SECTIONS = [
@@ -35,6 +37,8 @@ SECTIONS = [
     "endings",
     "activities",
     "meetings",
+    "short_forms",
+    "events",
     "satisfaction",
     "questions",
     "growth",
@@ -50,6 +54,8 @@ EMPTY_HINTS = {
     "endings": "В периоде ни одна программа не завершилась.",
     "activities": "В планах программ нет мероприятий со сроком в этом периоде.",
     "meetings": "В периоде не записано ни одной встречи. Наставники записывают встречи в журнале на странице пары.",
+    "short_forms": "В периоде не записано ни одной встречи ситуационного или скоростного наставничества.",
+    "events": "В периоде нет семинаров, мастер-классов и других мероприятий программы.",
     "satisfaction": "В этом периоде нет ответов на анкеты удовлетворённости — запустите анкетирование в разделе "
     "«Анкетирование».",
     "questions": "Нет ответов на анкеты удовлетворённости в этом периоде.",
@@ -65,7 +71,7 @@ def chart(table: Table):
     if table.is_empty:
         return None
     rows, key, title = table.rows, table.key, table.title
-    if key in ("roles", "kinds", "endings", "young"):
+    if key in ("roles", "kinds", "endings", "young", "short_forms", "events"):
         return charts.hbar([(r[0], r[1]) for r in rows], title=title)
     if key in ("forms", "states"):
         return charts.stacked([(r[0], r[1:3]) for r in rows], legend=("Пары", "Группы"), title=title)
@@ -132,8 +138,9 @@ def _period(request: HttpRequest, access: OrgAccess) -> tuple[Period, PeriodForm
 
 
 @require_GET
-@org_view(*READERS)
+@org_view(*COUNCIL_READERS)
 def reports(request: HttpRequest, access: OrgAccess) -> HttpResponse:
+    require_council_right(access, "sees_monitoring", *READERS)
     period, form = _period(request, access)
     context = report_context(access, period)
     can_export = access.has(*EXPORTERS)

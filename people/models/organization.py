@@ -179,6 +179,23 @@ class Organization(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(26)],
         help_text="Пара или группа отмечается в списке, если столько недель у неё не было записанных встреч.",
     )
+    # The methodical council's rights (issue 17 p. 4): the regulation may give the council a part in forming pairs,
+    # in reviewing programmes and in monitoring; each is switched on here, none is on by default.
+    council_proposes_pairs = models.BooleanField(
+        "методический совет предлагает пары",
+        default=False,
+        help_text="Члены совета предлагают пары и группы; куратор принимает предложение или отклоняет его.",
+    )
+    council_reviews_programmes = models.BooleanField(
+        "программы согласует методический совет",
+        default=False,
+        help_text="После ознакомления наставляемого программу согласует член совета, и только потом её утверждают.",
+    )
+    council_sees_monitoring = models.BooleanField(
+        "методический совет видит мониторинг",
+        default=False,
+        help_text="Члены совета читают отчёты мониторинга и результаты анкетирования.",
+    )
     created_at = models.DateTimeField("создана", auto_now_add=True)
     # Replaced by every write in the organisation (people.changes.touch): cached figures are kept under it.
     data_version = models.UUIDField("версия данных", default=uuid.uuid4, editable=False)
@@ -198,6 +215,10 @@ class Organization(models.Model):
     def order_basis_acts(self) -> list[str]:
         """The acts the orders cite, one per line of `order_basis`, in the order the organisation keeps them."""
         return [line.strip().rstrip(",;.") for line in self.order_basis.splitlines() if line.strip()]
+
+    def council_may(self, right: str) -> bool:
+        """Whether the methodical council holds `right`: "proposes_pairs", "reviews_programmes", "sees_monitoring"."""
+        return bool(getattr(self, f"council_{right}"))
 
 
 class PersonQuerySet(models.QuerySet):

@@ -30,6 +30,8 @@ LOGINS = {
     "mentor2": ("school-7", "mentor"),
     "mentee2": ("school-7", "mentee"),
     "admin2": ("school-7", "admin"),
+    "council": ("ds-solnyshko", "council"),
+    "council2": ("school-7", "council"),
 }
 
 

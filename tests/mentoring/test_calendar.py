@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from icalendar import Calendar, Event
 
+from mentoring.feeds import ics_document, parse_schedule
 from mentoring.models import CalendarFeed, PlanActivity
-from mentoring.views.calendar import ics_document, parse_schedule
 from tests.mentoring.programme_fixtures import active_pair, programme_with_rows
 
 

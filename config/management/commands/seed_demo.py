@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.demo.coauthor import seed_coauthor
+from config.demo.council import seed_council
 from config.demo.esign import seed_second_factor
 from config.demo.items import seed_order_items
 from config.demo.jobs import seed_jobs
@@ -242,6 +243,7 @@ class Command(BaseCommand):
         new_results = seed_questionnaires(org, people, by) if "pairs" in org_data else 0
         new_results += seed_practices(org, people, by) if "pairs" in org_data else 0
         new_results += seed_publishing(org, people, by) if "pairs" in org_data else 0
+        new_results += seed_council(org, by) if "pairs" in org_data else 0
         # The staff list as it was once loaded from the HR file (issue 18): its result stays in the history.
         seed_staff_import(org, by)
         seed_jobs(org)
