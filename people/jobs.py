@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -154,7 +155,7 @@ def _end(job: BackgroundJob, outcome: Done | Failed) -> None:
     now = timezone.now()
     if isinstance(outcome, Done):
         fields = {"state": BackgroundJob.State.DONE, "message": outcome.message[:300], "error": ""}
-        fields |= {"result_url": outcome.url, "result_text": outcome.link_text}
+        fields |= {"result_url": outcome.url, "result_text": outcome.link_text, "done": F("total")}  # a full count
         if outcome.file_name:
             _keep_file(job, outcome)
             url = reverse("people:job_file", args=[job.organization.slug, job.pk])

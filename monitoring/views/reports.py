@@ -62,6 +62,8 @@ def report_export(request: HttpRequest, access: OrgAccess, table: str, fmt: str)
 
 def _job(request: HttpRequest, access: OrgAccess, task, kind: str, title: str, subject: str, args: tuple):
     job = jobs.start(task, access=access, user=request.user, kind=kind, title=title, subject=subject, args=args)
+    if job.state == BackgroundJob.State.DONE and job.result_file:  # made at once: the file itself, no message left
+        return redirect(job.result_url)
     return redirect(jobs.finished_at_once(request, job) or reverse("people:job", args=[access.org.slug, job.pk]))
 
 
