@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from monitoring.reports import STAT_INDICATORS, Period, org_summary
 from monitoring.views.reports import cards
-from people.models import Organization
+from people.models import BackgroundJob, Organization
 from tests.e2e.conftest import login
 
 ORG = "ds-solnyshko"
@@ -61,8 +61,6 @@ def test_administrator_downloads_the_statistics_form_and_the_final_report(report
 
 def test_the_final_report_waits_on_its_job_page_with_a_download(report_media, demo, live_server, page, shot):
     """The reports page's buttons at both widths, and the job's page that keeps the PDF for later."""
-    from people.models import BackgroundJob
-
     login(page, live_server, "admin")
     page.goto(f"{live_server.url}/o/{ORG}/reports/")
     for width, height in ((1366, 768), (390, 844)):

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.demo.esign import seed_second_factor
+from config.demo.file_jobs import seed_file_jobs
 from config.demo.jobs import seed_jobs
 from config.demo.meetings import seed_meetings
 from config.demo.municipality import seed_municipality
@@ -240,6 +241,7 @@ class Command(BaseCommand):
         # The staff list as it was once loaded from the HR file (issue 18): its result stays in the history.
         seed_staff_import(org, by)
         seed_jobs(org)
+        seed_file_jobs(org)
         # What each role finds in the notification centre (issue 16), from the data above; no letters.
         new_notices = seed_notices(org)
         self.stdout.write(
