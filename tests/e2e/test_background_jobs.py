@@ -30,7 +30,9 @@ def test_curator_watches_a_large_import_move_leaves_and_finds_it_in_notices(
         page.get_by_role("button", name="Проверить файл").click()
         # The check runs in the worker too: its page shows the bar, then leads to the preview.
         expect(page.get_by_role("heading", name=re.compile("Проверка списка работников «"))).to_be_visible()
-        page.get_by_test_id("job-result").click(timeout=120_000)
+        expect(page.get_by_test_id("job-result")).to_be_visible(timeout=120_000)
+        shot("jobs-check-done-1366")
+        page.get_by_test_id("job-result").click()
         expect(page.get_by_role("heading", name="Проверка списка работников", exact=True)).to_be_visible()
         page.get_by_test_id("confirm-import").click()
 
