@@ -17,7 +17,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -46,6 +48,9 @@ class Done:
     message: str
     url: str = ""
     link_text: str = "Открыть результат"
+    # A file the job made (a PDF, a workbook): kept on the job, downloaded only by its starter (people:job_file).
+    file_name: str = ""
+    content: bytes = b""
 
 
 @dataclass
@@ -150,8 +155,13 @@ def _end(job: BackgroundJob, outcome: Done | Failed) -> None:
     now = timezone.now()
     if isinstance(outcome, Done):
         fields = {"state": BackgroundJob.State.DONE, "message": outcome.message[:300], "error": ""}
-        fields |= {"result_url": outcome.url, "result_text": outcome.link_text}
-        title, body, link, link_text = f"Готово: {job.title}", outcome.message, outcome.url, outcome.link_text
+        fields |= {"result_url": outcome.url, "result_text": outcome.link_text, "done": F("total")}  # a full count
+        if outcome.file_name:
+            _keep_file(job, outcome)
+            url = reverse("people:job_file", args=[job.organization.slug, job.pk])
+            fields |= {"result_file": job.result_file.name, "result_name": outcome.file_name[:255], "result_url": url}
+        title, body = f"Готово: {job.title}", outcome.message
+        link, link_text = fields["result_url"], fields["result_text"]
     else:
         fields = {"state": BackgroundJob.State.FAILED, "error": outcome.error, "message": "Не выполнено."}
         fields |= {"result_url": outcome.url, "result_text": outcome.link_text if outcome.url else ""}
@@ -159,6 +169,19 @@ def _end(job: BackgroundJob, outcome: Done | Failed) -> None:
     BackgroundJob.objects.filter(pk=job.pk).update(finished_at=now, heartbeat_at=now, **fields)
     if job.person_id:
         notices.tell(job.person, NoticeKind.JOB, title, body, link, link_text=link_text)
+
+
+def _keep_file(job: BackgroundJob, outcome: Done) -> None:
+    """Write the job's file to the storage; if the job's transaction is rolled back, the file goes with it."""
+    job.result_file.save(outcome.file_name, ContentFile(outcome.content), save=False)
+    job.kept_files = [*getattr(job, "kept_files", []), job.result_file.name]
+
+
+def _forget_files(job: BackgroundJob) -> None:
+    """After a rolled-back end: the files written for it are deleted, nothing half-written stays on disk."""
+    for name in getattr(job, "kept_files", []):
+        if not BackgroundJob.objects.filter(pk=job.pk, result_file=name).exists():
+            job.result_file.storage.delete(name)
 
 
 def run(job_id: int, work: Callable[[BackgroundJob, Progress], Done | Failed]) -> str:
@@ -172,11 +195,13 @@ def run(job_id: int, work: Callable[[BackgroundJob, Progress], Done | Failed]) -
             outcome = work(job, progress)
             _end(job, outcome)
     except JobFailed as refused:
+        _forget_files(job)
         with transaction.atomic():
             _end(job, Failed(str(refused)))
         return BackgroundJob.State.FAILED
     except Exception:
         log.exception("Фоновая задача %s (%s) прервалась", job.pk, job.kind)
+        _forget_files(job)
         with transaction.atomic():
             _end(job, Failed(UNEXPECTED.format(at=timezone.localtime().strftime("%d.%m.%Y %H:%M"))))
         return BackgroundJob.State.FAILED

@@ -1,5 +1,5 @@
-"""Tasks of the people app for the worker (`manage.py run_worker`): the staff import's confirmation, and the daily
-purge of withdrawn consents and of abandoned uploads (scheduled by config/schedules.py)."""
+"""Tasks of the people app for the worker (`manage.py run_worker`): the staff import's check and confirmation,
+and the daily purge of withdrawn consents and of abandoned uploads (scheduled by config/schedules.py)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,40 @@ ABANDONED_AFTER = timedelta(days=1)
 
 def staff_import_title(staff_import: StaffImport) -> str:
     return f"Загрузка списка работников «{staff_import.original_name}»"
+
+
+def staff_check_title(staff_import: StaffImport) -> str:
+    return f"Проверка списка работников «{staff_import.original_name}»"
+
+
+@task()
+def check_staff_import(job_id: int, import_id: int) -> str:
+    """The preview of an uploaded staff list: every row read and matched (a dry run), nothing written to staff."""
+
+    def work(job: BackgroundJob, progress: jobs.Progress):
+        slug = job.organization.slug
+        imports = StaffImport.objects.filter(organization=job.organization).defer("summary")
+        staff_import = imports.filter(pk=import_id).first()
+        upload = reverse("people:staff_import", args=[slug])
+        if staff_import is None:
+            raise jobs.JobFailed("Загрузка не найдена: возможно, её отменили. Загрузите файл ещё раз.")
+        progress(0, 0, "Читаем файл…")
+        outcome = importing.check_import(staff_import, progress=progress)
+        preview = reverse("people:staff_import_preview", args=[slug, import_id])
+        if outcome == importing.MISSING:
+            return jobs.Failed("Загруженный файл больше недоступен. Загрузите его ещё раз.", upload, "Загрузить файл")
+        if outcome == importing.CLOSED:
+            if staff_import.is_open:
+                return jobs.Done("Этот файл уже проверен.", preview, "К проверке файла")
+            raise jobs.JobFailed("Загрузка этого файла отменена. Загрузите его ещё раз.")
+        counts = staff_import.summary["counts"]
+        message = (
+            f"Файл проверен: новых {counts['new']}, изменятся {counts['update']}, без изменений "
+            f"{counts['unchanged']}, пропускаются {counts['skipped']}. Ничего не записано до подтверждения."
+        )
+        return jobs.Done(message, preview, "К проверке файла")
+
+    return jobs.run(job_id, work)
 
 
 @task()

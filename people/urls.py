@@ -25,6 +25,7 @@ urlpatterns = [
     path("jobs/", jobs.job_list, name="jobs"),
     path("jobs/<int:pk>/", jobs.job_detail, name="job"),
     path("jobs/<int:pk>/progress/", jobs.job_progress, name="job_progress"),
+    path("jobs/<int:pk>/file/", jobs.job_file, name="job_file"),
     path("notices/read-all/", notices.notice_read_all, name="notices_read_all"),
     path("notices/settings/", notices.notice_settings, name="notice_settings"),
     path("notices/<int:pk>/open/", notices.notice_open, name="notice_open"),

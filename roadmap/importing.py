@@ -610,6 +610,36 @@ def import_roadmap(
     )
 
 
+def parse_pending(pending: dict, table: tables.Table) -> Preview:
+    """The preview of an upload waiting in the session: its columns, its sections' stages, its deadlines read."""
+    preview = parse(table, {name: pending["mapping"].get(name) for name in FIELDS})
+    apply_stage_choices(preview, pending.get("stages", {}))
+    read_deadlines(preview, date.fromisoformat(pending["period_start"]), date.fromisoformat(pending["period_end"]))
+    return preview
+
+
+def unused_columns(table: tables.Table, mapping: dict) -> list[str]:
+    """Names of the file's columns that hold something but go into no field: the curator sees what is left out
+    (a column the mapper did not recognise is never dropped silently)."""
+    used = {index for index in mapping.values() if index is not None}
+    names = []
+    for index, name in enumerate(table.header):
+        if index in used:
+            continue
+        if any(index < len(cells) and not tables.is_blank(cells[index]) for _, cells in table.rows):
+            names.append(str(name).strip() or f"столбец {index + 1}")
+    return names
+
+
+def refusal(preview: Preview) -> str:
+    """Why the preview cannot become a roadmap, for the curator; "" when it can."""
+    if not preview.stages:
+        return "В таблице не найдено ни одного этапа: проверьте, какие столбцы выбраны."
+    if not preview.activity_count:
+        return "В таблице не найдено ни одного мероприятия: проверьте, какой столбец выбран для содержания мероприятий."
+    return ""
+
+
 # --- the uploaded file between preview and confirm --------------------------------------------------------------
 
 UPLOAD_DIR = "roadmap_imports"

@@ -10,127 +10,24 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from core import charts
-from core.pdf import render_pdf
+from monitoring import tasks
 from monitoring.forms_reports import AnalyticReportForm
 from monitoring.models import AnalyticReport
-from monitoring.report_figures import Table, org_report
-from monitoring.report_files import statistics_response, table_response
+from monitoring.report_context import SECTIONS, cards, report_context
+from monitoring.report_figures import org_report
+from monitoring.report_files import table_response
 from monitoring.reports import Period, PeriodForm, first_academic_year
+from people import jobs
 from people.access import OrgAccess, org_view, require_council_right
-from people.models import Person, Role
+from people.models import BackgroundJob, Person, Role
 
 READERS = (Role.Kind.CURATOR, Role.Kind.HEAD, Role.Kind.ADMIN)
 # The methodical council reads the report where the organisation gives it the right (people.access).
 COUNCIL_READERS = (*READERS, Role.Kind.COUNCIL)
 EXPORTERS = (Role.Kind.CURATOR, Role.Kind.ADMIN)
-# Sections of the page, in order; each is a table of org_report with its chart.
-SECTIONS = [
-    "roles",
-    "categories",
-    "forms",
-    "kinds",
-    "states",
-    "endings",
-    "activities",
-    "meetings",
-    "short_forms",
-    "events",
-    "satisfaction",
-    "questions",
-    "growth",
-    "young",
-]
-EMPTY_HINTS = {
-    "roles": "В периоде не было ни пар и групп, ни записей в банке наставляемых. Выберите другой период или "
-    "сформируйте пары в разделе «Пары и группы».",
-    "categories": "В банке наставляемых нет записей этого периода.",
-    "forms": "В периоде не действовала ни одна пара или группа.",
-    "kinds": "У пар и групп периода не указаны виды наставничества.",
-    "states": "В периоде не было пар и групп.",
-    "endings": "В периоде ни одна программа не завершилась.",
-    "activities": "В планах программ нет мероприятий со сроком в этом периоде.",
-    "meetings": "В периоде не записано ни одной встречи. Наставники записывают встречи в журнале на странице пары.",
-    "short_forms": "В периоде не записано ни одной встречи ситуационного или скоростного наставничества.",
-    "events": "В периоде нет семинаров, мастер-классов и других мероприятий программы.",
-    "satisfaction": "В этом периоде нет ответов на анкеты удовлетворённости — запустите анкетирование в разделе "
-    "«Анкетирование».",
-    "questions": "Нет ответов на анкеты удовлетворённости в этом периоде.",
-    "growth": "Нет программ с ответами на анкеты самооценки и в начале, и в конце программы (итоговое "
-    "анкетирование запущено в периоде). Запустите входное анкетирование при старте программ и итоговое — "
-    "при их завершении.",
-    "young": "Нет молодых специалистов, завершивших программу не позднее чем за год до конца периода.",
-}
-
-
-def chart(table: Table):
-    """The chart of a section, or None when there is nothing to draw."""
-    if table.is_empty:
-        return None
-    rows, key, title = table.rows, table.key, table.title
-    if key in ("roles", "kinds", "endings", "young", "short_forms", "events"):
-        return charts.hbar([(r[0], r[1]) for r in rows], title=title)
-    if key in ("forms", "states"):
-        return charts.stacked([(r[0], r[1:3]) for r in rows], legend=("Пары", "Группы"), title=title)
-    if key == "categories":
-        data = [(r[0], (r[2], r[1] - r[2])) for r in rows]
-        return charts.stacked(data, legend=("Закреплены за наставником", "Ожидают"), title=title)
-    if key == "activities":
-        legend = [r[0] for r in rows]
-        return charts.stacked([("Все мероприятия", [r[1] for r in rows])], legend=legend, title=title, percent=True)
-    if key == "satisfaction":
-        return charts.hbar([(r[0], r[1]) for r in rows], title=title, unit=" %", max_value=100)
-    if key == "questions":
-        return charts.hbar([(f"{r[1]}: {r[0]}", r[4]) for r in rows], title=title, unit=" %", max_value=100)
-    if key == "growth":
-        return charts.grouped([(r[0], r[1], r[2]) for r in rows], title=title)
-    return None
-
-
-def cards(s: dict) -> list[tuple[str, str]]:
-    """The headline figures over the report."""
-    n = charts.number
-    return [
-        (n(s["mentors"]), "наставников в парах и группах"),
-        (n(s["mentees"]), "наставляемых в банке и в парах"),
-        (n(s["mentees_with_mentor_share"], " %"), "наставляемых закреплены за наставником"),
-        (f"{s['pairs']} / {s['groups']}", "пар / групп действовало в периоде"),
-        (n(s["completed"]), "программ завершено в периоде"),
-        (n(s["ended_early"]), "программ завершено досрочно"),
-        (n(s["satisfaction_mentees"], " %"), "удовлетворённость наставляемых"),
-        (_signed(s["growth"]), "рост по самооценке, п. п."),
-    ]
-
-
-def _signed(value: float | None) -> str:
-    return charts.number(value) if value is None or value <= 0 else "+" + charts.number(value)
-
-
-def analytic_report(access: OrgAccess, period: Period) -> AnalyticReport | None:
-    return AnalyticReport.objects.filter(
-        organization=access.org, period_start=period.start, period_end=period.end
-    ).first()
-
-
-def report_context(access: OrgAccess, period: Period) -> dict:
-    report = org_report(access.org, period)
-    sections = []
-    for key in SECTIONS:
-        table = report["tables"][key]
-        sections.append({"table": table, "chart": chart(table), "hint": EMPTY_HINTS[key]})
-    return {
-        "cards": cards(report["summary"]),
-        "organization": access.org,
-        "period": period,
-        "summary": report["summary"],
-        "sections": sections,
-        "practices": report["practices"],
-        "analytic": analytic_report(access, period),
-        "formed_on": timezone.localdate(),
-    }
+__all__ = ["cards"]  # the headline cards, read by the reports' browser test
 
 
 def _period(request: HttpRequest, access: OrgAccess) -> tuple[Period, PeriodForm]:
@@ -142,7 +39,7 @@ def _period(request: HttpRequest, access: OrgAccess) -> tuple[Period, PeriodForm
 def reports(request: HttpRequest, access: OrgAccess) -> HttpResponse:
     require_council_right(access, "sees_monitoring", *READERS)
     period, form = _period(request, access)
-    context = report_context(access, period)
+    context = report_context(access.org, period)
     can_export = access.has(*EXPORTERS)
     can_write = access.has(Role.Kind.CURATOR)
     analytic = context["analytic"]
@@ -166,30 +63,43 @@ def report_export(request: HttpRequest, access: OrgAccess, table: str, fmt: str)
     return table_response(org_report(access.org, period)["tables"][table], fmt, access.org, period)
 
 
-@require_GET
+def _job(request: HttpRequest, access: OrgAccess, task, kind: str, title: str, subject: str, args: tuple):
+    job = jobs.start(task, access=access, user=request.user, kind=kind, title=title, subject=subject, args=args)
+    if job.state == BackgroundJob.State.DONE and job.result_file:  # made at once: the file itself, no message left
+        return redirect(job.result_url)
+    return redirect(jobs.finished_at_once(request, job) or reverse("people:job", args=[access.org.slug, job.pk]))
+
+
+@require_POST
 @org_view(*EXPORTERS)
 def statistics(request: HttpRequest, access: OrgAccess) -> HttpResponse:
-    """The statistics form for the chosen period and, with ?previous=N, the N academic years before it."""
+    """The statistics form for the chosen period and, with previous=N, the N academic years before it: a job
+    that leaves the workbook on its page."""
     period, _ = _period(request, access)
     try:
-        previous = max(0, min(int(request.GET.get("previous", 0)), 5))
+        previous = max(0, min(int(request.POST.get("previous", 0)), 5))
     except ValueError:
         previous = 0
-    return statistics_response(access.org, [period, *period.previous_years(previous)])
+    title = f"Статистическая форма за {period.label}" + (f" и {previous} прошлых года" if previous else "")
+    subject = f"statistics:{access.org.pk}:{period.start}:{period.end}:{previous}:{request.user.pk}"
+    args = (period.start.isoformat(), period.end.isoformat(), previous)
+    return _job(request, access, tasks.statistics_workbook, BackgroundJob.Kind.WORKBOOK, title, subject, args)
 
 
-@require_GET
+@require_POST
 @org_view(*EXPORTERS)
 def final_pdf(request: HttpRequest, access: OrgAccess) -> HttpResponse:
+    """The final analytic report as PDF: a job (the charts and the document take a while) that leaves the file."""
     period, _ = _period(request, access)
-    context = report_context(access, period)
-    context["curator"] = (
+    curator = (
         access.person
         if access.has(Role.Kind.CURATOR)
         else Person.objects.for_org(access.org).working().filter(roles__kind=Role.Kind.CURATOR).first()
     )
-    filename = f"Итоговый аналитический отчёт — {access.org.short_name}, {period.label}.pdf".replace("/", "-")
-    return render_pdf(request, "documents/analytic_report.html", context, filename)
+    title = f"Итоговый аналитический отчёт за {period.label}"
+    subject = f"final_report:{access.org.pk}:{period.start}:{period.end}:{request.user.pk}"
+    args = (period.start.isoformat(), period.end.isoformat(), curator.pk if curator else None)
+    return _job(request, access, tasks.final_report_pdf, BackgroundJob.Kind.REPORT, title, subject, args)
 
 
 @require_POST

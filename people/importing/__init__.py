@@ -43,6 +43,7 @@ from people.importing.resource import LINE_COLUMN, PROBLEMS_COLUMN, PersonLoader
 from people.importing.template import FIX_COLUMN, template_workbook, to_fix_workbook
 from people.importing.workflow import (
     APPLIED,
+    CHECKED,
     CLOSED,
     FAILED,
     FLAGGED,
@@ -56,17 +57,21 @@ from people.importing.workflow import (
     STATUSES,
     can_apply,
     cancel_import,
+    check_import,
     confirm_import,
+    is_checked,
     people_loaded,
     prepare,
     preview_counts,
     run,
     start_import,
+    store_upload,
     summarise,
 )
 
 __all__ = [
     "APPLIED",
+    "CHECKED",
     "CLOSED",
     "COLUMNS",
     "FAILED",
@@ -95,6 +100,7 @@ __all__ = [
     "can_apply",
     "cancel_import",
     "cell_text",
+    "check_import",
     "clean_email",
     "clean_name_part",
     "clean_phone",
@@ -104,6 +110,7 @@ __all__ = [
     "fix_name_case",
     "format_date",
     "header_key",
+    "is_checked",
     "map_header",
     "parse_category",
     "parse_experience",
@@ -117,6 +124,7 @@ __all__ = [
     "run",
     "split_fio",
     "start_import",
+    "store_upload",
     "summarise",
     "template_workbook",
     "to_fix_workbook",

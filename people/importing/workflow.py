@@ -370,7 +370,8 @@ def run(organization: Organization, table: Table, *, dry_run: bool, progress=Non
     on_row = None
     if progress is not None:
         total = len(prepared.dataset)
-        progress(0, total, f"Проверяем и записываем строки: {total} работников из файла.")
+        doing = "Проверяем строки" if dry_run else "Проверяем и записываем строки"
+        progress(0, total, f"{doing}: {total} работников из файла.")
 
         def on_row(done: int) -> None:
             progress(done)
@@ -399,6 +400,54 @@ def start_import(organization: Organization, user, data: bytes, filename: str, t
     staff_import.file.save(filename, ContentFile(data), save=False)
     staff_import.save()
     return staff_import
+
+
+def store_upload(organization: Organization, user, data: bytes, filename: str) -> StaffImport:
+    """Keep an uploaded file whose preview is still to be built (by `check_import`, in a background job)."""
+    staff_import = StaffImport(organization=organization, uploaded_by=user, original_name=filename[:255])
+    staff_import.file.save(filename, ContentFile(data), save=False)
+    staff_import.save()
+    return staff_import
+
+
+CHECKED = "checked"
+
+
+def check_import(staff_import: StaffImport, progress=None) -> str:
+    """Build the preview of a stored upload (a dry run: nothing is written but the preview itself).
+
+    Returns CHECKED; CLOSED if the import was cancelled or checked already; MISSING if the stored file cannot be
+    read back (the import is then cancelled). As in `start_import`, the uploader's earlier unconfirmed imports are
+    cancelled once this one's preview is ready.
+    """
+    with transaction.atomic():
+        locked = StaffImport.objects.select_for_update().defer("summary").get(pk=staff_import.pk)
+        if not locked.is_open or preview_counts(locked.pk).get("counts"):
+            return CLOSED
+        try:
+            with locked.file.open("rb") as fh:
+                data = fh.read()
+            table = read_staff_file(data, locked.original_name)
+        except (OSError, ValueError, TableError):
+            locked.cancel()
+            return MISSING
+        summary, _ok = run(locked.organization, table, dry_run=True, progress=progress)
+        if progress is not None:  # every row read (the bar is written at most twice a second: its last step here)
+            progress(len(summary.get("rows", [])), None, "Сохраняем итог проверки…")
+        stale = StaffImport.objects.filter(
+            organization=locked.organization, uploaded_by=locked.uploaded_by_id, status=StaffImport.Status.PREVIEW
+        ).exclude(pk=locked.pk)
+        for earlier in stale:
+            earlier.cancel()
+        locked.summary = summary
+        locked.save(update_fields=["summary"])
+    staff_import.refresh_from_db()
+    return CHECKED
+
+
+def is_checked(staff_import_pk: int) -> bool:
+    """Whether the upload's preview has been built (its counts are there)."""
+    return bool(preview_counts(staff_import_pk).get("counts"))
 
 
 APPLIED, CLOSED, FAILED, MISSING = "applied", "closed", "failed", "missing"

@@ -3,12 +3,20 @@ result's link or why it failed — and the marks of the worker's own schedule.""
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from people.models.organization import Organization, Person
+
+
+def job_file_path(instance: BackgroundJob, filename: str) -> str:
+    """Under MEDIA_ROOT/jobs/<organisation>/, a random name: never served by nginx, only by the job's download."""
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"jobs/{instance.organization_id}/{uuid.uuid4().hex}.{suffix}"
 
 
 class BackgroundJobQuerySet(models.QuerySet):
@@ -60,6 +68,8 @@ class BackgroundJob(models.Model):
     message = models.CharField("что происходит", max_length=300, blank=True)
     result_url = models.CharField("ссылка на результат", max_length=300, blank=True)
     result_text = models.CharField("текст ссылки", max_length=100, blank=True)
+    result_file = models.FileField("файл результата", upload_to=job_file_path, blank=True, max_length=200)
+    result_name = models.CharField("имя файла результата", max_length=255, blank=True)
     error = models.TextField("почему не выполнено", blank=True)
     task_id = models.CharField("задача воркера", max_length=64, blank=True)
     attempts = models.PositiveSmallIntegerField("попыток", default=0)

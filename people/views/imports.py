@@ -55,9 +55,19 @@ def staff_import(request: HttpRequest, access: OrgAccess) -> HttpResponse:
     posted = request.method == "POST"
     form = StaffImportForm(request.POST if posted else None, request.FILES if posted else None)
     if posted and form.is_valid():
+        # The file is read (the form refuses an unreadable one beside the field); its rows are checked by a job.
         name = form.cleaned_data["file"].name
-        staff_import = importing.start_import(access.org, request.user, form.content, name, form.table)
-        return redirect("people:staff_import_preview", access.org.slug, staff_import.pk)
+        staff_import = importing.store_upload(access.org, request.user, form.content, name)
+        job = jobs.start(
+            tasks.check_staff_import,
+            access=access,
+            user=request.user,
+            kind=BackgroundJob.Kind.STAFF_IMPORT,
+            title=tasks.staff_check_title(staff_import),
+            subject=f"staff_import_check:{staff_import.pk}",
+            args=(staff_import.pk,),
+        )
+        return redirect(jobs.finished_at_once(request, job) or reverse("people:job", args=[access.org.slug, job.pk]))
     # A preview's summary lists every row of its file: the list reads only the counts out of it.
     recent = (
         StaffImport.objects.filter(organization=access.org)
@@ -86,6 +96,10 @@ def staff_import_preview(request: HttpRequest, access: OrgAccess, pk: int) -> Ht
     staff_import = get_import_for_user(access, pk)
     summary = staff_import.summary or {}
     counts = summary.get("counts", {})
+    if staff_import.is_open and not counts:  # its check has not ended yet: to the job that checks it
+        checking = BackgroundJob.objects.filter(organization=access.org, subject=f"staff_import_check:{pk}").first()
+        if checking is not None and checking.started_by_id == request.user.pk:
+            return redirect("people:job", access.org.slug, checking.pk)
     show = request.GET.get("show", "all")
     rows = summary.get("rows", [])
     if show == importing.FLAGGED:
@@ -102,6 +116,7 @@ def staff_import_preview(request: HttpRequest, access: OrgAccess, pk: int) -> Ht
         "filters": [(value, label, counts.get(value, summary.get("total", 0))) for value, label in FILTERS],
         "can_apply": staff_import.is_open and importing.can_apply(summary),
         "loading": importing.people_loaded(summary),
+        "checking": staff_import.is_open and not counts,
     }
     return render(request, "people/imports/preview.html", context)
 

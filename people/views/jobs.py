@@ -4,7 +4,7 @@ A job is seen only by the person who started it, in the organisation of the addr
 """
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from people.access import OrgAccess, org_view
@@ -40,3 +40,18 @@ def job_progress(request: HttpRequest, access: OrgAccess, pk: int) -> HttpRespon
     """The bar and what happens now: htmx asks for it every second while the job runs."""
     job = get_job_for_user(access, pk)
     return render(request, "people/jobs/_progress.html", {"access": access, "job": job})
+
+
+@org_view()
+def job_file(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    """The file a finished job made (a report's PDF, a workbook), for the person who started it only."""
+    job = get_job_for_user(access, pk)
+    if job.state != BackgroundJob.State.DONE or not job.result_file:
+        raise Http404
+    try:
+        handle = job.result_file.open("rb")
+    except OSError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=job.result_name or "результат")
+    response["Cache-Control"] = "private, no-store"  # reports carry personal data
+    return response

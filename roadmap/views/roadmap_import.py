@@ -9,15 +9,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.dateparse import parse_date
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.lists import int_param
-from core.tables import Table, TableError, is_blank
+from core.tables import Table, TableError
+from people import jobs
 from people.access import OrgAccess, org_view
-from people.changes import organization_changed
-from people.models import Role
-from roadmap import importing, tracking
+from people.models import BackgroundJob, Role
+from roadmap import importing, tasks, tracking
 from roadmap.forms import RoadmapColumnsForm, RoadmapImportForm
 from roadmap.models import Roadmap, RoadmapImport
 from roadmap.stages import STAGES
@@ -29,6 +29,10 @@ SESSION_KEY = "roadmap_import"
 def _pending(request: HttpRequest, access: OrgAccess) -> dict | None:
     pending = request.session.get(SESSION_KEY)
     return pending if pending and pending.get("org") == access.org.slug else None
+
+
+def _own_job(request: HttpRequest, access: OrgAccess, pk) -> BackgroundJob | None:
+    return BackgroundJob.objects.filter(organization=access.org, started_by=request.user, pk=pk).first()
 
 
 def _read_pending(pending: dict) -> Table | None:
@@ -78,15 +82,20 @@ def _stage_choices(request: HttpRequest, preview: importing.Preview) -> dict[str
 
 
 def _parsed(pending: dict, table: Table) -> importing.Preview:
-    preview = importing.parse(table, {name: pending["mapping"].get(name) for name in importing.FIELDS})
-    importing.apply_stage_choices(preview, pending.get("stages", {}))
-    importing.read_deadlines(preview, parse_date(pending["period_start"]), parse_date(pending["period_end"]))
-    return preview
+    return importing.parse_pending(pending, table)
 
 
 @org_view(*IMPORTERS)
 def roadmap_import_preview(request: HttpRequest, access: OrgAccess) -> HttpResponse:
     pending = _pending(request, access)
+    if pending and pending.get("job") and (job := _own_job(request, access, pending["job"])):
+        if job.is_active:  # its writing still runs: to its bar
+            return redirect("people:job", access.org.slug, job.pk)
+        if job.state == BackgroundJob.State.DONE:  # written meanwhile: the upload is over
+            del request.session[SESSION_KEY]
+            return redirect(job.result_url or reverse("people:job", args=[access.org.slug, job.pk]))
+        pending.pop("job")  # it failed: the file is still there to look at again
+        request.session[SESSION_KEY] = pending
     table = _read_pending(pending) if pending else None
     if table is None:
         messages.error(request, "Загруженный файл больше недоступен. Загрузите его ещё раз.")
@@ -128,36 +137,25 @@ def roadmap_import_confirm(request: HttpRequest, access: OrgAccess) -> HttpRespo
         messages.error(request, "Загруженный файл больше недоступен. Загрузите его ещё раз.")
         return redirect("roadmap:roadmap_import", access.org.slug)
     pending["stages"] = {**pending.get("stages", {}), **_stage_choices(request, _parsed(pending, table))}
-    preview = _parsed(pending, table)
-    if not preview.stages:
-        messages.error(request, "В таблице не найдено ни одного этапа: проверьте, какие столбцы выбраны.")
+    request.session[SESSION_KEY] = pending
+    if why := importing.refusal(_parsed(pending, table)):
+        messages.error(request, why)
         return redirect("roadmap:roadmap_import_preview", access.org.slug)
-    if not preview.activity_count:
-        messages.error(
-            request,
-            "В таблице не найдено ни одного мероприятия: проверьте, какой столбец выбран для содержания мероприятий.",
-        )
-        return redirect("roadmap:roadmap_import_preview", access.org.slug)
-    record = importing.import_roadmap(
-        access.org,
-        preview,
-        file_name=pending["name"],
-        unused=unused_columns(table, pending["mapping"]),
-        by=request.user,
-        title=pending["title"],
-        period_label=pending["period_label"],
-        period_start=parse_date(pending["period_start"]),
-        period_end=parse_date(pending["period_end"]),
+    # The writing (stages, activities, the checks the data already meets) runs in the worker.
+    job = jobs.start(
+        tasks.confirm_roadmap_import,
+        access=access,
+        user=request.user,
+        kind=BackgroundJob.Kind.ROADMAP_IMPORT,
+        title=tasks.import_title(pending),
+        subject=f"roadmap_import:{pending['token']}"[:100],
+        args=(pending,),
     )
-    organization_changed(access.org)  # its activities whose check the data already shows done are done
-    importing.drop_upload(pending["token"])
-    del request.session[SESSION_KEY]
-    messages.success(
-        request,
-        f"Дорожная карта загружена: этапов — {record.stage_count}, мероприятий — {record.activity_count}. "
-        "Это проект: действовать она начнёт после утверждения приказом.",
-    )
-    return redirect("roadmap:roadmap_import_result", access.org.slug, record.pk)
+    if job.state == BackgroundJob.State.DONE:
+        del request.session[SESSION_KEY]  # written: the upload is over
+    else:
+        request.session[SESSION_KEY] = {**pending, "job": job.pk}
+    return redirect(jobs.finished_at_once(request, job) or reverse("people:job", args=[access.org.slug, job.pk]))
 
 
 @org_view(*IMPORTERS)
@@ -168,14 +166,4 @@ def roadmap_import_result(request: HttpRequest, access: OrgAccess, pk: int) -> H
     return render(request, "roadmap/import/result.html", {"access": access, "record": record})
 
 
-def unused_columns(table: Table, mapping: dict) -> list[str]:
-    """Names of the file's columns that hold something but go into no field: the curator sees what is left out
-    (a column the mapper did not recognise is never dropped silently)."""
-    used = {index for index in mapping.values() if index is not None}
-    names = []
-    for index, name in enumerate(table.header):
-        if index in used:
-            continue
-        if any(index < len(cells) and not is_blank(cells[index]) for _, cells in table.rows):
-            names.append(str(name).strip() or f"столбец {index + 1}")
-    return names
+unused_columns = importing.unused_columns

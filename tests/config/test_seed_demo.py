@@ -11,8 +11,9 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
-from people.models import REFERENCE_LISTS, Organization, Person, Role, StaffImport, StaffImportRow
+from people.models import REFERENCE_LISTS, BackgroundJob, Organization, Person, Role, StaffImport, StaffImportRow
 from roadmap.models import Regulation
 
 pytestmark = pytest.mark.django_db
@@ -153,3 +154,19 @@ def test_each_demo_organisation_has_a_past_staff_import_with_rows_to_fix(setting
         assert "Скачать строки для исправления" in page.content.decode()
     seed()  # a second run adds no import
     assert StaffImport.objects.count() == 2
+
+
+def test_each_demo_curator_finds_a_statistics_form_ready_to_download(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    seed()
+    for org in Organization.objects.all():
+        job = BackgroundJob.objects.get(organization=org, kind=BackgroundJob.Kind.WORKBOOK)
+        assert job.state == BackgroundJob.State.DONE and job.result_name.endswith(".xlsx")
+        client = Client()
+        client.force_login(job.started_by)
+        download = client.get(job.result_url)
+        assert download.status_code == 200
+        book = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+        assert org.full_name in book.active["B2"].value
+    seed()  # a second run adds no job
+    assert BackgroundJob.objects.filter(kind=BackgroundJob.Kind.WORKBOOK).count() == 2

@@ -28,7 +28,12 @@ def test_curator_watches_a_large_import_move_leaves_and_finds_it_in_notices(
         page.goto(f"{live_server.url}/o/{curator.org.slug}/staff/import/")
         page.get_by_label("Файл со списком работников").set_input_files(str(path))
         page.get_by_role("button", name="Проверить файл").click()
-        expect(page.get_by_role("heading", name="Проверка списка работников")).to_be_visible(timeout=120_000)
+        # The check runs in the worker too: its page shows the bar, then leads to the preview.
+        expect(page.get_by_role("heading", name=re.compile("Проверка списка работников «"))).to_be_visible()
+        expect(page.get_by_test_id("job-result")).to_be_visible(timeout=120_000)
+        shot("jobs-check-done-1366")
+        page.get_by_test_id("job-result").click()
+        expect(page.get_by_role("heading", name="Проверка списка работников", exact=True)).to_be_visible()
         page.get_by_test_id("confirm-import").click()
 
         # The job's page: the bar moves while the worker writes (polled by htmx every second).
@@ -45,11 +50,11 @@ def test_curator_watches_a_large_import_move_leaves_and_finds_it_in_notices(
 
         # The curator leaves for the staff list; the worker finishes without anyone watching.
         page.goto(f"{live_server.url}/o/{curator.org.slug}/staff/")
-        job = BackgroundJob.objects.get()
+        job = BackgroundJob.objects.get(subject__startswith="staff_import:")
         wait_for(lambda: BackgroundJob.objects.get(pk=job.pk).state == BackgroundJob.State.DONE, timeout=180)
         page.set_viewport_size({"width": 1366, "height": 768})
         page.reload()
-        expect(page.get_by_test_id("notice-count")).to_have_text("1")
+        expect(page.get_by_test_id("notice-count")).to_have_text("2")  # the check's and the import's
         page.get_by_test_id("notice-bell").click()
         item = page.get_by_test_id("notice-item").first
         expect(item).to_contain_text("Готово: Загрузка списка работников")

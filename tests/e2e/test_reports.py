@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from monitoring.reports import STAT_INDICATORS, Period, org_summary
 from monitoring.views.reports import cards
-from people.models import Organization
+from people.models import BackgroundJob, Organization
 from tests.e2e.conftest import login
 
 ORG = "ds-solnyshko"
@@ -57,3 +57,27 @@ def test_administrator_downloads_the_statistics_form_and_the_final_report(report
     assert "Итоговый аналитический отчёт о реализации системы наставничества" in text
     assert Period.academic_year().label in text
     assert "Куратор реализации программ наставничества" in text
+
+
+def test_the_final_report_waits_on_its_job_page_with_a_download(report_media, demo, live_server, page, shot):
+    """The reports page's buttons at both widths, and the job's page that keeps the PDF for later."""
+    login(page, live_server, "admin")
+    page.goto(f"{live_server.url}/o/{ORG}/reports/")
+    for width, height in ((1366, 768), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        expect(page.get_by_test_id("final-pdf")).to_be_visible()
+        shot(f"reports-buttons-{width}")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    with page.expect_download():
+        page.get_by_test_id("final-pdf").click()
+    job = BackgroundJob.objects.filter(kind=BackgroundJob.Kind.REPORT, started_by__username="admin").latest("pk")
+    page.goto(f"{live_server.url}/o/{ORG}/jobs/{job.pk}/")
+    expect(page.get_by_test_id("job-result")).to_have_text("Скачать PDF")
+    for width, height in ((1366, 768), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        shot(f"jobs-report-file-{width}")
+    with page.expect_download() as info:
+        page.get_by_test_id("job-result").click()
+    assert info.value.suggested_filename.endswith(".pdf")
+    reader = PdfReader(BytesIO(Path(info.value.path()).read_bytes()))
+    assert "Итоговый аналитический отчёт" in reader.pages[0].extract_text()

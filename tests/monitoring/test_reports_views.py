@@ -18,6 +18,7 @@ from mentoring.models import Mentorship
 from monitoring.models import AnalyticReport, Practice, Question
 from monitoring.report_files import statistics_rows
 from monitoring.reports import STAT_INDICATORS, org_summary
+from people.models import BackgroundJob
 from tests.mentoring.pair_fixtures import bulk_pairs, make_pair
 from tests.monitoring.report_fixtures import answer, question_set, survey
 from tests.monitoring.test_reports_summary import SCALE10, YEAR, build_world
@@ -27,6 +28,17 @@ Q2025 = "?year=2025"
 
 def url(org, name: str, *args) -> str:
     return reverse(f"monitoring:{name}", args=[org.slug, *args])
+
+
+def made_by_job(persona, address: str, data: dict | None = None) -> tuple[BackgroundJob, bytes]:
+    """Start the job from the reports page (the in-process backend runs it at once) and download its file."""
+    response = persona.client.post(address, data or {})
+    job = BackgroundJob.objects.latest("pk")
+    assert job.state == BackgroundJob.State.DONE, job.error
+    assert response.status_code == 302 and response.url == reverse("people:job_file", args=[persona.org.slug, job.pk])
+    download = persona.client.get(response.url)
+    assert download.status_code == 200 and download["Cache-Control"] == "private, no-store"
+    return job, b"".join(download.streaming_content)
 
 
 @pytest.fixture
@@ -52,8 +64,9 @@ def test_head_reads_but_cannot_export(head, world):
     html = response.content.decode()
     assert 'data-testid="final-pdf"' not in html and 'name="conclusions"' not in html
     assert head.client.get(url(org, "report_export", "roles", "xlsx")).status_code == 404
-    assert head.client.get(url(org, "report_statistics")).status_code == 404
-    assert head.client.get(url(org, "report_final_pdf")).status_code == 404
+    assert head.client.post(url(org, "report_statistics")).status_code == 404
+    assert head.client.post(url(org, "report_final_pdf")).status_code == 404
+    assert not BackgroundJob.objects.exists()
     data = {"start": "2025-09-01", "end": "2026-08-31", "conclusions": "Нет", "proposals": ""}
     assert head.client.post(url(org, "report_conclusions"), data).status_code == 404
 
@@ -61,8 +74,11 @@ def test_head_reads_but_cannot_export(head, world):
 @pytest.mark.parametrize("who", ["mentor", "mentee", "outsider"])
 def test_participants_and_strangers_get_404(request, org, who):
     client = request.getfixturevalue(who).client
-    for name, args in [("reports", ()), ("report_export", ("roles", "csv")), ("report_final_pdf", ())]:
+    for name, args in [("reports", ()), ("report_export", ("roles", "csv"))]:
         assert client.get(url(org, name, *args)).status_code == 404
+    for name in ("report_final_pdf", "report_statistics"):
+        assert client.post(url(org, name)).status_code == 404
+    assert not BackgroundJob.objects.exists()
 
 
 def test_empty_period_explains_what_to_do(admin):
@@ -102,9 +118,8 @@ def test_export_neutralises_formulas(curator, world):
 
 def test_statistics_form_shows_the_numbers_of_the_screen(curator, world):
     org = curator.org
-    response = curator.client.get(url(org, "report_statistics") + Q2025 + "&previous=1")
-    assert response.status_code == 200
-    book = load_workbook(io.BytesIO(response.content))
+    _job, content = made_by_job(curator, url(org, "report_statistics") + Q2025, {"previous": 1})
+    book = load_workbook(io.BytesIO(content))
     assert book.sheetnames == ["2025-2026 учебный год", "2024-2025 учебный год"]
     sheet = book["2025-2026 учебный год"]
     assert org.full_name in sheet["B2"].value
@@ -142,9 +157,9 @@ def test_curator_writes_conclusions_and_they_print_in_the_pdf(curator, world):
     assert (report.period_start.isoformat(), report.period_end.isoformat()) == ("2025-09-01", "2026-08-31")
     assert "Расширить реверсивное" in curator.client.get(url(org, "reports") + Q2025).content.decode()
 
-    response = curator.client.get(url(org, "report_final_pdf") + Q2025)
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    job, content = made_by_job(curator, url(org, "report_final_pdf") + Q2025)
+    assert job.result_name == f"Итоговый аналитический отчёт — {org.short_name}, 2025-2026 учебный год.pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
     text = " ".join(text.split())
     assert "Итоговый аналитический отчёт о реализации системы наставничества" in text
     assert "2025/2026 учебный год" in text

@@ -300,7 +300,7 @@ def test_confirmation_writes_nothing_when_the_database_refuses(curator, monkeypa
     monkeypatch.setattr(type(StaffImportRow.objects), "bulk_create", refuse)
     response = confirm(curator, staff_import)
     # The confirmation runs as a background job (people.jobs): it fails, says why in Russian, and writes nothing.
-    job = BackgroundJob.objects.get()
+    job = BackgroundJob.objects.get(subject__startswith="staff_import:")
     assert job.state == BackgroundJob.State.FAILED
     assert "Ничего не записано" in job.error
     assert response.status_code == 302 and response.url == reverse("people:job", args=[curator.org.slug, job.pk])

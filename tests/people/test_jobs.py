@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from config import schedules
-from people import jobs, tasks
+from people import importing, jobs, tasks
 from people.access import get_access
 from people.models import BackgroundJob, Notice, NoticeKind, Person, ScheduledRun, StaffImport, StaffImportRow
 from tests.conftest import make_persona
@@ -53,13 +53,13 @@ def test_confirming_an_import_runs_a_job_that_counts_every_row_and_tells_the_cur
 
     def watch(self, done, total=None, message=None, *, force=False):
         original(self, done, total, message, force=True)  # every call written, to read them back
-        job = BackgroundJob.objects.get()
+        job = BackgroundJob.objects.get(subject__startswith="staff_import:")
         seen.append((job.done, job.total))
 
     monkeypatch.setattr(jobs.Progress, "__call__", watch)
     response = curator.client.post(reverse("people:staff_import_confirm", args=[curator.org.slug, staff_import.pk]))
 
-    job = BackgroundJob.objects.get()
+    job = BackgroundJob.objects.get(subject__startswith="staff_import:")
     result = reverse("people:staff_import_result", args=[curator.org.slug, staff_import.pk])
     assert response.url == result  # the in-process backend finished it: straight to the result
     assert job.state == BackgroundJob.State.DONE and job.kind == BackgroundJob.Kind.STAFF_IMPORT
@@ -69,18 +69,18 @@ def test_confirming_an_import_runs_a_job_that_counts_every_row_and_tells_the_cur
     dones = [done for done, total in seen if total == 120]
     assert dones == sorted(dones) and dones[-1] == 120 and len(set(dones)) > 100
     assert Person.objects.filter(organization=curator.org, position__in=POSITIONS).count() == 120
-    notice = Notice.objects.get(person=curator.person, kind=NoticeKind.JOB)
+    notice = Notice.objects.get(person=curator.person, kind=NoticeKind.JOB, text__startswith="Готово: Загрузка")
     assert notice.text.startswith("Готово: Загрузка списка работников") and notice.link == result
     assert notice.delivery == Notice.State.APP  # in the system only, by default
 
 
 def test_a_second_confirmation_of_the_same_file_starts_no_second_job(curator, settings):
-    settings.TASKS = DUMMY  # the job stays queued, as if the worker were busy
     staff_import = uploaded(curator, 5)
+    settings.TASKS = DUMMY  # the job stays queued, as if the worker were busy
     url = reverse("people:staff_import_confirm", args=[curator.org.slug, staff_import.pk])
     first = curator.client.post(url)
     second = curator.client.post(url)
-    job = BackgroundJob.objects.get()
+    job = BackgroundJob.objects.get(subject__startswith="staff_import:")
     assert first.url == second.url == reverse("people:job", args=[curator.org.slug, job.pk])
     assert job.state == BackgroundJob.State.QUEUED and job.message == "Ждёт своей очереди…"
 
@@ -293,3 +293,80 @@ def test_a_job_lost_with_its_worker_is_queued_again(curator, settings):
     again = DBTaskResult.objects.get(id=job.task_id)
     assert again.status == "READY" and again.args_kwargs["args"] == [job.pk, 1]
     assert jobs.recover_lost(now + timedelta(seconds=62)) == 0
+
+
+# --- the upload's check (the preview) as a job ----------------------------------------------------------------------
+
+
+def test_an_upload_is_checked_by_a_job_whose_bar_counts_the_rows_and_that_leads_to_the_preview(curator, monkeypatch):
+    seen: list[tuple[int, int, str]] = []
+    original = jobs.Progress.__call__
+
+    def watch(self, done, total=None, message=None, *, force=False):
+        original(self, done, total, message, force=True)
+        job = BackgroundJob.objects.get()
+        seen.append((job.done, job.total, job.message))
+
+    monkeypatch.setattr(jobs.Progress, "__call__", watch)
+    staff_import = uploaded(curator, 150)
+    job = BackgroundJob.objects.get()
+    preview = reverse("people:staff_import_preview", args=[curator.org.slug, staff_import.pk])
+    assert job.kind == BackgroundJob.Kind.STAFF_IMPORT and job.subject == f"staff_import_check:{staff_import.pk}"
+    assert job.state == BackgroundJob.State.DONE and job.result_url == preview
+    assert job.title == "Проверка списка работников «Список.xlsx»"
+    assert "новых 150" in job.message and "Ничего не записано" in job.message
+    dones = [done for done, total, _message in seen if total == 150]
+    assert dones == sorted(dones) and dones[-1] == 150 and len(set(dones)) > 100
+    assert any(message.startswith("Проверяем строки: 150") for _d, _t, message in seen)
+    assert not Person.objects.filter(organization=curator.org, position__in=POSITIONS).exists()
+    notice = Notice.objects.get(person=curator.person, kind=NoticeKind.JOB)
+    assert notice.text.startswith("Готово: Проверка списка работников") and notice.link == preview
+
+
+def test_a_check_whose_file_is_gone_says_why_in_russian_and_cancels_the_upload(curator, settings):
+    settings.TASKS = DUMMY
+    staff_import = uploaded(curator, 3)
+    job = BackgroundJob.objects.get()
+    staff_import.file.delete(save=False)  # the stored file lost before the worker reached it
+    assert tasks.check_staff_import.call(job.pk, staff_import.pk) == BackgroundJob.State.FAILED
+    job.refresh_from_db()
+    staff_import.refresh_from_db()
+    assert job.error == "Загруженный файл больше недоступен. Загрузите его ещё раз."
+    assert job.result_url == reverse("people:staff_import", args=[curator.org.slug])
+    assert staff_import.status == StaffImport.Status.CANCELLED and not staff_import.summary.get("rows")
+
+
+def test_a_check_that_breaks_writes_no_preview_and_keeps_the_earlier_upload(curator, settings, monkeypatch):
+    earlier = uploaded(curator, 2)
+    settings.TASKS = DUMMY
+    later = uploaded(curator, 4)
+    job = BackgroundJob.objects.get(subject=f"staff_import_check:{later.pk}")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("сбой посреди проверки")
+
+    monkeypatch.setattr(importing.workflow, "summarise", broken)
+    assert tasks.check_staff_import.call(job.pk, later.pk) == BackgroundJob.State.FAILED
+    job.refresh_from_db()
+    assert job.error.startswith("Задача прервалась из-за ошибки в программе. Ничего не записано.")
+    later.refresh_from_db()
+    earlier.refresh_from_db()
+    assert later.summary == {} and later.status == StaffImport.Status.PREVIEW
+    assert earlier.status == StaffImport.Status.PREVIEW and earlier.summary["counts"]["new"] == 2
+    # The unchecked upload's preview says so instead of showing an empty list, and offers no confirmation.
+    page = curator.client.get(reverse("people:staff_import_preview", args=[curator.org.slug, later.pk]))
+    assert page.status_code == 302 and page.url == reverse("people:job", args=[curator.org.slug, job.pk])
+    other = make_persona(curator.org, "curator")
+    page = other.client.get(reverse("people:staff_import_preview", args=[curator.org.slug, later.pk])).content.decode()
+    assert "Файл ещё проверяется" in page and 'data-testid="confirm-import"' not in page
+
+
+def test_the_check_job_and_the_unchecked_preview_are_404_for_another_organisation(curator, outsider, settings):
+    settings.TASKS = DUMMY
+    staff_import = uploaded(curator, 2)
+    job = BackgroundJob.objects.get()
+    for stranger in (outsider, make_persona(curator.org, "curator")):
+        assert stranger.client.get(reverse("people:job", args=[curator.org.slug, job.pk])).status_code == 404
+    assert outsider.client.get(reverse("people:job", args=[curator.org.slug, job.pk])).status_code == 404
+    preview = reverse("people:staff_import_preview", args=[curator.org.slug, staff_import.pk])
+    assert outsider.client.get(preview).status_code == 404

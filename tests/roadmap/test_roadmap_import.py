@@ -289,7 +289,7 @@ def upload(client, org, content: bytes, name: str, **extra):
     return client.post(reverse("roadmap:roadmap_import", args=[org.slug]), data)
 
 
-def test_curator_uploads_previews_and_confirms(curator, org):
+def test_curator_uploads_previews_and_confirms(curator, org, django_capture_on_commit_callbacks):
     client = curator.client
     response = upload(client, org, docx_bytes(seed_rows()), "карта.docx")
     assert response.status_code == 302
@@ -300,7 +300,8 @@ def test_curator_uploads_previews_and_confirms(curator, org):
     assert page.status_code == 200
     assert "Будет загружено этапов — 7, мероприятий — 18." in page.content.decode()
     assert not Roadmap.objects.exists()
-    response = client.post(reverse("roadmap:roadmap_import_confirm", args=[org.slug]))
+    with django_capture_on_commit_callbacks(execute=True):  # the file is let go once the job's writing commits
+        response = client.post(reverse("roadmap:roadmap_import_confirm", args=[org.slug]))
     roadmap = Roadmap.objects.get()
     record = RoadmapImport.objects.get(roadmap=roadmap)  # issue 18: the result page, kept in the history
     assert response.status_code == 302 and response["Location"] == reverse(

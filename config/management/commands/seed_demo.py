@@ -29,6 +29,7 @@ from django.utils import timezone
 from config.demo.coauthor import seed_coauthor
 from config.demo.council import seed_council
 from config.demo.esign import seed_second_factor
+from config.demo.file_jobs import seed_file_jobs
 from config.demo.items import seed_order_items
 from config.demo.jobs import seed_jobs
 from config.demo.meetings import seed_meetings
@@ -248,6 +249,7 @@ class Command(BaseCommand):
         seed_staff_import(org, by)
         seed_jobs(org)
         self.stdout.write(f"  выбор пар и совместные программы: новых записей {seed_coauthor(org)};")
+        seed_file_jobs(org)
         # What each role finds in the notification centre (issue 16), from the data above; no letters.
         new_notices = seed_notices(org)
         self.stdout.write(
