@@ -107,11 +107,16 @@ def test_the_report_shows_quiet_pairs_and_the_documents(world):
     }
 
 
-def test_the_report_page_has_the_certificates_section(curator):
+def test_the_report_page_shows_the_tables_of_meetings_and_certificates(curator):
+    """Sections without a chart show their table (the meetings' section showed only «no meetings» before)."""
     m = working_pair(PersonFactory(organization=curator.org), PersonFactory(organization=curator.org))
+    meeting(m, TODAY, ratings=(4,))
     certificate(m, 1)
     page = curator.client.get(reverse("monitoring:reports", args=[curator.org.slug])).content.decode()
-    assert 'data-testid="section-certificates"' in page and "Справки и благодарственные письма" in page
+    meetings = page.split('data-testid="section-meetings"')[1].split("</section>")[0]
+    assert "Встреч проведено в периоде" in meetings and "не записано ни одной встречи" not in meetings
+    documents = page.split('data-testid="section-certificates"')[1].split("</section>")[0]
+    assert "Справки об участии в программе наставничества" in documents
 
 
 def test_the_municipal_view_shows_each_organisation_and_the_totals(coordinator, world):
