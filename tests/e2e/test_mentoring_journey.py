@@ -334,3 +334,16 @@ def test_from_the_needs_survey_to_the_certificate(journey_media, demo, live_serv
     assert mentor.surname[:4] in text
     certificate = Certificate.objects.get(person=teacher)
     assert certificate.mentorship_id == pair.pk and certificate.role == Certificate.Role.MENTEE
+
+    # 14. The report and the municipal view count the meeting and the certificate.
+    page.goto(f"{org_url}/reports/")
+    expect(page.get_by_test_id("section-meetings")).to_contain_text("без встреч")
+    expect(page.get_by_test_id("section-certificates")).to_contain_text("Справки об участии")
+    both_widths("18-report-meetings")
+    switch(page, live_server, "municipal")
+    row = page.locator(f'[data-testid=everyday-row][data-org="{ORG}"]')
+    expect(row).to_be_visible()
+    figures = {key: row.locator(f'[data-key="{key}"]').inner_text() for key in ("meetings", "participation")}
+    assert int(figures["meetings"]) >= 1 and int(figures["participation"]) >= 1
+    page.get_by_test_id("everyday").scroll_into_view_if_needed()
+    both_widths("19-municipal-meetings")
