@@ -347,3 +347,6 @@ def test_from_the_needs_survey_to_the_certificate(journey_media, demo, live_serv
     assert int(figures["meetings"]) >= 1 and int(figures["participation"]) >= 1
     page.get_by_test_id("everyday").scroll_into_view_if_needed()
     both_widths("19-municipal-meetings")
+    # At 1366 px the table fits without scrolling (at 390 px it scrolls inside its card, the page itself does not).
+    table = page.get_by_test_id("everyday-table")
+    assert table.evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth")
