@@ -4,10 +4,13 @@ organisation by its own gap, in the same number of queries for two organisations
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from mentoring.models import Mentorship
 from monitoring.meeting_figures import meeting_figures, totals
@@ -24,6 +27,7 @@ from tests.roadmap.approval_fixtures import make_order
 pytestmark = pytest.mark.time_machine("2026-11-20 10:00 +03:00", tick=True)
 TODAY = date(2026, 11, 20)
 YEAR = Period.of_year(2026)
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def certificate(m, number: int, kind: str = Certificate.Kind.PARTICIPATION, day: date = TODAY) -> Certificate:
@@ -150,3 +154,19 @@ def test_figures_cost_three_queries_for_few_or_many(org, other_org, django_asser
         found = meeting_figures([org.pk, other_org.pk, *(o.pk for o in many)], YEAR)
     assert found[many[0].pk]["meetings"] == 15
     assert meeting_figures([], YEAR) == {}
+
+
+def test_the_final_pdf_has_the_meetings_and_the_documents(curator):
+    """The final analytic report (a real PDF) prints the tables of sections without a chart, too."""
+    m = working_pair(PersonFactory(organization=curator.org), PersonFactory(organization=curator.org))
+    meeting(m, TODAY, ratings=(4,))
+    certificate(m, 1)
+    response = curator.client.get(reverse("monitoring:report_final_pdf", args=[curator.org.slug]))
+    assert response.status_code == 200
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    text = " ".join("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages).split())
+    assert "Встреч проведено в периоде 1" in text
+    assert "Средняя оценка встреч наставляемыми (из 5) 4" in text
+    assert "Справки об участии в программе наставничества 1" in text
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "final-report-meetings.pdf").write_bytes(data)  # to look at (pdftoppm -png -r 60)
