@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from django.db.models import Avg, Count, Exists, F, Max, OuterRef, Q
 
 from mentoring.models import Meeting, Mentorship, PlanActivity, ShortMentoring
+from monitoring.meeting_figures import meeting_figures
 from monitoring.models import Event, Practice, Question, SurveyRound
 from monitoring.reports import (
     ENDED,
@@ -89,6 +90,7 @@ def report_tables(org: Organization, period: Period) -> dict:
     summary = summary_of(org, period, answers=_summary_answers(satisfaction_rows, growth_rows))
     worked = Mentorship.objects.filter(worked_q(period), organization=org)
     states = list(_states_qs(ids, period))
+    everyday = meeting_figures(ids, period)[org.pk]
     tables = {
         t.key: t
         for t in (
@@ -99,7 +101,8 @@ def report_tables(org: Organization, period: Period) -> dict:
             _states(states),
             _end_reasons(states, summary),
             _activities(worked, period),
-            _meetings(worked, period),
+            _meetings(worked, period, everyday, org.meeting_gap_weeks),
+            _certificates(everyday),
             _short_forms(ids, period),
             _events(ids, period),
             _satisfaction(satisfaction_rows),
@@ -297,12 +300,10 @@ def _activities(worked, period: Period) -> Table:
 MEETING_MONTH_DAYS = 30
 
 
-def _meetings(worked, period: Period) -> Table:
-    """Meetings of the period's pairs and groups, the share that met in the period's last month, the mean rating."""
+def _meetings(worked, period: Period, everyday: dict, gap_weeks: int) -> Table:
+    """Meetings of the period (monitoring.meeting_figures), the share of pairs and groups that met in the period's
+    last month, those without a meeting for longer than the organisation's gap, the mean rating."""
     month_start = period.cutoff - timedelta(days=MEETING_MONTH_DAYS - 1)
-    held = Meeting.objects.filter(mentorship__in=worked, date__gte=period.start, date__lte=period.end).aggregate(
-        n_meetings=Count("pk", distinct=True), n_feedback=Count("feedback"), mean_rating=Avg("feedback__rating")
-    )
     recent = Meeting.objects.filter(mentorship=OuterRef("pk"), date__gte=month_start, date__lte=period.cutoff)
     working = worked.filter(started_on__lte=period.cutoff).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=month_start)
@@ -313,14 +314,29 @@ def _meetings(worked, period: Period) -> Table:
         "Встречи наставников и наставляемых",
         ["Показатель", "Значение"],
         [
-            ["Встреч проведено в периоде", held["n_meetings"]],
+            ["Встреч проведено в периоде", everyday["meetings"]],
             ["Пар и групп, работавших в последний месяц периода", pairs["total"]],
             ["из них встречались в последний месяц, %", share(pairs["met"], pairs["total"])],
-            ["Отзывов наставляемых о встречах", held["n_feedback"]],
-            ["Средняя оценка встреч наставляемыми (из 5)", rounded(held["mean_rating"])],
+            [f"Пар и групп без встреч {gap_weeks} нед. и дольше на {period.cutoff:%d.%m.%Y}", everyday["quiet"]],
+            ["Отзывов наставляемых о встречах", everyday["rated"]],
+            ["Средняя оценка встреч наставляемыми (из 5)", rounded(everyday["rating"])],
         ],
         note=f"Последний месяц периода — {MEETING_MONTH_DAYS} дней по {period.cutoff:%d.%m.%Y}. Встречи записывают "
-        "наставники и куратор в журнале встреч пары (группы), оценку от 1 до 5 ставят наставляемые.",
+        "наставники и куратор в журнале встреч пары (группы), оценку от 1 до 5 ставят наставляемые. Срок без "
+        "встреч, после которого пара отмечается на странице «Пары и группы», — настройка организации.",
+    )
+
+
+def _certificates(everyday: dict) -> Table:
+    return Table(
+        "certificates",
+        "Справки и благодарственные письма",
+        ["Документ", "Выдано в периоде"],
+        [
+            ["Справки об участии в программе наставничества", everyday["participation"]],
+            ["Благодарственные письма наставникам", everyday["thanks"]],
+        ],
+        note="Документы регистрируются в журнале выдачи; выдаются из карточки работника или списком.",
     )
 
 

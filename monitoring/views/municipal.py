@@ -26,6 +26,9 @@ from django.views.decorators.http import require_GET
 
 from core import charts
 from core.exports import EXPORT_FORMATS, neutralise, spreadsheet_response
+from monitoring.meeting_figures import blank as meeting_figures_blank
+from monitoring.meeting_figures import meeting_figures
+from monitoring.meeting_figures import totals as meeting_totals
 from monitoring.reports import (
     PERCENT_KEYS,
     STAT_INDICATORS,
@@ -90,6 +93,7 @@ class Row:
     kind_label: str
     figures: dict
     has_curator: bool
+    everyday: dict = field(default_factory=meeting_figures_blank)  # monitoring.meeting_figures: meetings, documents
 
     @property
     def kind_abbr(self) -> str:
@@ -125,6 +129,7 @@ class MunicipalReport:
     rows: list[Row]
     totals: dict
     by_form: dict[str, dict] = field(default_factory=dict)
+    everyday_totals: dict = field(default_factory=meeting_figures_blank)
     computed_at: datetime | None = None
 
     @property
@@ -190,9 +195,14 @@ def forms_of(summaries: list[dict]) -> dict[str, dict]:
     return dict(sorted(merged.items(), key=lambda item: -(item[1]["pairs"] + item[1]["groups"])))
 
 
-def municipal_report(municipality: Municipality, period: Period, orgs: list[Organization]) -> MunicipalReport:
+def municipal_report(
+    municipality: Municipality, period: Period, orgs: list[Organization], *, with_everyday: bool = True
+) -> MunicipalReport:
+    """The municipality's figures; `with_everyday=False` leaves out the meetings and documents
+    (monitoring.meeting_figures, three queries) for pages that do not show them."""
     org_ids = [org.pk for org in orgs]
     summary = org_summary(org_ids, period)
+    everyday = meeting_figures(org_ids, period) if with_everyday else {pk: meeting_figures_blank() for pk in org_ids}
     with_curator = set(
         Role.objects.filter(kind=Role.Kind.CURATOR, person__organization_id__in=org_ids, person__left_on__isnull=True)
         .order_by()
@@ -208,12 +218,15 @@ def municipal_report(municipality: Municipality, period: Period, orgs: list[Orga
             kind_label=org.get_kind_display(),
             figures=summary[org.pk],
             has_curator=org.pk in with_curator,
+            everyday=everyday[org.pk],
         )
         for org in orgs
     ]
     summaries = list(summary.values())
     totals = totals_of(summaries, pooled_averages(summaries))
-    return MunicipalReport(municipality, period, rows, totals, forms_of(summaries))
+    return MunicipalReport(
+        municipality, period, rows, totals, forms_of(summaries), everyday_totals=meeting_totals(everyday.values())
+    )
 
 
 def sort_rows(rows: list[Row], sort: str) -> list[Row]:
@@ -250,7 +263,7 @@ def _report_for(request: HttpRequest, municipality: Municipality, fresh: bool = 
     sort = request.GET.get("sort", "name")
     if sort.lstrip("-") not in SORTS:
         sort = "name"
-    key = f"municipal-report:v1:{municipality.pk}:{period.start}:{period.end}:{timezone.localdate()}"
+    key = f"municipal-report:v2:{municipality.pk}:{period.start}:{period.end}:{timezone.localdate()}"
     # An organisation joining or leaving shows at once: the key names the set of organisations (as a digest).
     key += ":" + hashlib.sha1(",".join(str(org.pk) for org in orgs).encode(), usedforsecurity=False).hexdigest()
     report = None if fresh else cache.get(key)

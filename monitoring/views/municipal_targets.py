@@ -50,7 +50,7 @@ def municipal_targets(request: HttpRequest, municipality: Municipality) -> HttpR
         count = save_targets(municipality, year, form.values(), by=request.user)
         messages.success(request, f"Целевые показатели на {Period.of_year(year).label} сохранены ({count}).")
         return redirect(f"{request.path}?year={year}")
-    report = municipal_report(municipality, Period.of_year(year), orgs)
+    report = municipal_report(municipality, Period.of_year(year), orgs, with_everyday=False)
     context = {
         "municipality": municipality,
         "form": form,
