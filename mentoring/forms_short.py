@@ -31,6 +31,7 @@ class ShortMentoringForm(forms.ModelForm):
         model = ShortMentoring
         formfield_callback = formfield
         fields = ["kind", "date", "end_date", "mentors", "mentees", "request", "result"]
+        field_classes = {"mentors": ModelMultipleChoiceField, "mentees": ModelMultipleChoiceField}
         widgets = {
             "kind": forms.RadioSelect,
             "date": DATE_WIDGET,
@@ -72,7 +73,7 @@ class PairProposalForm(forms.Form):
         label="Наставник из банка наставников",
         error_messages={"required": "Выберите наставника.", "invalid_choice": "Выберите наставника из списка."},
     )
-    mentees = forms.ModelMultipleChoiceField(
+    mentees = ModelMultipleChoiceField(
         queryset=MenteeEntry.objects.none(),
         label="Наставляемые из банка наставляемых",
         widget=forms.CheckboxSelectMultiple,

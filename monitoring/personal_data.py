@@ -34,6 +34,13 @@ register(
         ("title", "intro", "audience"),
         why="название и обращение анкетирования работников, условия выбора (должность, стаж) без имён",
     ),
+    Place(
+        "monitoring.Event",
+        KEEP,
+        ("title", "place", "description", "results"),
+        why="мероприятие программы организации (семинар, конкурс); организаторы и участники — ссылки на карточки",
+    ),
+    Place("monitoring.EventFile", KEEP, ("file", "original_name", "content_type"), why="материалы мероприятия"),
     Place("monitoring.MunicipalTarget", KEEP, ("indicator",), why="код показателя муниципалитета, не о человеке"),
     Place(
         "monitoring.Practice",

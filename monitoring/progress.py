@@ -197,11 +197,13 @@ def participants_without_account(org_ref):
     state = Mentorship.State.ACTIVE
     # The active pairs of this organisation only: unscoped, the IN list was every active pair of the region and its
     # cost grew with the number of organisations.
-    org = OuterRef(org_ref) if isinstance(org_ref, OuterRef) else org_ref  # one level deeper than the people
+    # Both look-ups sit one level below the people, so the organisation is one OuterRef deeper (the mentees' through
+    # table joins its pair instead of nesting the pairs once more, which would point the reference at the person).
+    org = OuterRef(org_ref) if isinstance(org_ref, OuterRef) else org_ref
     active = Mentorship.objects.filter(organization=org, state=state)
+    mentees = Mentorship.mentees.through.objects.filter(mentorship__organization=org, mentorship__state=state)
     return Person.objects.filter(organization=org_ref, left_on__isnull=True, user__isnull=True).filter(
-        Q(pk__in=active.values("mentor"))
-        | Q(pk__in=Mentorship.mentees.through.objects.filter(mentorship__in=active).values("person"))
+        Q(pk__in=active.values("mentor")) | Q(pk__in=mentees.values("person"))
     )
 
 

@@ -245,6 +245,19 @@ register(
         reach="person",
         label="строки загруженных списков работников",
     ),
+    Place(
+        "people.BackgroundJob",
+        DELETE,
+        code="background_jobs",
+        reach="person",
+        label="фоновые задачи, о которых сообщалось работнику, с их итогами и файлами",
+    ),
+    Place(
+        "people.BackgroundJob",
+        KEEP,
+        ("title", "subject", "message", "result_url", "result_text", "result_file", "result_name", "error", "task_id"),
+        why="задачи других работников: название, ход и итог работы (загрузка, отчёт), без сведений о работнике",
+    ),
     Place("people.TrainingEvent", KEEP, ("topic", "form", "description"), why="тема и описание обучения"),
     Place("people.Municipality", KEEP, ("slug", "name", "region"), why="сведения о муниципалитете"),
     Place(
@@ -267,6 +280,7 @@ register(
             "legal_address",
             "inn",
             "ogrn",
+            "order_basis",
         ),
         why="реквизиты организации и приказа о назначении и. о. руководителя; сам и. о. — ссылка на обезличенную "
         "карточку",

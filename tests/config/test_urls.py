@@ -128,6 +128,7 @@ def url_values(org_slug: str, person_pk: int, item_pk: int) -> dict[str, str]:
         "table": "roles",  # a table of the report page (mentoring/views/reports.py)
         "number": 1,  # a version of a programme (mentoring/views/programmes.py)
         "meeting": item_pk,  # a meeting of a pair's log (mentoring/views/meetings.py)
+        "remark": item_pk,  # a mentee's remark on a draft programme (mentoring/views/coauthor.py)
     }
 
 

@@ -26,7 +26,7 @@ def test_curator_launches_a_round_the_mentee_answers_and_the_curator_sees_the_av
     # The curator launches a round for the programme of the pair Фролова → Смирнова (the demo `mentee`).
     login(page, live_server, "curator")
     page.get_by_role("button", name="Мониторинг").click()
-    page.get_by_role("link", name="Анкетирование").click()
+    page.get_by_role("link", name="Анкетирование", exact=True).click()
     expect(page.get_by_test_id("rounds-table")).to_contain_text("промежуточный срез")
     page.get_by_test_id("launch-round").click()
     page.get_by_label("Анкета").select_option(label="Удовлетворённость наставляемого программой наставничества")

@@ -67,8 +67,13 @@ def test_curator_prepares_the_regulation_and_the_head_approves_it_with_the_roadm
     page.get_by_test_id("form-order").click()
     expect(page.get_by_role("heading", name="Проект приказа")).to_be_visible()
     text = page.get_by_test_id("order-text")
-    expect(text).to_contain_text("Приложение № 1 — Положение о системе наставничества")
-    expect(text).to_contain_text("Приложение № 2 — Дорожная карта")
+    # Listed under the text (ГОСТ: «Приложения: …» before the signature) and attached, each with its mark.
+    expect(text).to_contain_text("Приложения:")
+    expect(text).to_contain_text("1. Положение о системе наставничества педагогических работников в 1 экз.")
+    expect(text).to_contain_text("2. Дорожная карта")
+    expect(text).to_contain_text("Приложение № 1")
+    expect(text).to_contain_text("Приложение № 2")
+    expect(text).to_contain_text("ПОЛОЖЕНИЕ О СИСТЕМЕ НАСТАВНИЧЕСТВА ПЕДАГОГИЧЕСКИХ РАБОТНИКОВ")
     page.get_by_test_id("submit").click()
     expect(page.get_by_test_id("order-status")).to_have_text("На утверждении")
 

@@ -272,7 +272,7 @@ def test_the_public_page_reads_a_constant_number_of_queries(org, persona):
     _fill(org, persona, 10, 100)
     assert _queries(public(org)) == small
     assert _queries(public(org, "public_embed")) == small_embed
-    assert small <= 16
+    assert small <= 17  # 17 with the published events (issue 17)
     # Visited again with nothing written: the six queries of the figures (monitoring.reports.org_summary) come from
     # the cache.
     assert _queries(public(org), cold=False) == small - 6
