@@ -6,6 +6,8 @@ Three queries whatever the number of organisations and pairs:
   (people.Organization.meeting_gap_weeks — the same rule that flags a pair on the curator's list,
   mentoring.meetings.without_meetings, applied on the cutoff instead of today);
 - certificates of participation and letters of thanks issued in the period.
+With `with_work=True` (the municipal view) two more: situational and speed mentoring records of the period, and
+the programme's events held in it.
 """
 
 from __future__ import annotations
@@ -15,21 +17,24 @@ from datetime import timedelta
 
 from django.db.models import Avg, Count, Max, Q
 
-from mentoring.models import Meeting, Mentorship
+from mentoring.models import Meeting, Mentorship, ShortMentoring
+from monitoring.models import Event
 from monitoring.reports import Period, worked_q
 from roadmap.models import Certificate
 
-KEYS = ("meetings", "rated", "rating", "working", "quiet", "participation", "thanks")
+KEYS = ("meetings", "rated", "rating", "working", "quiet", "participation", "thanks", "short", "events")
 
 
 def blank() -> dict:
     return {key: None if key == "rating" else 0 for key in KEYS}
 
 
-def meeting_figures(org_ids: Sequence[int], period: Period) -> dict[int, dict]:
+def meeting_figures(org_ids: Sequence[int], period: Period, *, with_work: bool = False) -> dict[int, dict]:
     """Per organisation: `meetings` held in the period, `rated` ratings and their mean `rating` (1–5, or None),
     `working` pairs and groups on the cutoff, `quiet` those of them without a meeting for longer than the
-    organisation's gap, `participation` certificates and `thanks` letters issued in the period."""
+    organisation's gap, `participation` certificates and `thanks` letters issued in the period; with `with_work`,
+    `short` records of situational and speed mentoring and `events` held in the period (the organisation's own report
+    has tables of its own for these)."""
     result = {pk: blank() for pk in org_ids}
     if not org_ids:
         return result
@@ -69,7 +74,19 @@ def meeting_figures(org_ids: Sequence[int], period: Period) -> dict[int, dict]:
     for row in issued:
         key = "thanks" if row["kind"] == Certificate.Kind.THANKS else "participation"
         result[row["organization_id"]][key] += row["n"]
+    if with_work:
+        _add_work(result, org_ids, period)
     return result
+
+
+def _add_work(result: dict[int, dict], org_ids: Sequence[int], period: Period) -> None:
+    """Short forms of the period and events held in it, per organisation (two queries)."""
+    in_period = {"organization_id__in": org_ids, "date__gte": period.start, "date__lte": period.end}
+    for row in ShortMentoring.objects.filter(**in_period).order_by().values("organization_id").annotate(n=Count("pk")):
+        result[row["organization_id"]]["short"] = row["n"]
+    held = Event.objects.filter(status=Event.Status.HELD, **in_period)
+    for row in held.order_by().values("organization_id").annotate(n=Count("pk")):
+        result[row["organization_id"]]["events"] = row["n"]
 
 
 def totals(figures: Sequence[dict]) -> dict:

@@ -198,11 +198,15 @@ def forms_of(summaries: list[dict]) -> dict[str, dict]:
 def municipal_report(
     municipality: Municipality, period: Period, orgs: list[Organization], *, with_everyday: bool = True
 ) -> MunicipalReport:
-    """The municipality's figures; `with_everyday=False` leaves out the meetings and documents
-    (monitoring.meeting_figures, three queries) for pages that do not show them."""
+    """The municipality's figures; `with_everyday=False` leaves out the meetings, documents, short forms and
+    events (monitoring.meeting_figures, five queries) for pages that do not show them."""
     org_ids = [org.pk for org in orgs]
     summary = org_summary(org_ids, period)
-    everyday = meeting_figures(org_ids, period) if with_everyday else {pk: meeting_figures_blank() for pk in org_ids}
+    everyday = (
+        meeting_figures(org_ids, period, with_work=True)
+        if with_everyday
+        else {pk: meeting_figures_blank() for pk in org_ids}
+    )
     with_curator = set(
         Role.objects.filter(kind=Role.Kind.CURATOR, person__organization_id__in=org_ids, person__left_on__isnull=True)
         .order_by()

@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
-from mentoring.models import Mentorship
+from mentoring.models import Mentorship, ShortMentoring
 from monitoring.meeting_figures import meeting_figures, totals
+from monitoring.models import Event
 from monitoring.report_figures import org_report
 from monitoring.reports import Period
 from people.changes import touch
@@ -84,6 +86,8 @@ def test_each_organisation_is_counted_by_its_own_gap(world):
         "quiet": 2,  # 25 days without a meeting, and never met in 60 days
         "participation": 2,  # not the one of June: it belongs to the previous academic year
         "thanks": 1,
+        "short": 0,  # counted only for the municipal view (with_work)
+        "events": 0,
     }
     assert found[kg.pk]["quiet"] == 1  # 25 days is within six weeks; the pair that never met is not
     assert found[kg.pk]["meetings"] == 1 and found[kg.pk]["participation"] == 1
@@ -138,7 +142,7 @@ def test_the_municipal_view_shows_each_organisation_and_the_totals(coordinator, 
     assert set(rows) == {world["school"].slug, kg.slug}
     html = page.content.decode()
     assert 'data-testid="everyday-table"' in html
-    assert "Встречи пар и групп, справки и благодарственные письма" in html
+    assert "Встречи пар и групп, краткие формы, мероприятия, справки и письма" in html
     footer = html.split('data-testid="everyday-totals"')[1].split("</tr>")[0]
     assert '<td class="text-end" data-key="meetings">3</td>' in footer
     assert '<td class="text-end" data-key="rating">3,7</td>' in footer  # (5 + 2 + 4) / 3, not 1 from outside
@@ -155,6 +159,48 @@ def test_figures_cost_three_queries_for_few_or_many(org, other_org, django_asser
         found = meeting_figures([org.pk, other_org.pk, *(o.pk for o in many)], YEAR)
     assert found[many[0].pk]["meetings"] == 15
     assert meeting_figures([], YEAR) == {}
+
+
+def test_the_municipal_view_counts_short_forms_and_held_events_apart_from_pairs(coordinator, world):
+    """Issue 17: the municipal view includes short forms and events — held ones of the period only."""
+    school, kg = world["school"], world["kindergarten"]
+    kg.municipal_unit = coordinator.municipality
+    kg.save(update_fields=["municipal_unit"])
+    mentor, mentee = PersonFactory(organization=school), PersonFactory(organization=school)
+    for day in (date(2026, 11, 12), date(2026, 10, 1), date(2026, 6, 1)):  # June: the previous academic year
+        record = ShortMentoring.objects.create(
+            organization=school, kind=ShortMentoring.Kind.SPEED, date=day, request="Запрос"
+        )
+        record.mentors.set([mentor])
+        record.mentees.set([mentee])
+    for day, status in ((date(2026, 11, 18), Event.Status.HELD), (date(2026, 10, 5), Event.Status.HELD)):
+        Event.objects.create(
+            organization=kg, title="Семинар", date=day, kind=Event.Kind.SEMINAR, status=status, held_at=timezone.now()
+        )
+    Event.objects.create(organization=kg, title="Конкурс", date=date(2026, 12, 10), kind=Event.Kind.CONTEST)
+    Event.objects.create(organization=school, title="Отменён", date=date(2026, 11, 2), kind=Event.Kind.SEMINAR,
+                         status=Event.Status.CANCELLED)  # fmt: skip
+    found = meeting_figures([school.pk, kg.pk], YEAR, with_work=True)
+    assert (found[school.pk]["short"], found[school.pk]["events"]) == (2, 0)
+    assert (found[kg.pk]["short"], found[kg.pk]["events"]) == (0, 2)
+    assert found[school.pk]["working"] == 3  # short forms are not pairs
+    page = coordinator.client.get(reverse("municipal_home", args=["gorod"]))
+    html = page.content.decode()
+    footer = html.split('data-testid="everyday-totals"')[1].split("</tr>")[0]
+    assert '<td class="text-end" data-key="short">2</td>' in footer
+    assert '<td class="text-end" data-key="events">2</td>' in footer
+
+
+def test_figures_with_work_cost_five_queries_for_few_or_many(org, other_org, django_assert_num_queries):
+    with django_assert_num_queries(5):
+        meeting_figures([org.pk], YEAR, with_work=True)
+    many = [OrganizationFactory() for _ in range(10)]
+    for extra in many:
+        Event.objects.create(organization=extra, title="Семинар", date=TODAY, kind=Event.Kind.SEMINAR,
+                             status=Event.Status.HELD, held_at=timezone.now())  # fmt: skip
+    with django_assert_num_queries(5):
+        found = meeting_figures([org.pk, other_org.pk, *(o.pk for o in many)], YEAR, with_work=True)
+    assert all(found[o.pk]["events"] == 1 for o in many)
 
 
 def test_the_final_pdf_has_the_meetings_and_the_documents(curator):
