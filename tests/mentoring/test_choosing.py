@@ -61,7 +61,9 @@ def test_preferred_mentor_ranks_higher_all_else_equal():
 
 
 def test_preference_is_read_from_the_bank_and_weighed_in_the_proposal(org, persona):
-    mentee = persona(org, Role.Kind.MENTEE, surname="Смирнова", experience_years=1)
+    # The mentee's position is fixed: from the factory's sequence it sometimes matched the mentors' profile, both
+    # mentors then reached the score's cap (MAX_SCORE) and the preference was lost in the clip (see the note).
+    mentee = persona(org, Role.Kind.MENTEE, surname="Смирнова", experience_years=1, position="Воспитатель")
     entry = mentee_entry(mentee.person, directions=("methodical",))
     give_consent(mentee.person, Purpose.DUTIES)
     mentors = []
