@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import zipfile
 from collections import Counter
+from collections.abc import Callable
+from functools import partial
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Model
 
 from core.uploads import (
     EXECUTABLE_MAGIC,
@@ -171,12 +174,13 @@ def display_name(filename: str, extension: str | None) -> str:
     return (stem[: 255 - len(suffix)] or "материал") + suffix
 
 
-def add_materials(practice: Practice, checked: list[tuple[UploadedFile, str]]) -> list[PracticeFile]:
-    """Store checked uploads as materials of `practice`; `checked` pairs each upload with its proven extension."""
+def save_materials(checked: list[tuple[UploadedFile, str]], new: Callable[..., Model]) -> list:
+    """Store checked uploads as material rows made by `new` (a material model with its owner bound, e.g.
+    `partial(EventFile, event=event)`); `checked` pairs each upload with its proven extension. Used by practices
+    and by the programme's events."""
     saved = []
     for upload, extension in checked:
-        material = PracticeFile(
-            practice=practice,
+        material = new(
             original_name=display_name(upload.name or "", extension),
             content_type=CONTENT_TYPES[extension],
             size=upload.size,
@@ -186,6 +190,11 @@ def add_materials(practice: Practice, checked: list[tuple[UploadedFile, str]]) -
         material.save()
         saved.append(material)
     return saved
+
+
+def add_materials(practice: Practice, checked: list[tuple[UploadedFile, str]]) -> list[PracticeFile]:
+    """Store checked uploads as materials of `practice`."""
+    return save_materials(checked, partial(PracticeFile, practice=practice))
 
 
 def delete_material(material: PracticeFile) -> None:

@@ -20,6 +20,7 @@ from django.contrib import messages
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -93,16 +94,17 @@ def start(task, *, access, user, kind: str, title: str, subject: str = "", args:
     return job
 
 
-def finished_at_once(request, job: BackgroundJob):
-    """For a backend that runs tasks inside the request (ImmediateBackend) or a job that was quick: the job's
-    end as a message and the address of its result; None while it still runs (show its progress page)."""
+def follow(request, job: BackgroundJob) -> HttpResponseRedirect:
+    """Where the page that started `job` sends the user: its result when the job has already ended (a backend that
+    runs tasks inside the request, ImmediateBackend, or a quick job), with its outcome as a message; otherwise the
+    job's progress page."""
     if job.state == BackgroundJob.State.DONE:
         messages.success(request, job.message)
     elif job.state == BackgroundJob.State.FAILED:
         messages.error(request, job.error)
     else:
-        return None
-    return job.result_url or job_url(job)
+        return HttpResponseRedirect(job_url(job))
+    return HttpResponseRedirect(job.result_url or job_url(job))
 
 
 class Progress:

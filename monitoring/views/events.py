@@ -4,6 +4,8 @@ the linked roadmap activities) and publish them; the head, the council and the s
 
 from __future__ import annotations
 
+from functools import partial
+
 import django_filters
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -21,7 +23,7 @@ from mentoring.feeds import day_event, feed_events, feed_response, live_feed
 from mentoring.models.pairs import serving_people
 from monitoring.forms_events import EventForm, HoldForm
 from monitoring.models import Event, EventFile
-from monitoring.practices import CONTENT_TYPES, display_name
+from monitoring.practices import save_materials
 from people.access import OrgAccess, org_view
 from people.models import Role
 
@@ -73,19 +75,6 @@ def event_detail(request: HttpRequest, access: OrgAccess, pk: int) -> HttpRespon
     return render_event(request, access, get_event(access, pk))
 
 
-def _save_materials(event: Event, checked) -> None:
-    for upload, extension in checked:
-        material = EventFile(
-            event=event,
-            original_name=display_name(upload.name or "", extension),
-            content_type=CONTENT_TYPES[extension],
-            size=upload.size,
-        )
-        upload.seek(0)
-        material.file.save("material", upload, save=False)
-        material.save()
-
-
 def _form_page(request, access, form, event) -> HttpResponse:
     return render(request, "monitoring/events/form.html", {"access": access, "form": form, "event": event})
 
@@ -97,7 +86,7 @@ def event_create(request: HttpRequest, access: OrgAccess) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             event = form.save()
-            _save_materials(event, form.checked)
+            save_materials(form.checked, partial(EventFile, event=event))
         messages.success(request, "Мероприятие запланировано.")
         return redirect("monitoring:event_detail", access.org.slug, event.pk)
     return _form_page(request, access, form, None)
@@ -110,7 +99,7 @@ def event_edit(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
-            _save_materials(event, form.checked)
+            save_materials(form.checked, partial(EventFile, event=event))
         messages.success(request, "Изменения сохранены.")
         return redirect("monitoring:event_detail", access.org.slug, event.pk)
     return _form_page(request, access, form, event)

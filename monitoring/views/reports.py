@@ -67,7 +67,7 @@ def _job(request: HttpRequest, access: OrgAccess, task, kind: str, title: str, s
     job = jobs.start(task, access=access, user=request.user, kind=kind, title=title, subject=subject, args=args)
     if job.state == BackgroundJob.State.DONE and job.result_file:  # made at once: the file itself, no message left
         return redirect(job.result_url)
-    return redirect(jobs.finished_at_once(request, job) or reverse("people:job", args=[access.org.slug, job.pk]))
+    return jobs.follow(request, job)
 
 
 @require_POST

@@ -7,7 +7,6 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 from import_export.formats.base_formats import XLSX
@@ -67,7 +66,7 @@ def staff_import(request: HttpRequest, access: OrgAccess) -> HttpResponse:
             subject=f"staff_import_check:{staff_import.pk}",
             args=(staff_import.pk,),
         )
-        return redirect(jobs.finished_at_once(request, job) or reverse("people:job", args=[access.org.slug, job.pk]))
+        return jobs.follow(request, job)
     # A preview's summary lists every row of its file: the list reads only the counts out of it.
     recent = (
         StaffImport.objects.filter(organization=access.org)
@@ -141,7 +140,7 @@ def staff_import_confirm(request: HttpRequest, access: OrgAccess, pk: int) -> Ht
         subject=f"staff_import:{staff_import.pk}",
         args=(staff_import.pk,),
     )
-    return redirect(jobs.finished_at_once(request, job) or reverse("people:job", args=[access.org.slug, job.pk]))
+    return jobs.follow(request, job)
 
 
 @org_view(*STAFF_EDITORS)

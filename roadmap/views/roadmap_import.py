@@ -155,7 +155,7 @@ def roadmap_import_confirm(request: HttpRequest, access: OrgAccess) -> HttpRespo
         del request.session[SESSION_KEY]  # written: the upload is over
     else:
         request.session[SESSION_KEY] = {**pending, "job": job.pk}
-    return redirect(jobs.finished_at_once(request, job) or reverse("people:job", args=[access.org.slug, job.pk]))
+    return jobs.follow(request, job)
 
 
 @org_view(*IMPORTERS)
