@@ -164,6 +164,21 @@ def backup(target_root: Path, *, alias: str = DEFAULT_DB_ALIAS) -> Path:
     return folder
 
 
+def prune(target_root: Path, keep: int) -> list[Path]:
+    """Delete all but the newest `keep` backups under `target_root`; return the folders deleted. Only folders a
+    backup wrote (with its manifest) are touched, oldest first by their time stamp; anything else there stays."""
+    if keep < 1 or not target_root.is_dir():
+        return []
+    made = sorted(
+        (folder for folder in target_root.iterdir() if folder.is_dir() and (folder / MANIFEST).is_file()),
+        key=lambda folder: folder.name,
+    )
+    gone = made[:-keep]
+    for folder in gone:
+        shutil.rmtree(folder)
+    return gone
+
+
 def read_manifest(folder: Path) -> dict:
     path = folder / MANIFEST
     if not path.is_file():

@@ -78,19 +78,20 @@ _CACHE_BACKENDS = {
     "rediss": "django.core.cache.backends.redis.RedisCache",
     "db": "django.core.cache.backends.db.DatabaseCache",
     "dummy": "django.core.cache.backends.dummy.DummyCache",
+    "file": "django.core.cache.backends.filebased.FileBasedCache",
 }
 
 
 def env_cache(name: str, default: str) -> dict:
     """A cache from a URL: ``locmem://``, ``redis://host:6379/1`` (``rediss://`` with TLS), ``db://table_name``
-    (after ``manage.py createcachetable``) or ``dummy://``."""
+    (after ``manage.py createcachetable``), ``file:///absolute/folder`` or ``dummy://``."""
     url = env_str(name, default)
     scheme, sep, rest = url.partition("://")
     backend = _CACHE_BACKENDS.get(scheme.lower()) if sep else None
     if backend is None:
         raise ImproperlyConfigured(
             f"Environment variable {name} must be a cache URL (locmem://, redis://host:port/db, db://table, "
-            f"dummy://), got {url!r}."
+            f"file:///folder, dummy://), got {url!r}."
         )
     config = {"BACKEND": backend}
     if scheme.lower() in ("redis", "rediss"):

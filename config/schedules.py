@@ -15,6 +15,7 @@ from datetime import datetime, time
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from config import tasks as config_tasks
 from monitoring import tasks as monitoring_tasks
 from people import tasks as people_tasks
 from people.models import ScheduledRun
@@ -46,6 +47,7 @@ class Schedule:
 SCHEDULES = (
     Schedule("digest-daily", monitoring_tasks.send_digests, time(7, 0), args=("daily",)),
     Schedule("digest-weekly", monitoring_tasks.send_digests, time(7, 30), weekday=0, args=("weekly",)),
+    Schedule("backup", config_tasks.nightly_backup, time(2, 30)),
     Schedule("purge-withdrawn", people_tasks.purge_withdrawn_consents, time(3, 0)),
     Schedule("clean-imports", people_tasks.clean_abandoned_imports, time(3, 30)),
 )

@@ -142,6 +142,10 @@ TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.Databa
 # A running job that has not shown a sign of life for this long is taken to be lost with its worker (killed,
 # machine restarted); the next worker starts it again (people.jobs.recover_lost).
 JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 120)
+# The worker's nightly backup (config/tasks.py, at 02:30): into BACKUP_ROOT, the newest BACKUP_KEEP copies kept;
+# BACKUP_KEEP=0 turns it off (an installation that backs up by other means). `manage.py backup` writes there too.
+BACKUP_ROOT = Path(env_str("BACKUP_ROOT", str(VAR_DIR / "backups")))
+BACKUP_KEEP = env_int("BACKUP_KEEP", 7)
 
 # One process needs nothing shared. Several gunicorn processes or machines share a cache with
 # CACHE_URL=redis://127.0.0.1:6379/1 (or db://cache_table after `manage.py createcachetable`) and may keep sessions
@@ -158,6 +162,13 @@ CACHES = {"default": env_cache("CACHE_URL", REDIS_URL or "locmem://")}
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     # Figures are cached per organisation (people.changes): room for those of a whole municipality.
     CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": 5000}
+# What one process computes for all of them (the municipal summary the worker recomputes, monitoring.
+# municipal_report): the default cache when it is shared (Redis, a table), else a folder every process on this machine
+# reads; SHARED_CACHE_URL overrides.
+if env_str("SHARED_CACHE_URL", "") or CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache")):
+    CACHES["shared"] = env_cache("SHARED_CACHE_URL", f"file://{VAR_DIR / 'cache'}")
+else:
+    CACHES["shared"] = {**CACHES["default"]}
 SESSION_ENGINE = env_session_engine("SESSION_ENGINE", "cached_db" if REDIS_URL else "db", CACHES["default"])
 
 AUTHENTICATION_BACKENDS = [

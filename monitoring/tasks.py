@@ -1,6 +1,7 @@
 """Tasks of the monitoring app for the worker: the daily and weekly digests of notices, the weekly one with the
 week's deadline reminders first (as `manage.py send_digests` does; scheduled by config/schedules.py); the final
-analytic report PDF and the statistics workbook, started from the reports page, each leaving its file on its job."""
+analytic report PDF and the statistics workbook, started from the reports page, each leaving its file on its job;
+the municipal summary recomputed for the coordinator and kept where every web process reads it."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from datetime import date
 from django_tasks import task
 
 from core.pdf import pdf_bytes
+from monitoring.municipal_report import REPORT_STEPS, compute_report, organisations_of
 from monitoring.reminders import post_reminders
 from monitoring.report_context import final_context, final_filename
 from monitoring.report_files import statistics_workbook as statistics_workbook_bytes
 from monitoring.reports import Period
 from people import jobs, notices
-from people.models import BackgroundJob, Organization, Person
+from people.models import BackgroundJob, Municipality, Organization, Person
 
 
 @task()
@@ -64,5 +66,26 @@ def statistics_workbook(job_id: int, start: str, end: str, previous: int) -> str
             f" (и за {previous} прошлых учебных года, каждый на своём листе)." if previous else "."
         )
         return jobs.Done(message, link_text="Скачать таблицу", file_name=name, content=content)
+
+    return jobs.run(job_id, work)
+
+
+@task()
+def municipal_report(job_id: int, municipality_id: int, start: str, end: str, back: str) -> str:
+    """The municipality's summary of the period computed anew (monitoring.municipal_report.compute_report); the
+    job's link goes back to the report page it was started from (`back`, with its period and sort)."""
+
+    def work(job: BackgroundJob, progress: jobs.Progress):
+        municipality = Municipality.objects.get(pk=municipality_id)
+        orgs = organisations_of(municipality)
+        report = compute_report(
+            municipality,
+            _period(start, end),
+            orgs,
+            progress=lambda step, message: progress(step, REPORT_STEPS, message, force=True),
+        )
+        count = len(report.rows)
+        message = f"Сводный отчёт за {report.period.label} пересчитан: организаций — {count}."
+        return jobs.Done(message, url=back, link_text="Открыть сводный отчёт")
 
     return jobs.run(job_id, work)

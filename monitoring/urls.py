@@ -102,6 +102,13 @@ public_urlpatterns = [
 municipal_urlpatterns = [
     # municipal.py
     path("m/<slug:municipality>/", municipal.municipal_home, name="municipal_home"),
+    path("m/<slug:municipality>/recompute/", municipal.municipal_recompute, name="municipal_recompute"),
+    path("m/<slug:municipality>/jobs/<int:pk>/", municipal.municipal_job, name="municipal_job"),
+    path(
+        "m/<slug:municipality>/jobs/<int:pk>/progress/",
+        municipal.municipal_job_progress,
+        name="municipal_job_progress",
+    ),
     path("m/<slug:municipality>/export/<str:fmt>/", municipal.municipal_export, name="municipal_export"),
     path("m/<slug:municipality>/statistics/", municipal.municipal_statistics, name="municipal_statistics"),
     # municipal_targets.py

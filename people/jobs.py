@@ -64,20 +64,27 @@ class Failed:
 
 
 def job_url(job: BackgroundJob) -> str:
-    return reverse("people:job", args=[job.organization.slug, job.pk])
+    return job.page_url
 
 
-def start(task, *, access, user, kind: str, title: str, subject: str = "", args: tuple = ()) -> BackgroundJob:
+def start(
+    task, *, access=None, municipality=None, user, kind: str, title: str, subject: str = "", args: tuple = ()
+) -> BackgroundJob:
     """Record the job and put its task in the queue (one transaction: the worker never sees a task without its
-    job). A job already queued or running on the same `subject` is returned instead of a second one."""
+    job). A job already queued or running on the same `subject` is returned instead of a second one.
+
+    The job belongs to the organisation of `access` (the person told when it ends is its person), or, for the
+    municipal coordinator, to `municipality` (no person: the coordinator finds the result on the job's page and on
+    the report itself)."""
     if subject and (running := BackgroundJob.objects.active().filter(subject=subject).first()):
         return running
     try:
         with transaction.atomic():
             job = BackgroundJob.objects.create(
-                organization=access.org,
+                organization=access.org if access else None,
+                municipality=municipality,
                 started_by=user,
-                person=access.person,
+                person=access.person if access else None,
                 kind=kind,
                 title=title[:300],
                 subject=subject,
@@ -138,7 +145,8 @@ class Progress:
 def _claim(job_id: int) -> BackgroundJob | None:
     """Mark the job running (a short transaction of its own); None if it has ended already."""
     with transaction.atomic():
-        locked = BackgroundJob.objects.select_for_update(of=("self",)).select_related("organization", "person")
+        locked = BackgroundJob.objects.select_for_update(of=("self",))
+        locked = locked.select_related("organization", "municipality", "person")
         job = locked.filter(pk=job_id).first()
         if job is None or not job.is_active:
             return None

@@ -66,6 +66,10 @@ def _today_from_environment() -> Iterator[None]:
 def _media_in_tmp(settings, tmp_path_factory) -> None:
     """Uploaded scans and stored order PDFs go to a temporary folder, never to the developer's var/media."""
     settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
+    # The worker's nightly backup is off in tests (a tick at any hour would dump the test database); the tests of
+    # the backup turn it on into a folder of their own.
+    settings.BACKUP_ROOT = tmp_path_factory.getbasetemp() / "backups"
+    settings.BACKUP_KEEP = 0
 
 
 @pytest.fixture(autouse=True)
@@ -83,11 +87,16 @@ def _fast_password_hashing(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache() -> None:
-    """Each test starts with an empty cache: a report cached by one test must not answer another's request."""
-    from django.core.cache import cache
+def _empty_cache(settings) -> None:
+    """Each test starts with an empty cache: a report cached by one test must not answer another's request. The
+    cache shared between processes (settings.CACHES["shared"], a folder by default) is kept in the test's own
+    process: parallel test processes have databases of their own and would read each other's reports."""
+    from django.core.cache import caches
 
-    cache.clear()
+    locmem = "django.core.cache.backends.locmem.LocMemCache"
+    settings.CACHES = {**settings.CACHES, "shared": {"BACKEND": locmem, "LOCATION": "shared"}}
+    caches["default"].clear()
+    caches["shared"].clear()
 
 
 @pytest.fixture

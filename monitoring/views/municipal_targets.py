@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from monitoring.forms_targets import TargetsForm
+from monitoring.municipal_report import municipal_report, organisations_of
 from monitoring.municipal_status import organisation_status, save_targets, target_rows, targets_of
 from monitoring.reports import Period, academic_year_start, first_academic_year
-from monitoring.views.municipal import _organisations, municipal_report
 from people.access import municipal_view
 from people.models import Municipality
 
@@ -37,7 +37,7 @@ def _year(request: HttpRequest, choices) -> int:
 @municipal_view
 def municipal_targets(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     request.municipality = municipality
-    orgs = _organisations(municipality)
+    orgs = organisations_of(municipality)
     choices = _year_choices(orgs)
     year = _year(request, choices)
     targets = targets_of(municipality, year)
@@ -67,7 +67,7 @@ def municipal_targets(request: HttpRequest, municipality: Municipality) -> HttpR
 @municipal_view
 def municipal_status(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     request.municipality = municipality
-    statuses = organisation_status(_organisations(municipality))
+    statuses = organisation_status(organisations_of(municipality))
     if request.GET.get("sort") == "gaps":
         statuses.sort(key=lambda s: (-s.gaps, s.stages_done, s.org.short_name.lower()))
     context = {

@@ -8,15 +8,17 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
-from people.models.organization import Organization, Person
+from people.models.organization import Municipality, Organization, Person
 
 
 def job_file_path(instance: BackgroundJob, filename: str) -> str:
     """Under MEDIA_ROOT/jobs/<organisation>/, a random name: never served by nginx, only by the job's download."""
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"jobs/{instance.organization_id}/{uuid.uuid4().hex}.{suffix}"
+    owner = instance.organization_id or f"m{instance.municipality_id}"
+    return f"jobs/{owner}/{uuid.uuid4().hex}.{suffix}"
 
 
 class BackgroundJobQuerySet(models.QuerySet):
@@ -51,7 +53,14 @@ class BackgroundJob(models.Model):
 
     ACTIVE = (State.QUEUED, State.RUNNING)
 
-    organization = models.ForeignKey(Organization, verbose_name="организация", on_delete=models.CASCADE)
+    # Whose work it is: an organisation's (its staff started it), or a municipality's (its coordinator recomputes
+    # the summary of every organisation; the coordinator is no one's staff, so such a job has no `person`).
+    organization = models.ForeignKey(
+        Organization, verbose_name="организация", null=True, blank=True, on_delete=models.CASCADE
+    )
+    municipality = models.ForeignKey(
+        Municipality, verbose_name="муниципалитет", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="запустил", null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -92,10 +101,29 @@ class BackgroundJob(models.Model):
                 name="job_one_active_per_subject",
             ),
             models.CheckConstraint(condition=Q(done__lte=models.F("total")) | Q(total=0), name="job_done_le_total"),
+            models.CheckConstraint(
+                condition=Q(organization__isnull=False, municipality__isnull=True)
+                | Q(organization__isnull=True, municipality__isnull=False),
+                name="job_one_owner",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def _url(self, name: str) -> str:
+        if self.municipality_id:
+            return reverse(f"municipal_{name}", args=[self.municipality.slug, self.pk])
+        return reverse(f"people:{name}", args=[self.organization.slug, self.pk])
+
+    @property
+    def page_url(self) -> str:
+        return self._url("job")
+
+    @property
+    def progress_url(self) -> str:
+        """What the bar asks every second while the job runs."""
+        return self._url("job_progress")
 
     @property
     def is_active(self) -> bool:

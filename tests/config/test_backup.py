@@ -164,3 +164,63 @@ def test_the_demo_round_trips_exactly_through_pg_dump_into_a_fresh_database(medi
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+
+
+# --- the worker's nightly copy (config/tasks.py, config/schedules.py) ---------------------------------------------
+
+
+def old_copy(root: Path, name: str) -> Path:
+    folder = root / name
+    folder.mkdir(parents=True)
+    (folder / MANIFEST).write_text("{}", encoding="utf-8")
+    return folder
+
+
+def test_the_worker_makes_a_backup_at_night_and_keeps_the_newest_few(org, media, tmp_path, settings):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from config import schedules
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+    settings.BACKUP_ROOT, settings.BACKUP_KEEP = tmp_path / "backups", 2
+    oldest, older = old_copy(settings.BACKUP_ROOT, "20250101-023000"), old_copy(settings.BACKUP_ROOT, "20250102-023000")
+    foreign = settings.BACKUP_ROOT / "заметки"  # not a copy: never deleted
+    foreign.mkdir()
+    PersonFactory(organization=org, surname="Ночная")
+    night = datetime(2026, 11, 20, 2, 31, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+    assert schedules.tick(night.replace(hour=2, minute=29)) == []  # before its hour
+    assert schedules.tick(night) == ["backup"]
+    assert "backup" not in schedules.tick(night.replace(hour=23))  # once a night (the day's other runs come due)
+    kept = sorted(p.name for p in settings.BACKUP_ROOT.iterdir() if (p / MANIFEST).is_file())
+    assert len(kept) == 2 and kept[0] == older.name and not oldest.exists() and foreign.is_dir()
+    new = settings.BACKUP_ROOT / kept[1]
+    manifest = json.loads((new / MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["engine"] == connection.vendor and (new / manifest["database"]).stat().st_size > 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the PostgreSQL path: pg_dump")
+def test_a_failed_nightly_backup_says_so_and_deletes_no_older_copy(media, tmp_path, settings, caplog, monkeypatch, db):
+    from config import tasks
+    from config.backups import BackupError
+
+    settings.BACKUP_KEEP, settings.BACKUP_ROOT = 1, tmp_path / "backups"
+    copy = old_copy(settings.BACKUP_ROOT, "20250101-023000")
+    broken = tmp_path / "bin"  # a pg_dump that fails as a real one does when the server goes away mid-dump
+    broken.mkdir()
+    (broken / "pg_dump").write_text("#!/bin/sh\necho 'pg_dump: error: connection to server lost' >&2\nexit 1\n")
+    (broken / "pg_dump").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{broken}:{os.environ['PATH']}")
+    with pytest.raises(BackupError, match="connection to server lost"):
+        tasks.nightly_backup.call()
+    assert [p.name for p in settings.BACKUP_ROOT.iterdir()] == [copy.name]  # no half copy, the old one kept
+    assert "Ночная резервная копия не сделана" in caplog.text
+
+
+def test_the_nightly_backup_is_off_with_backup_keep_zero(tmp_path, settings, db):
+    from config import tasks
+
+    settings.BACKUP_KEEP, settings.BACKUP_ROOT = 0, tmp_path / "backups"
+    assert tasks.nightly_backup.call() == {"skipped": "BACKUP_KEEP=0"}
+    assert not settings.BACKUP_ROOT.exists()

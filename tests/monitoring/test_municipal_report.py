@@ -300,9 +300,13 @@ def test_the_report_is_kept_ten_minutes_says_when_it_was_computed_and_recomputes
     kept = report(coordinator)
     assert kept.context["report"].totals["mentees"] == 6  # the kept figures, as the page says
     assert kept.context["report"].computed_at == first.context["report"].computed_at
-    recompute = coordinator.client.get(f"{home_url()}?{YEAR}&sort=-mentees&fresh=1")
+    assert 'data-testid="recompute"' in kept.content.decode()
+    recompute_url = reverse("municipal_recompute", args=["gorod"])
+    assert coordinator.client.get(f"{recompute_url}?{YEAR}").status_code == 405  # a GET never starts work
+    # The worker (here in the request, ImmediateBackend) recomputes; the page sends back to the report it came from.
+    recompute = coordinator.client.post(f"{recompute_url}?{YEAR}&sort=-mentees")
     assert recompute.status_code == 302
-    assert recompute.url == f"{home_url()}?{YEAR}&sort=-mentees"  # its own address again, without «fresh»
+    assert recompute.url == f"{home_url()}?{YEAR}&sort=-mentees"  # its own address again, period and sort kept
     fresh = coordinator.client.get(recompute.url)
     assert fresh.context["report"].totals["mentees"] == 3
     assert [row.slug for row in fresh.context["report"].rows] == [

@@ -248,12 +248,14 @@ def test_two_workers_ticking_together_enqueue_a_run_once(db, settings):
     now = at("2026-11-20 10:00")
     first, second = schedules.tick(now), schedules.tick(now)
     # Friday: the week's digest (due since Monday) is caught up as well.
-    assert set(first) == {"digest-daily", "digest-weekly", "purge-withdrawn", "clean-imports"} and second == []
+    assert set(first) == {"digest-daily", "digest-weekly", "backup", "purge-withdrawn", "clean-imports"}
+    assert second == []
     queued = DBTaskResult.objects.values_list("task_path", flat=True)
     assert sorted(queued) == sorted(
         [
             "monitoring.tasks.send_digests",
             "monitoring.tasks.send_digests",
+            "config.tasks.nightly_backup",
             "people.tasks.purge_withdrawn_consents",
             "people.tasks.clean_abandoned_imports",
         ]

@@ -1,4 +1,5 @@
-"""``manage.py backup``: the database and the uploaded files into var/backups/<YYYYMMDD-HHMMSS>/ (`make backup`)."""
+"""``manage.py backup``: the database and the uploaded files into BACKUP_ROOT/<YYYYMMDD-HHMMSS>/ (`make backup`;
+var/backups by default). The worker makes one every night as well (config/tasks.py)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument(
             "--into",
-            default=str(Path(settings.BASE_DIR) / "var" / "backups"),
-            help="Папка, в которой создаётся папка копии (по умолчанию var/backups).",
+            default=str(settings.BACKUP_ROOT),
+            help="Папка, в которой создаётся папка копии (по умолчанию BACKUP_ROOT, то есть var/backups).",
         )
 
     def handle(self, *args, into: str, **options) -> None:
