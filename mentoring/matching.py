@@ -38,7 +38,6 @@ import numpy as np
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
-from scipy.optimize import linear_sum_assignment
 
 from core.templatetags.ru import plural_form
 from core.text import initials_name, name_key
@@ -429,6 +428,10 @@ def assign(scores: np.ndarray, capacities: Sequence[int], min_score: float = 0.0
     linear_sum_assignment solves capacities and leaving someone out exactly. Pairs below `min_score` and
     forbidden ones (`IMPOSSIBLE`) are never chosen.
     """
+    # SciPy is imported here, where the assignment is solved: it weighs some 40 MB in every process that loads it,
+    # and most never match (the task worker, gunicorn processes that serve other pages).
+    from scipy.optimize import linear_sum_assignment
+
     scores = np.asarray(scores, dtype=float)
     n = scores.shape[0]
     if n == 0:

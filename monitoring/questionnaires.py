@@ -8,14 +8,12 @@ module only summarises one round.
 from __future__ import annotations
 
 import json
-import logging
 from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Avg, Count, Prefetch, Q
 from django.template.loader import render_to_string
@@ -24,11 +22,9 @@ from django.utils import timezone
 
 from mentoring.models import Mentorship, Programme
 from monitoring.models import Answer, Invitation, Question, QuestionSet, Response, SurveyRound
-from people import notices
+from people import letters, notices
 from people.changes import organization_changed
 from people.models import Notice, Organization, Person
-
-log = logging.getLogger(__name__)
 
 QUESTION_SETS_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "question_sets.json"
 QUESTION_FIELDS = ("text", "kind", "choices", "scale_min", "scale_max", "domain", "required")
@@ -227,7 +223,9 @@ def answer_link(invitation: Invitation, org: Organization) -> str:
 def send_questionnaire_mails(survey: SurveyRound, invitations: list[Invitation], *, reminder: bool) -> int:
     """One letter per invited person with an address (a person asked about two programmes gets one letter).
 
-    A mail server outage must not undo the launch, so failures are logged, not raised.
+    The letters leave from the task worker (people.letters) once the launch commits: a mail server outage must
+    not undo the launch, so failures are logged and their notices marked, not raised. Returns how many letters
+    were queued.
     """
     org = survey.organization
     by_person: dict[int, list[Invitation]] = defaultdict(list)
@@ -241,7 +239,7 @@ def send_questionnaire_mails(survey: SurveyRound, invitations: list[Invitation],
         if reminder
         else f"{org.short_name}: просим ответить на анкету «{survey.question_set.title}»"
     )
-    messages = []
+    outgoing: list[letters.Letter] = []
     title = (
         f"Напоминание: ответьте на анкету «{survey.question_set.title}» до {survey.deadline:%d.%m.%Y}"
         if reminder
@@ -256,8 +254,8 @@ def send_questionnaire_mails(survey: SurveyRound, invitations: list[Invitation],
         if not notices.wants_now(person, notices.Kind.QUESTIONNAIRE):
             notices.tell(person, notices.Kind.QUESTIONNAIRE, title, detail, path, link_text="Ответить на анкету")
             continue
-        notice = notices.record(
-            person, notices.Kind.QUESTIONNAIRE, title, detail, path, "Ответить на анкету", Notice.State.MAILED
+        notice = notices.record(  # «mailed» once its letter leaves (people.letters.deliver)
+            person, notices.Kind.QUESTIONNAIRE, title, detail, path, "Ответить на анкету", Notice.State.APP
         )
         mailed_notices.append(notice.pk)
         address = email_of(person)
@@ -269,17 +267,9 @@ def send_questionnaire_mails(survey: SurveyRound, invitations: list[Invitation],
             "count": len(invs),
         }
         body = render_to_string(f"monitoring/questionnaires/emails/{template}.txt", context)
-        messages.append(EmailMessage(subject, body, None, [address]))
-    if not messages:
-        return 0
-    try:
-        sent = get_connection().send_messages(messages) or 0
-    except Exception:  # the round is stored; the curator can remind later
-        log.exception("Не удалось отправить письма об анкетировании «%s»", survey.title)
-        Notice.objects.filter(pk__in=mailed_notices).update(delivery=Notice.State.FAILED)
-        return 0
-    Notice.objects.filter(pk__in=mailed_notices).update(mailed_at=timezone.now())
-    return sent
+        outgoing.append((address, subject, body))
+    transaction.on_commit(lambda: letters.send(outgoing, mailed_notices))
+    return len(outgoing)
 
 
 def remind_round(survey: SurveyRound, today: date | None = None) -> int:

@@ -2,9 +2,9 @@
 
 A notice always stays in the system (the bell on every page, the notification centre, the home page until read).
 Whether it is also e-mailed, and when, is the person's choice per kind (Person.notice_delivery): at once, in the
-daily or weekly digest (`manage.py send_digests`), or not at all. A letter leaves only once the decision is
-committed (a rolled-back approval tells nobody), carries absolute links (settings.SITE_URL), and a mail server
-that fails is logged, never raised: the decision is already stored.
+daily or weekly digest (`manage.py send_digests`), or not at all. A letter is queued only once the decision is
+committed (a rolled-back approval tells nobody) and leaves from the task worker (people.letters), carries
+absolute links (settings.SITE_URL), and a mail server that fails is logged, never raised: the decision is stored.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from people import letters
 from people.models import Delivery, Notice, NoticeKind, Person, delivery_for
 
 log = logging.getLogger(__name__)
@@ -70,21 +70,6 @@ def email_of(person: Person) -> str:
     if person.email:
         return person.email
     return person.user.email if person.user_id and person.user.email else ""
-
-
-def send_letter(address: str, subject: str, body: str) -> bool:
-    try:
-        send_mail(subject, body, None, [address])
-    except Exception:  # the decision is stored; a mail server outage must not turn it into a 500
-        log.exception("Не удалось отправить письмо «%s»", subject)
-        return False
-    return True
-
-
-def _mail_now(notice_ids: list[int], address: str, subject: str, body: str) -> None:
-    sent = send_letter(address, subject, body)
-    state = Notice.State.MAILED if sent else Notice.State.FAILED
-    Notice.objects.filter(pk__in=notice_ids).update(delivery=state, mailed_at=timezone.now() if sent else None)
 
 
 def tell(
@@ -144,9 +129,9 @@ def _tell_one(
             {"person": person, "text": title, "lines": body.splitlines(), "link": absolute(link), "site": site_url()},
         )
         if committed:
-            transaction.on_commit(lambda: _mail_now([notice.pk], address, subject, letter))
+            transaction.on_commit(lambda: letters.send([(address, subject, letter)], [notice.pk]))
         else:
-            _mail_now([notice.pk], address, subject, letter)
+            letters.send([(address, subject, letter)], [notice.pk])
     return notice
 
 
@@ -206,7 +191,7 @@ def send_digests(period: str) -> tuple[int, int]:
             by_person.setdefault(notice.person_id, []).append(notice)
     if switched_off:
         Notice.objects.filter(pk__in=switched_off).update(delivery=Notice.State.APP)
-    letters = count = 0
+    sent = count = 0
     label = "за день" if period == "daily" else "за неделю"
     for items in by_person.values():
         person = items[0].person
@@ -225,7 +210,9 @@ def send_digests(period: str) -> tuple[int, int]:
                 "centre": absolute(f"/o/{person.organization.slug}/notices/"),
             },
         )
-        _mail_now(ids, address, subject, body)
-        letters += 1
-        count += len(items)
-    return letters, count
+        # The digest runs in the worker already: its letters leave from here, one by one as they are made. A letter
+        # the mail server refused is not counted (its notices are marked «failed»).
+        if letters.deliver.call([[address, subject, body]], ids):
+            sent += 1
+            count += len(items)
+    return sent, count

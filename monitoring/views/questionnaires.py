@@ -236,7 +236,8 @@ def round_launch(request: HttpRequest, access: OrgAccess) -> HttpResponse:
             form.add_error(None, exc)
         else:
             invited = survey.invitations.count()
-            messages.success(request, f"Анкетирование запущено: приглашено {invited}, писем отправлено {mailed}.")
+            done = f"Анкетирование запущено: приглашено {invited}, писем поставлено в отправку {mailed}."
+            messages.success(request, done)
             return redirect("monitoring:survey_round", access.org.slug, survey.pk)
     chosen = {str(v) for v in (form["programmes"].value() or [])}
     context = {"access": access, "form": form, "programmes": programmes, "which": which, "chosen": chosen}
@@ -272,7 +273,7 @@ def round_remind(request: HttpRequest, access: OrgAccess, pk: int) -> HttpRespon
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"Напоминания отправлены: писем {sent}.")
+        messages.success(request, f"Напоминания поставлены в отправку: писем {sent}.")
     return redirect("monitoring:survey_round", access.org.slug, survey.pk)
 
 

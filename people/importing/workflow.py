@@ -425,13 +425,10 @@ def check_import(staff_import: StaffImport, progress=None) -> str:
         if not locked.is_open or preview_counts(locked.pk).get("counts"):
             return CLOSED
         try:
-            with locked.file.open("rb") as fh:
-                data = fh.read()
-            table = read_staff_file(data, locked.original_name)
-        except (OSError, ValueError, TableError):
+            summary, _ok = _run_stored(locked, dry_run=True, progress=progress)
+        except _Unreadable:
             locked.cancel()
             return MISSING
-        summary, _ok = run(locked.organization, table, dry_run=True, progress=progress)
         if progress is not None:  # every row read (the bar is written at most twice a second: its last step here)
             progress(len(summary.get("rows", [])), None, "Сохраняем итог проверки…")
         stale = StaffImport.objects.filter(
@@ -443,6 +440,21 @@ def check_import(staff_import: StaffImport, progress=None) -> str:
         locked.save(update_fields=["summary"])
     staff_import.refresh_from_db()
     return CHECKED
+
+
+class _Unreadable(Exception):
+    """The stored upload can no longer be read back (deleted, or no longer a table)."""
+
+
+def _run_stored(staff_import: StaffImport, *, dry_run: bool, progress) -> tuple[dict, bool]:
+    """`run` over a stored upload. The file's bytes and table are let go on return, before the summary (megabytes
+    of JSON for a list of thousands) and the rows are written: the worker's peak memory is what a big list costs."""
+    try:
+        with staff_import.file.open("rb") as fh:
+            table = read_staff_file(fh.read(), staff_import.original_name)
+    except (OSError, ValueError, TableError) as exc:
+        raise _Unreadable from exc
+    return run(staff_import.organization, table, dry_run=dry_run, progress=progress)
 
 
 def is_checked(staff_import_pk: int) -> bool:
@@ -477,28 +489,23 @@ def confirm_import(staff_import: StaffImport, progress=None) -> str:
             return CLOSED
         promised = _outcome_counts(preview_counts(locked.pk))
         try:
-            with locked.file.open("rb") as fh:
-                data = fh.read()
-            table = read_staff_file(data, locked.original_name)
-        except (OSError, ValueError, TableError):
+            with transaction.atomic():
+                summary, ok = _run_stored(locked, dry_run=False, progress=progress)
+                if progress is not None:
+                    progress(people_loaded(summary), None, "Сохраняем итог по строкам…")
+                if not ok or _outcome_counts(summary) != promised:
+                    raise _Changed(summary)
+                keep_rows(locked, summary)
+                locked.mark_applied(summary)
+                organization_changed(locked.organization)
+            outcome = APPLIED
+        except _Unreadable:
             locked.cancel()
             outcome = MISSING
-        else:
-            try:
-                with transaction.atomic():
-                    summary, ok = run(locked.organization, table, dry_run=False, progress=progress)
-                    if progress is not None:
-                        progress(people_loaded(summary), None, "Сохраняем итог по строкам…")
-                    if not ok or _outcome_counts(summary) != promised:
-                        raise _Changed(summary)
-                    keep_rows(locked, summary)
-                    locked.mark_applied(summary)
-                    organization_changed(locked.organization)
-                outcome = APPLIED
-            except _Changed as changed:
-                locked.summary = changed.summary
-                locked.save(update_fields=["summary"])
-                outcome = FAILED
+        except _Changed as changed:
+            locked.summary = changed.summary
+            locked.save(update_fields=["summary"])
+            outcome = FAILED
     staff_import.refresh_from_db()
     return outcome
 
@@ -512,8 +519,12 @@ OUTCOMES = {
 }
 
 
+KEEP_ROWS_BATCH = 1000
+
+
 def keep_rows(staff_import: StaffImport, summary: dict) -> None:
-    """What each row of an applied file became, with its reasons, for the import's result page."""
+    """What each row of an applied file became, with its reasons, for the import's result page (written a thousand
+    at a time, never all twenty thousand objects at once)."""
     rows = []
     for entry in summary.get("rows", []):
         notes = [["reason", column, text] for column, text in entry.get("errors", [])]
@@ -533,7 +544,10 @@ def keep_rows(staff_import: StaffImport, summary: dict) -> None:
                 cells=entry.get("cells", []),
             )
         )
-    StaffImportRow.objects.bulk_create(rows, batch_size=1000)
+        if len(rows) == KEEP_ROWS_BATCH:
+            StaffImportRow.objects.bulk_create(rows)
+            rows = []
+    StaffImportRow.objects.bulk_create(rows)
 
 
 def cancel_import(staff_import: StaffImport) -> bool:

@@ -94,10 +94,13 @@ def launch_post(org, qset, programmes, **extra) -> dict:
 
 @pytest.mark.parametrize(("audience", "mentors", "mentees"), [(A.BOTH, 2, 3), (A.MENTEE, 0, 3), (A.MENTOR, 2, 0)])
 def test_launching_invites_every_mentor_and_mentee_of_the_chosen_programmes(
-    org, curator, pair_and_group, audience, mentors, mentees
+    org, curator, pair_and_group, audience, mentors, mentees, django_capture_on_commit_callbacks
 ):
     qset = small_set(org)
-    response = curator.client.post(url("round_launch", org), launch_post(org, qset, pair_and_group, audience=audience))
+    with django_capture_on_commit_callbacks(execute=True):  # the letters are queued once the launch commits
+        response = curator.client.post(
+            url("round_launch", org), launch_post(org, qset, pair_and_group, audience=audience)
+        )
     survey = SurveyRound.objects.get(organization=org)
     assert response.status_code == 302 and response.url == url("survey_round", org, survey.pk)
     invitations = list(survey.invitations.all())

@@ -187,11 +187,14 @@ def test_an_anonymous_round_keeps_its_comments_back_until_enough_people_answered
     assert 'data-testid="texts-withheld"' not in html
 
 
-def test_remind_mails_only_those_who_have_not_answered_and_close_stops_answers(org, curator, mentor, mentee):
+def test_remind_mails_only_those_who_have_not_answered_and_close_stops_answers(
+    org, curator, mentor, mentee, django_capture_on_commit_callbacks
+):
     active_programme(mentor.person, mentee.person)
     survey = launch(org, small_set(org))
     answer(survey, mentee.person)
-    response = curator.client.post(url("round_remind", org, survey.pk), follow=True)
+    with django_capture_on_commit_callbacks(execute=True):  # the letters are queued once the request commits
+        response = curator.client.post(url("round_remind", org, survey.pk), follow=True)
     assert "писем 1" in response.content.decode()
     assert [m.to for m in mail.outbox] == [[mentor.person.email]] and "напомина" in mail.outbox[0].body.lower()
     assert survey.invitations.get(person=mentor.person).reminded_at is not None

@@ -158,12 +158,15 @@ def test_a_participant_s_request_reaches_the_curators(org, curator, mentor, ment
     assert not told(mentor.person, Notice.Kind.REQUEST)
 
 
-def test_a_questionnaire_invitation_is_a_notice_and_respects_the_digest_choice(org, mentor, mentee):
+def test_a_questionnaire_invitation_is_a_notice_and_respects_the_digest_choice(
+    org, mentor, mentee, django_capture_on_commit_callbacks
+):
     make_pair(mentor.person, mentee.person, state=Mentorship.State.ACTIVE)
     plan_of(Mentorship.objects.get(mentor=mentor.person))
     mentee.person.notice_delivery = {Notice.Kind.QUESTIONNAIRE: "weekly"}
     mentee.person.save(update_fields=["notice_delivery"])
-    launch(org, small_set(org), notify=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        launch(org, small_set(org), notify=True)
     [to_mentor] = told(mentor.person, Notice.Kind.QUESTIONNAIRE)
     [to_mentee] = told(mentee.person, Notice.Kind.QUESTIONNAIRE)
     assert to_mentor.delivery == Notice.State.MAILED and letters_to(mentor.person.email)
