@@ -178,13 +178,13 @@ def add_server_times(figures: list[dict], times: dict[str, list[float]]) -> None
         f["server_p95_ms"] = round(percentile(rows, 0.95), 1) if rows else None
 
 
-def merge(existing: list[dict], figures: list[dict]) -> list[dict]:
-    """The file's other entries as they were, the previous load run's entries replaced by this one's."""
-    kept = [e for e in existing if not str(e.get("name", "")).startswith(PREFIX)]
+def merge(existing: list[dict], figures: list[dict], prefix: str = PREFIX) -> list[dict]:
+    """The file's other entries as they were, the previous run's entries (named `prefix`…) replaced by this one's."""
+    kept = [e for e in existing if not str(e.get("name", "")).startswith(prefix)]
     return kept + figures
 
 
-def write_figures(path: Path, figures: list[dict]) -> None:
+def write_figures(path: Path, figures: list[dict], prefix: str = PREFIX) -> None:
     try:
         existing = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(existing, list):
@@ -192,7 +192,7 @@ def write_figures(path: Path, figures: list[dict]) -> None:
     except (OSError, ValueError):
         existing = []
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(merge(existing, figures), ensure_ascii=False, indent=2), encoding="utf-8")
+    path.write_text(json.dumps(merge(existing, figures, prefix), ensure_ascii=False, indent=2), encoding="utf-8")
 
 
 def print_table(figures: list[dict]) -> None:

@@ -278,11 +278,37 @@ def _word_handlers(scan: _Scan):
     return start, end
 
 
-def office_problem(data: bytes, what: str, holds: str) -> str | None:
+class _Root(Exception):
+    """A first look has seen what it looks at in a part: its prolog (where a DTD would be) and, in a sheet, what
+    the sheet declares before its rows (its dimension)."""
+
+
+def _prolog_handlers(scan: _Scan):
+    """Handlers that stop at the first element of a part, or, in a worksheet, at its rows."""
+    sheet_start, _end = _sheet_handlers(scan)
+    seen = [False]
+
+    def start(name: str, attrs: dict) -> None:
+        local = name.rsplit(" ", 1)[-1]
+        if not seen[0]:
+            seen[0] = True
+            if local != "worksheet" or scan.word:
+                raise _Root
+        if local == "sheetData":
+            raise _Root
+        sheet_start(name, attrs)
+
+    return start, None
+
+
+def office_problem(data: bytes, what: str, holds: str, *, prolog_only: bool = False) -> str | None:
     """The Russian refusal for an XLSX or DOCX file beyond the bounds, or None when its readers may build it.
 
     `what` names the file («Файл XLSX», «Файл DOCX»), `holds` what it should hold. A file that is not a readable
-    ZIP, or whose XML is broken, is left to the reader, which refuses it in its own words.
+    ZIP, or whose XML is broken, is left to the reader, which refuses it in its own words. `prolog_only` reads each
+    part only up to its first element, a sheet up to its rows — a DTD and a sheet's declared size are refused, the
+    rows and cells are not counted: for a first look at a few rows (core.tables, peek), a fraction of the time;
+    the full read runs the whole check.
     """
     word = "DOCX" in what
     scan = _Scan(what, holds, word)
@@ -291,9 +317,12 @@ def office_problem(data: bytes, what: str, holds: str) -> str | None:
             for info in package.infolist():
                 if not info.filename.lower().endswith((".xml", ".rels")) or info.is_dir():
                     continue
-                start, end = (_word_handlers if word else _sheet_handlers)(scan)
+                handlers = _prolog_handlers if prolog_only else _word_handlers if word else _sheet_handlers
+                start, end = handlers(scan)
                 try:
                     _parse(package, info, scan, start, end)
+                except _Root:
+                    continue
                 except expat.ExpatError:
                     continue  # a broken part: the reader refuses the file if it needs that part
     except Refused as refusal:

@@ -29,6 +29,10 @@ Row = tuple[int, list]  # (line as the user sees it in the file, the cells' valu
 # A title, the organisation's name or an approval stamp may stand above the header: this many filled rows of
 # every grid are searched for it.
 HEADER_SCAN_ROWS = 20
+# A first look (`peek=True`): this many lines of each grid, enough for the header and the rows under it. The form
+# that takes an upload reads this much to refuse a wrong file beside the field at once; the whole file, with its
+# bounds, is read by the import's background job.
+PEEK_ROWS = 200
 SEPARATORS = (";", ",", "\t")  # Excel in Russian writes «;»; others write commas or tabs
 OLD_OFFICE_MAGIC = b"\xd0\xcf\x11\xe0"  # XLS and DOC, Office 97–2003
 KIND_NAMES = {"xlsx": "XLSX (Excel)", "csv": "CSV", "docx": "DOCX (Word)"}
@@ -65,6 +69,7 @@ class Grid:
     sheet: str = ""  # the worksheet's name
     number: int = 0  # the table's number in a Word document
     merged: set[tuple[int, int]] = field(default_factory=set)  # (line, column) continuing a merged cell above
+    complete: bool = True  # False when a first look (peek) stopped before the grid's end
 
 
 @dataclass
@@ -77,6 +82,7 @@ class Table(Generic[H]):
     sheet: str = ""
     number: int = 0
     merged: set[tuple[int, int]] = field(default_factory=set)
+    complete: bool = True  # False: a first look (peek) saw only the beginning; rows further down are not here
 
     @property
     def where(self) -> str:
@@ -96,15 +102,22 @@ def is_blank(value: Any) -> bool:
 
 
 def read_table(
-    data: bytes, name: str, accepts: Accepts, recognise: Callable[[list, int], tuple[H, Any] | None]
+    data: bytes,
+    name: str,
+    accepts: Accepts,
+    recognise: Callable[[list, int], tuple[H, Any] | None],
+    *,
+    peek: bool = False,
 ) -> Table[H] | None:
     """The file's table under its best header; None when no row is a header.
 
     `recognise(cells, line)` gives what the importer makes of a header row and a score (anything comparable),
     or None when the row is no header; of equal scores the first wins. Raises TableError for a file that cannot
-    be read or holds no filled row at all.
+    be read or holds no filled row at all. `peek` reads only the first PEEK_ROWS lines of each grid (a DOCX in
+    full): the rows of the table are then those of its beginning, and the bounds of rows and cells are left to
+    the full read.
     """
-    grids = read_grids(data, name, accepts)
+    grids = read_grids(data, name, accepts, limit=PEEK_ROWS if peek else 0)
     best: tuple[Any, H, int, Grid, int] | None = None
     for grid in grids:
         for position, (line, cells) in enumerate(grid.rows[:HEADER_SCAN_ROWS]):
@@ -116,11 +129,12 @@ def read_table(
     _, header, line, grid, position = best
     width = len(grid.rows[position][1])
     rows = [(n, (cells + [None] * width)[:width]) for n, cells in grid.rows[position + 1 :]]
-    return Table(header, line, rows, sheet=grid.sheet, number=grid.number, merged=grid.merged)
+    return Table(header, line, rows, sheet=grid.sheet, number=grid.number, merged=grid.merged, complete=grid.complete)
 
 
-def read_grids(data: bytes, name: str, accepts: Accepts) -> list[Grid]:
-    """Every grid of the file with at least one filled row; TableError when there is none, or no file to read."""
+def read_grids(data: bytes, name: str, accepts: Accepts, *, limit: int = 0) -> list[Grid]:
+    """Every grid of the file with at least one filled row; TableError when there is none, or no file to read.
+    `limit`: only so many lines of each grid of a workbook or CSV file (0: all of them)."""
     if not data:
         raise TableError("Файл пустой: в нём нет ни одной строки.")
     if len(data) > accepts.max_bytes:
@@ -138,7 +152,10 @@ def read_grids(data: bytes, name: str, accepts: Accepts) -> list[Grid]:
         )
     if kind not in accepts.kinds:
         raise TableError(f"Такой файл не подходит: загрузите файл в формате {accepts.kinds_in_words()}.")
-    grids = {"xlsx": _xlsx_grids, "csv": _csv_grids, "docx": _docx_grids}[kind](data, accepts)
+    if kind == "docx":
+        grids = _docx_grids(data, accepts)
+    else:
+        grids = {"xlsx": _xlsx_grids, "csv": _csv_grids}[kind](data, accepts, limit)
     grids = [grid for grid in grids if grid.rows]
     if not grids:
         if kind == "docx":
@@ -147,17 +164,19 @@ def read_grids(data: bytes, name: str, accepts: Accepts) -> list[Grid]:
     return grids
 
 
-def _check_rows(rows: list[Row], accepts: Accepts) -> None:
+def _check_rows(rows: list[Row], accepts: Accepts, limit: int = 0) -> None:
+    if limit:  # a first look: the number of rows is the full read's to check
+        return
     if accepts.max_rows and len(rows) > accepts.max_rows + HEADER_SCAN_ROWS:
         limit = f"{accepts.max_rows:,}".replace(",", " ")
         raise TableError(f"В файле больше {limit} строк: разделите его на части и загрузите их по очереди.")
 
 
-def _package_check(data: bytes, what: str, accepts: Accepts) -> None:
+def _package_check(data: bytes, what: str, accepts: Accepts, *, prolog_only: bool = False) -> None:
     """Refuse an Office file that would unpack beyond reason, or whose sheets or tables are beyond the bounds of
-    core.bounds (a DTD included), before any reader builds it."""
+    core.bounds (a DTD included), before any reader builds it; `prolog_only`: only a DTD, not the bounds."""
     problem = accepts.package_check(data, what, accepts.holds) if accepts.package_check else None
-    problem = problem or bounds.office_problem(data, what, accepts.holds)
+    problem = problem or bounds.office_problem(data, what, accepts.holds, prolog_only=prolog_only)
     if problem:
         raise TableError(problem)
 
@@ -170,19 +189,21 @@ _NOT_XLSX = (
 )
 
 
-def _xlsx_grids(data: bytes, accepts: Accepts) -> list[Grid]:
+def _xlsx_grids(data: bytes, accepts: Accepts, limit: int = 0) -> list[Grid]:
     import openpyxl  # imported here: only imports need it, and it is not light
 
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise TableError(_NOT_XLSX)
-    _package_check(data, "Файл XLSX", accepts)
+    _package_check(data, "Файл XLSX", accepts, prolog_only=bool(limit))
+    # Streamed (read-only) unless merged cells are needed: openpyxl knows them only in a full read. A first look
+    # streams always: merged cells only carry values down into the rows, which it does not keep.
+    streamed = bool(limit) or not accepts.merged
     try:
-        # Streamed (read-only) unless merged cells are needed: openpyxl knows them only in a full read.
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=not accepts.merged, data_only=True)
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=streamed, data_only=True)
     except Exception:  # openpyxl raises many kinds of error for a broken or encrypted package
         raise TableError(_NOT_XLSX) from None
     try:
-        return [_sheet_grid(sheet, accepts) for sheet in workbook.worksheets]
+        return [_sheet_grid(sheet, accepts, limit, with_merged=not streamed) for sheet in workbook.worksheets]
     except TableError:
         raise
     except Exception:
@@ -191,10 +212,15 @@ def _xlsx_grids(data: bytes, accepts: Accepts) -> list[Grid]:
         workbook.close()
 
 
-def _sheet_grid(sheet, accepts: Accepts) -> Grid:
-    values = {line: list(cells) for line, cells in enumerate(sheet.iter_rows(values_only=True), 1)}
+def _sheet_grid(sheet, accepts: Accepts, limit: int = 0, *, with_merged: bool) -> Grid:
+    # A first look reads a corner: the first `limit` lines, and one column more than a sheet may have (the full
+    # read refuses a wider one; a cell far to the right must not make every line of the look that wide).
+    corner = {"max_row": limit, "max_col": bounds.MAX_COLUMNS + 1} if limit else {}
+    lines = sheet.iter_rows(values_only=True, **corner)
+    values = {line: list(cells) for line, cells in enumerate(lines, 1)}
+    blocks = sheet.merged_cells.ranges if with_merged else ()
     merged = set()
-    for block in sheet.merged_cells.ranges if accepts.merged else ():
+    for block in blocks:
         top = sheet.cell(block.min_row, block.min_col).value
         for line in range(block.min_row, block.max_row + 1):
             for column in range(block.min_col - 1, block.max_col):
@@ -207,14 +233,14 @@ def _sheet_grid(sheet, accepts: Accepts) -> Grid:
                 if below:
                     merged.add((line, column))
     rows = [(line, cells) for line, cells in values.items() if not all(is_blank(v) for v in cells)]
-    _check_rows(rows, accepts)
-    return Grid(rows, sheet=sheet.title, merged=merged)
+    _check_rows(rows, accepts, limit)
+    return Grid(rows, sheet=sheet.title, merged=merged, complete=not limit or len(values) < limit)
 
 
 # --- CSV ----------------------------------------------------------------------------------------------------------
 
 
-def _csv_grids(data: bytes, accepts: Accepts) -> list[Grid]:
+def _csv_grids(data: bytes, accepts: Accepts, limit: int = 0) -> list[Grid]:
     if b"\x00" in data:
         raise TableError(
             f"Файл не похож на CSV: в нём двоичные данные. Загрузите файл в формате {accepts.kinds_in_words()}."
@@ -238,7 +264,7 @@ def _csv_grids(data: bytes, accepts: Accepts) -> list[Grid]:
     grids, refusal, wide = [], "", ""
     for separator in SEPARATORS:
         try:
-            rows = _csv_rows(text, separator)
+            rows = _csv_rows(text, separator, limit)
         except csv.Error:  # a cell longer than the csv module takes (131 072 characters), or a broken quote
             refusal = (
                 "В файле есть ячейка длиннее 100 000 знаков или незакрытая кавычка. Проверьте файл в Excel, "
@@ -248,17 +274,20 @@ def _csv_grids(data: bytes, accepts: Accepts) -> list[Grid]:
         except TableError as too_wide:  # read with a separator it does not use, a file may look too wide
             wide = wide or str(too_wide)
             continue
-        _check_rows(rows, accepts)
-        grids.append(Grid(rows))
+        _check_rows(rows, accepts, limit)
+        grids.append(Grid(rows, complete=not limit or lines <= limit))
     if (wide or refusal) and not grids:
         raise TableError(wide or refusal)
     return grids
 
 
-def _csv_rows(text: str, separator: str) -> list[Row]:
-    """The filled rows of a CSV text read with `separator`, within the columns and cells of core.bounds."""
+def _csv_rows(text: str, separator: str, limit: int = 0) -> list[Row]:
+    """The filled rows of a CSV text read with `separator`, within the columns and cells of core.bounds; `limit`:
+    only its first so many lines."""
     rows, cells_read = [], 0
     for line, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=separator), 1):
+        if limit and line > limit:
+            break
         if len(cells) > bounds.MAX_COLUMNS:
             raise TableError(
                 f"В строке {line} файла {bounds.columns_word(len(cells))} — допускается не больше "

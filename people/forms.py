@@ -796,7 +796,9 @@ class StaffImportForm(forms.Form):
             raise forms.ValidationError("Файл больше 5 МБ. Удалите лишние листы и оформление или разделите список.")
         data = upload.read()
         try:
-            self.table = read_staff_file(data, upload.name)
+            # A first look: a wrong file, sheet or header is refused here, beside the field, at once; the whole list
+            # (its bounds and every row) is read by the check job the upload starts (people.tasks).
+            self.table = read_staff_file(data, upload.name, peek=True)
         except TableError as exc:
             raise forms.ValidationError(str(exc)) from None
         self.content = data

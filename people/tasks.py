@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
+from core.tables import TableError
 from people import importing, jobs
 from people.models import BackgroundJob, Person, StaffImport
 from people.services import purge_due, purge_person
@@ -39,7 +40,10 @@ def check_staff_import(job_id: int, import_id: int) -> str:
         if staff_import is None:
             raise jobs.JobFailed("Загрузка не найдена: возможно, её отменили. Загрузите файл ещё раз.")
         progress(0, 0, "Читаем файл…")
-        outcome = importing.check_import(staff_import, progress=progress)
+        try:
+            outcome = importing.check_import(staff_import, progress=progress)
+        except TableError as refused:  # the whole file is beyond what the upload's first look could see
+            return jobs.Failed(f"Файл не загружен. {refused}", upload, "Загрузить другой файл")
         preview = reverse("people:staff_import_preview", args=[slug, import_id])
         if outcome == importing.MISSING:
             return jobs.Failed("Загруженный файл больше недоступен. Загрузите его ещё раз.", upload, "Загрузить файл")

@@ -138,9 +138,10 @@ def _recognise(cells: list, line: int) -> tuple[Header, tuple[bool, int]] | None
     return None if header is None else (header, ("position" in header.index, len(header.index)))
 
 
-def read_staff_file(data: bytes, filename: str) -> Table[Header]:
-    """Parse an uploaded staff list; raise TableError with a message for the user when it cannot be used."""
-    table = read_table(data, filename, STAFF_FILES, _recognise)
+def read_staff_file(data: bytes, filename: str, *, peek: bool = False) -> Table[Header]:
+    """Parse an uploaded staff list; raise TableError with a message for the user when it cannot be used.
+    `peek`: a first look at its beginning (core.tables.read_table), for the upload form."""
+    table = read_table(data, filename, STAFF_FILES, _recognise, peek=peek)
     if table is None:
         raise TableError(
             "Не найдена строка с заголовками столбцов. В первых 20 строках должны быть столбцы «ФИО» "
@@ -151,6 +152,6 @@ def read_staff_file(data: bytes, filename: str) -> Table[Header]:
             "В файле нет столбца «Должность»: без него нельзя добавить новых работников. "
             "Добавьте столбец или возьмите за основу шаблон."
         )
-    if not table.rows:
+    if not table.rows and table.complete:  # a first look may stop short of rows further down: the full read says
         raise TableError(f"Под строкой заголовков (строка {table.header_line}) нет ни одного работника.")
     return table

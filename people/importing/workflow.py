@@ -417,33 +417,45 @@ def check_import(staff_import: StaffImport, progress=None) -> str:
     """Build the preview of a stored upload (a dry run: nothing is written but the preview itself).
 
     Returns CHECKED; CLOSED if the import was cancelled or checked already; MISSING if the stored file cannot be
-    read back (the import is then cancelled). As in `start_import`, the uploader's earlier unconfirmed imports are
-    cancelled once this one's preview is ready.
+    read back (the import is then cancelled). A file whose full read refuses it (too many rows, say: the upload
+    form looked only at its beginning) is cancelled, and TableError is raised with the user's message. As in
+    `start_import`, the uploader's earlier unconfirmed imports are cancelled once this one's preview is ready.
     """
+    refusal = None
     with transaction.atomic():
         locked = StaffImport.objects.select_for_update().defer("summary").get(pk=staff_import.pk)
         if not locked.is_open or preview_counts(locked.pk).get("counts"):
             return CLOSED
         try:
             summary, _ok = _run_stored(locked, dry_run=True, progress=progress)
-        except _Unreadable:
+        except _Unreadable as unreadable:
             locked.cancel()
-            return MISSING
-        if progress is not None:  # every row read (the bar is written at most twice a second: its last step here)
-            progress(len(summary.get("rows", [])), None, "Сохраняем итог проверки…")
-        stale = StaffImport.objects.filter(
-            organization=locked.organization, uploaded_by=locked.uploaded_by_id, status=StaffImport.Status.PREVIEW
-        ).exclude(pk=locked.pk)
-        for earlier in stale:
-            earlier.cancel()
-        locked.summary = summary
-        locked.save(update_fields=["summary"])
+            refusal = unreadable.refusal
+        else:
+            if progress is not None:  # every row read (the bar is written at most twice a second: its last step)
+                progress(len(summary.get("rows", [])), None, "Сохраняем итог проверки…")
+            stale = StaffImport.objects.filter(
+                organization=locked.organization, uploaded_by=locked.uploaded_by_id, status=StaffImport.Status.PREVIEW
+            ).exclude(pk=locked.pk)
+            for earlier in stale:
+                earlier.cancel()
+            locked.summary = summary
+            locked.save(update_fields=["summary"])
+    if refusal:  # raised once the cancellation is saved
+        raise TableError(refusal)
+    if refusal is not None:
+        return MISSING
     staff_import.refresh_from_db()
     return CHECKED
 
 
 class _Unreadable(Exception):
-    """The stored upload can no longer be read back (deleted, or no longer a table)."""
+    """The stored upload can no longer be read back (deleted), or its full read refuses it (`refusal`, for the
+    user: the upload form looked at its beginning only)."""
+
+    def __init__(self, refusal: str = "") -> None:
+        super().__init__(refusal or "the stored upload cannot be read")
+        self.refusal = refusal
 
 
 def _run_stored(staff_import: StaffImport, *, dry_run: bool, progress) -> tuple[dict, bool]:
@@ -452,7 +464,9 @@ def _run_stored(staff_import: StaffImport, *, dry_run: bool, progress) -> tuple[
     try:
         with staff_import.file.open("rb") as fh:
             table = read_staff_file(fh.read(), staff_import.original_name)
-    except (OSError, ValueError, TableError) as exc:
+    except TableError as exc:
+        raise _Unreadable(str(exc)) from exc
+    except (OSError, ValueError) as exc:
         raise _Unreadable from exc
     return run(staff_import.organization, table, dry_run=dry_run, progress=progress)
 

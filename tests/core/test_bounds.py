@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from core import bounds
 from core.tables import TableError
-from people.importing.reading import read_staff_file
-from people.models import StaffImport
+from people.importing.reading import MAX_DATA_ROWS, read_staff_file
+from people.models import BackgroundJob, Person, StaffImport
 from roadmap import importing
 from roadmap.models import Roadmap
 from tests.core import expensive_files as files
@@ -115,3 +115,48 @@ def test_a_staff_list_declaring_16384_columns_is_refused_on_the_page(curator, or
     assert response.status_code == 200
     assert "Лист объявляет 16 384 столбца — допускается не больше 200" in response.content.decode()
     assert not StaffImport.objects.exists()
+
+
+STAFF_REFUSED = [case for case, case_id in zip(REFUSED, IDS, strict=True) if not case_id.startswith("docx")]
+STAFF_IDS = [case_id for case_id in IDS if not case_id.startswith("docx")]
+
+
+@pytest.mark.parametrize(("build", "name", "message"), STAFF_REFUSED, ids=STAFF_IDS)
+def test_the_staff_upload_refuses_every_expensive_file_on_the_form_or_in_its_check(curator, org, build, name, message):
+    """The upload form takes a first look at the file (its beginning: core.tables, peek) and the check job reads it
+    all: whichever refuses, the curator reads why, and nothing stays open to confirm. These files hold no staff
+    header, so the first look may refuse them for that before the full read would name their size."""
+    data = {"file": SimpleUploadedFile(name.replace("a.", "Список."), build())}
+    response = curator.client.post(reverse("people:staff_import", args=[org.slug]), data, follow=True)
+    html = response.content.decode()
+    assert response.status_code == 200
+    first_look = ("Не найдена строка с заголовками столбцов", "Не удалось прочитать файл. Откройте его в Excel")
+    assert message in html or any(refusal in html for refusal in first_look)
+    assert not StaffImport.objects.filter(status=StaffImport.Status.PREVIEW).exists()
+
+
+def test_a_staff_list_too_long_for_the_import_is_refused_by_its_check_with_the_reason(curator, org):
+    """A list of more rows than an import takes passes the form's first look (its beginning is a good list) and is
+    refused by the check job, which reads it all: the job says why, the upload is cancelled, nobody is written."""
+    lines = ["ФИО;Должность", *(f"Иванова-{n} Мария Петровна;Учитель" for n in range(MAX_DATA_ROWS + 25))]
+    data = {"file": SimpleUploadedFile("Список.csv", "\n".join(lines).encode())}
+    response = curator.client.post(reverse("people:staff_import", args=[org.slug]), data, follow=True)
+    assert "Файл не загружен. В файле больше 20 000 строк" in response.content.decode()
+    job = BackgroundJob.objects.get(organization=org)
+    assert job.state == BackgroundJob.State.FAILED and job.result_url == reverse("people:staff_import", args=[org.slug])
+    assert StaffImport.objects.get().status == StaffImport.Status.CANCELLED
+    assert not Person.objects.filter(organization=org, surname__startswith="Иванова-").exists()
+
+
+def test_a_first_look_reads_the_beginning_and_says_whether_it_saw_the_end():
+    header = "ФИО;Должность"
+    short = "\n".join([header, "Иванова Мария Петровна;Учитель"]).encode()
+    table = read_staff_file(short, "Список.csv", peek=True)
+    assert table.complete and len(table.rows) == 1
+    # Blank lines, then the people: the look stops short of them, and does not call the list empty.
+    far = "\n".join([header, *[";"] * 300, "Иванова Мария Петровна;Учитель"]).encode()
+    look = read_staff_file(far, "Список.csv", peek=True)
+    assert not look.complete and look.rows == []
+    assert len(read_staff_file(far, "Список.csv").rows) == 1
+    with pytest.raises(TableError, match="нет ни одного работника"):
+        read_staff_file(header.encode(), "Список.csv", peek=True)  # the whole file seen: it is empty
