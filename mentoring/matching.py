@@ -23,6 +23,11 @@ How a pair is scored (0–100, the parts below add up, the sum is clipped to 0�
   ended early on the mentor's or the mentee's initiative (or both) loses ``PENALTY_ENDED_EARLY``; one ended by
   the curator because the programme was not carried out loses ``PENALTY_NOT_CARRIED_OUT``.
 
+The weights of a mentor who fits in every respect add up to the cap itself, so the bonuses (a preference, having
+worked together) would vanish in the clip exactly where they matter: between two mentors who both fit. What
+lies beyond the cap therefore breaks ties: the shown score stays clipped, and of two equal scores the one with
+more beyond the cap ranks first, in a mentee's list (`Match.beyond`) and in the whole-bank proposal (`TIE_BREAK`).
+
 The whole-bank proposal does not offer pairs scoring below ``MIN_PROPOSAL_SCORE``, nor a mentor who covers
 none of the requested directions: such a pair is the curator's call, made from the mentee's ranked list.
 """
@@ -57,6 +62,8 @@ EXPERIENCE_SMALL_SHARE = 0.4
 EXPERIENCE_PENALTY = 15.0
 BONUS_WORKED_TOGETHER = 5.0
 PENALTY_ENDED_EARLY = 40.0
+# Points beyond the cap, scaled down to decide only between equal (clipped, rounded to 0.1) scores.
+TIE_BREAK = 0.001
 PENALTY_NOT_CARRIED_OUT = 25.0
 MIN_PROPOSAL_SCORE = 20.0
 MAX_SCORE = 100.0
@@ -155,6 +162,7 @@ class Match:
     flags: list[str] = field(default_factory=list)
     against: list[str] = field(default_factory=list)  # the reasons that count against the pair
     notes: list[str] = field(default_factory=list)  # the reasons that are neither for nor against
+    beyond: float = 0.0  # points past MAX_SCORE, lost in the clip: they break ties between equal scores
 
     def rated(self) -> list[tuple[str, str]]:
         """Each reason with its side: «for», «against» or «note» — the page draws each side in its own style."""
@@ -284,7 +292,7 @@ def explain(mentee: MenteeData, mentor: MentorData, history: History | None = No
 
     if mentee.preferred_mentor_id is not None and mentee.preferred_mentor_id == mentor.person_id:
         points += W_PREFERENCE
-        reasons.append("Наставляемый выбрал(а) этого наставника среди предложенных")
+        reasons.append("Этого наставника наставляемый выбрал сам среди предложенных")
 
     earlier = (history or {}).get((mentor.person_id, mentee.person_id))
     if earlier == ENDED_EARLY:
@@ -299,7 +307,10 @@ def explain(mentee: MenteeData, mentor: MentorData, history: History | None = No
         points += BONUS_WORKED_TOGETHER
         reasons.append("Уже работали вместе, программа завершена")
 
-    return Match(mentor=mentor, score=_clip(points), reasons=reasons, flags=flags, against=against, notes=notes)
+    beyond = round(max(points - MAX_SCORE, 0.0), 1)
+    return Match(
+        mentor=mentor, score=_clip(points), reasons=reasons, flags=flags, against=against, notes=notes, beyond=beyond
+    )
 
 
 def _clip(points: float) -> float:
@@ -324,12 +335,14 @@ def score_matrix(
     history: History | None = None,
     *,
     require_cover: bool = False,
+    tie_break: bool = False,
 ):
     """Scores of every mentee (rows) with every mentor (columns), `IMPOSSIBLE` where a rule forbids the pair.
 
     The same arithmetic as `explain`, on arrays: a whole bank of 1,000 × 300 takes milliseconds. With
     `require_cover`, a mentor who covers none of the mentee's requested directions is ruled out too: the
-    whole-bank proposal never offers such a pair (the curator still may, from the mentee's ranked list).
+    whole-bank proposal never offers such a pair (the curator still may, from the mentee's ranked list). With
+    `tie_break`, each score carries its points beyond the cap times TIE_BREAK (for the solver, not to be shown).
     """
     n, m = len(mentees), len(mentors)
     if not n or not m:
@@ -376,6 +389,8 @@ def score_matrix(
                 points[i, j] += adjust[outcome]
 
     scores = np.round(np.clip(points, 0.0, MAX_SCORE), 1)
+    if tie_break:
+        scores = scores + TIE_BREAK * np.round(np.maximum(points - MAX_SCORE, 0.0), 1)
     if require_cover:
         scores[(wanted[:, None] > 0) & (covered == 0)] = IMPOSSIBLE
     closed = np.array([mentor_exclusion(t) is not None for t in mentors])
@@ -490,7 +505,7 @@ class Bank:
 
 def propose(bank: Bank, min_score: float = MIN_PROPOSAL_SCORE) -> Proposal:
     mentees = bank.candidates()
-    scores = score_matrix(mentees, bank.mentors, bank.history, require_cover=True)
+    scores = score_matrix(mentees, bank.mentors, bank.history, require_cover=True, tie_break=True)
     chosen = assign(scores, [max(t.capacity_left, 0) for t in bank.mentors], min_score)
     by_mentor: dict[int, list[tuple[MenteeData, Match]]] = {}
     unmatched = []
@@ -520,7 +535,7 @@ def rank(mentee: MenteeData, bank: Bank) -> tuple[list[Match], list[tuple[Mentor
             excluded.append((mentor, reason))
         else:
             matches.append(explain(mentee, mentor, bank.history))
-    matches.sort(key=lambda m: (-m.score, m.mentor.is_candidate, m.mentor.short_name))
+    matches.sort(key=lambda m: (-m.score, -m.beyond, m.mentor.is_candidate, m.mentor.short_name))
     excluded.sort(key=lambda x: x[0].short_name)
     return matches, excluded
 

@@ -278,6 +278,12 @@ def _yes(flag) -> str:
     return "да" if flag else "нет"
 
 
+def _share(f: dict, code: str, label: str, part: str, whole: str, url_name: str, started: bool | None = None) -> Check:
+    """A check done when every one of `whole` is among `part` (figures of `f`), begun with the first of them."""
+    done, detail = _all(f[part], f[whole]), _of(f[part], f[whole])
+    return Check(code, label, done, detail, url_name, started=f[part] > 0 if started is None else started)
+
+
 def stage_checks(f: dict) -> dict[int, list[Check]]:
     curator_detail = (
         f"назначен приказом; кураторов в системе: {f['curators']}"
@@ -316,39 +322,39 @@ def stage_checks(f: dict) -> dict[int, list[Check]]:
             ),
         ],
         2: [
-            Check(
+            _share(
+                f,
                 "mentees_with_requests",
                 "Наставляемые в банке с профессиональными запросами",
-                _all(f["mentees_with_request"], f["mentees"]),
-                _of(f["mentees_with_request"], f["mentees"]),
+                "mentees_with_request",
+                "mentees",
                 "people:mentee_bank",
-                started=f["mentees_with_request"] > 0,
             ),
-            Check(
+            _share(
+                f,
                 "mentee_consents",
                 "Согласия наставляемых на обработку персональных данных",
-                _all(f["mentees_with_consent"], f["mentees"]),
-                _of(f["mentees_with_consent"], f["mentees"]),
+                "mentees_with_consent",
+                "mentees",
                 "people:bank_without_consent",
-                started=f["mentees_with_consent"] > 0,
             ),
         ],
         3: [
-            Check(
+            _share(
+                f,
                 "mentors_with_questionnaires",
                 "Анкеты наставников проверены",
-                _all(f["mentors_accepted"], f["mentors"]),
-                _of(f["mentors_accepted"], f["mentors"]),
+                "mentors_accepted",
+                "mentors",
                 "people:mentor_bank",
-                started=f["mentors_accepted"] > 0,
             ),
-            Check(
+            _share(
+                f,
                 "mentor_consents",
                 "Согласия наставников (персональные данные и обязанности)",
-                _all(f["mentors_consented"], f["mentors"]),
-                _of(f["mentors_consented"], f["mentors"]),
+                "mentors_consented",
+                "mentors",
                 "people:mentor_bank",
-                started=f["mentors_consented"] > 0,
             ),
         ],
         4: [
@@ -359,31 +365,32 @@ def stage_checks(f: dict) -> dict[int, list[Check]]:
                 _of(f["mentors_selected"], f["mentors"]),
                 "people:mentor_bank",
             ),
-            Check(
+            _share(
+                f,
                 "mentors_trained",
                 "Отобранные наставники прошли обучение",
-                _all(f["mentors_selected_trained"], f["mentors_selected"]),
-                _of(f["mentors_selected_trained"], f["mentors_selected"]),
+                "mentors_selected_trained",
+                "mentors_selected",
                 "people:training_list",
-                started=f["mentors_selected_trained"] > 0,
             ),
         ],
         5: [
-            Check(
+            _share(
+                f,
                 "pairs_active",
                 "Пары и группы действуют по утверждённым программам",
-                _all(f["pairs_active_approved"], f["pairs_active"]),
-                _of(f["pairs_active_approved"], f["pairs_active"]),
+                "pairs_active_approved",
+                "pairs_active",
                 "mentoring:pairs",
                 started=f["pairs_active"] > 0 or f["pairs_proposed"] > 0,
             ),
-            Check(
+            _share(
+                f,
                 "waiting_supported",
                 "Каждый наставляемый в паре по утверждённой программе или получает сопровождение",
-                _all(f["mentees_covered"], f["mentees"]),
-                _of(f["mentees_covered"], f["mentees"]),
+                "mentees_covered",
+                "mentees",
                 "mentoring:matching",
-                started=f["mentees_covered"] > 0,
             ),
         ],
         6: [

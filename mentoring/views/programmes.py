@@ -695,14 +695,20 @@ def _note_values(content: dict) -> dict:
     return note
 
 
-@org_view(*PROGRAMME_READERS)
-@require_POST
-def change_agree(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+def _pending_change(access: OrgAccess, pk: int, may) -> tuple[ProgrammeAccess, ProgrammeRevision]:
+    """The programme's pending change for a decision on it; 404 unless `may(pa)` (whose turn it is)."""
     pa = get_programme_access(access, pk)
     _programme_or_404(pa)
     change = _change_or_404(pa)
-    if not pa.is_mentee:
+    if not may(pa):
         raise Http404
+    return pa, change
+
+
+@org_view(*PROGRAMME_READERS)
+@require_POST
+def change_agree(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
+    pa, change = _pending_change(access, pk, lambda pa: pa.is_mentee)
     _state_change(request, lambda: change.agree(access.person), "Вы согласились с изменениями программы.")
     return _back(access, pa)
 
@@ -710,22 +716,14 @@ def change_agree(request: HttpRequest, access: OrgAccess, pk: int) -> HttpRespon
 @org_view(*PROGRAMME_READERS)
 @require_POST
 def change_decline(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
-    pa = get_programme_access(access, pk)
-    _programme_or_404(pa)
-    change = _change_or_404(pa)
-    if not pa.is_mentee:
-        raise Http404
+    pa, change = _pending_change(access, pk, lambda pa: pa.is_mentee)
     return _commented(request, access, pa, "decline_form", lambda text: change.send_back(access.person, text))
 
 
 @org_view(*PROGRAMME_READERS)
 @require_POST
 def change_approve(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
-    pa = get_programme_access(access, pk)
-    _programme_or_404(pa)
-    change = _change_or_404(pa)
-    if not pa.is_approver:
-        raise Http404
+    pa, change = _pending_change(access, pk, lambda pa: pa.is_approver)
 
     def approve() -> None:
         change.approve(request.user)
@@ -738,22 +736,14 @@ def change_approve(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResp
 @org_view(*PROGRAMME_READERS)
 @require_POST
 def change_return(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
-    pa = get_programme_access(access, pk)
-    _programme_or_404(pa)
-    change = _change_or_404(pa)
-    if not pa.is_approver:
-        raise Http404
+    pa, change = _pending_change(access, pk, lambda pa: pa.is_approver)
     return _commented(request, access, pa, "change_return_form", lambda text: change.send_back(access.person, text))
 
 
 @org_view(*PROGRAMME_READERS)
 @require_POST
 def change_withdraw(request: HttpRequest, access: OrgAccess, pk: int) -> HttpResponse:
-    pa = get_programme_access(access, pk)
-    _programme_or_404(pa)
-    change = _change_or_404(pa)
-    if not pa.can_write:
-        raise Http404
+    pa, change = _pending_change(access, pk, lambda pa: pa.can_write)
     _state_change(request, change.withdraw, "Предложенные изменения отозваны; действует утверждённая редакция.")
     return _back(access, pa)
 

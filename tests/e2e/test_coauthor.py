@@ -58,7 +58,7 @@ def test_mentee_chooses_a_mentor_both_confirm_and_the_pair_goes_into_an_order(de
     page.goto(f"{org_url}/matching/mentee/{entry.pk}/")
     first = page.get_by_test_id("ranked-row").first
     expect(first).to_contain_text(chosen.short_name)
-    expect(first).to_contain_text("выбрал(а) этого наставника")
+    expect(first).to_contain_text("наставляемый выбрал сам")
     value = page.locator("#id_mentor option", has_text=chosen.short_name).first.get_attribute("value")
     page.locator("#id_mentor").select_option(value=value)
     page.get_by_test_id("manual-choose").click()

@@ -166,7 +166,7 @@ def test_from_the_needs_survey_to_the_certificate(journey_media, demo, live_serv
     ).click()
     first = page.get_by_test_id("ranked-row").first
     expect(first).to_contain_text(mentor.short_name)
-    expect(first).to_contain_text("выбрал(а) этого наставника")
+    expect(first).to_contain_text("наставляемый выбрал сам")
     both_widths("06-matching-mentee")
     value = page.locator("#id_mentor option", has_text=mentor.short_name).first.get_attribute("value")
     page.locator("#id_mentor").select_option(value=value)

@@ -60,6 +60,27 @@ def test_preferred_mentor_ranks_higher_all_else_equal():
     assert mm.assign(scores, [1, 1]) == [1]
 
 
+def test_a_preference_decides_between_two_mentors_who_both_reach_the_cap():
+    # Both mentors fit in every respect (the same position as the mentee's, the request covered, selected,
+    # trained, far more experienced, room to spare): each scores the cap, so the preference lies beyond it.
+    first, second = twin(1, 101, "Аксёнова А. А."), twin(2, 102, "Яковлева Я. Я.")
+    mentee = mm.MenteeData(
+        entry_id=9, person_id=900, short_name="Смирнова Д. А.", experience=1, directions=((1, "М"),),
+        position="Учитель физики", preferred_mentor_id=102,
+    )  # fmt: skip
+    ranked = mm.rank(mentee, mm.Bank(mentees=[mentee], mentors=[first, second], history={}))[0]
+    assert [m.score for m in ranked] == [mm.MAX_SCORE, mm.MAX_SCORE]  # the shown scores stay within the cap
+    assert [m.mentor.person_id for m in ranked] == [102, 101] and ranked[0].beyond == mm.W_PREFERENCE
+    # The whole bank: the solver gives the preferred mentor, though the shown matrix is equal.
+    assert list(mm.score_matrix([mentee], [first, second])[0]) == [mm.MAX_SCORE, mm.MAX_SCORE]
+    proposal = mm.propose(mm.Bank(mentees=[mentee], mentors=[first, second], history={}))
+    assert [g.mentor.person_id for g in proposal.groups] == [102]
+    assert proposal.groups[0].members[0][1].score == mm.MAX_SCORE  # shown as 100, not 100.01
+    # Without the preference the first by name leads: the tie-break is the preference, nothing else.
+    plain = mm.MenteeData(**{**mentee.__dict__, "preferred_mentor_id": None})
+    assert [g.mentor.person_id for g in mm.propose(mm.Bank([plain], [first, second], {})).groups] == [101]
+
+
 def test_preference_is_read_from_the_bank_and_weighed_in_the_proposal(org, persona):
     # The mentee's position is fixed: from the factory's sequence it sometimes matched the mentors' profile, both
     # mentors then reached the score's cap (MAX_SCORE) and the preference was lost in the clip (see the note).
