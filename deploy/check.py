@@ -142,6 +142,7 @@ def installation_env(temp: Path, *, checked: bool = False) -> dict[str, str]:
         REDIS_URL=REDIS_URL,
         STATIC_ROOT=str(temp / "static"),
         MEDIA_ROOT=str(ROOT / "var" / "deploy-media"),
+        BACKUP_ROOT=str(temp / "backups"),  # the worker's nightly copy, if due, goes with the temporary directory
         LOG_LEVEL="WARNING",
         DJANGO_SETTINGS_MODULE="config.settings",
     )

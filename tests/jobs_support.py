@@ -52,8 +52,9 @@ def worker_database_url() -> str:
     return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def start_worker(*, stale_seconds: int = 120, log: Path | None = None) -> subprocess.Popen:
-    """`manage.py run_worker` against the test database (tests using it need `transactional_db`)."""
+def start_worker(*, stale_seconds: int = 120, log: Path | None = None, extra: dict | None = None) -> subprocess.Popen:
+    """`manage.py run_worker` against the test database (tests using it need `transactional_db`); `extra`: more
+    environment variables."""
     env = {
         **os.environ,
         "DATABASE_URL": worker_database_url(),
@@ -61,6 +62,8 @@ def start_worker(*, stale_seconds: int = 120, log: Path | None = None) -> subpro
         "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
         "JOB_STALE_SECONDS": str(stale_seconds),
         "DJANGO_SETTINGS_MODULE": "config.settings",
+        "BACKUP_KEEP": "0",  # its timetable never dumps the test database into var/backups
+        **(extra or {}),
     }
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 — the worker writes to it until stopped
     command = [sys.executable, "manage.py", "run_worker", "--interval", "0.2", "--tick", "1"]
