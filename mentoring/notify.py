@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from people import notices
+from people.declension import gendered
 from people.models import Person, Role
 
 
@@ -55,8 +56,8 @@ def programme_sent(p) -> None:
     notices.tell(
         list(m.mentees.all()),
         notices.Kind.PROGRAMME,
-        f"Наставник {m.mentor.short_name} отправил(а) вам программу на ознакомление",
-        "Прочитайте программу и отметьте «Ознакомлен(а)» или верните её наставнику с замечаниями.",
+        f"Наставник {m.mentor.short_name} {gendered(m.mentor, 'отправил', 'отправила')} вам программу на ознакомление",
+        "Прочитайте программу и отметьте, что ознакомились, или верните её наставнику с замечаниями.",
         _programme_path(m),
         link_text="Открыть программу",
     )
@@ -222,7 +223,10 @@ def pair_answered(m, person, declined: bool, reason: str = "") -> None:
 def remark_left(remark) -> None:
     """The mentee commented on a row or proposed one: the mentor hears of it."""
     m = remark.programme.mentorship
-    what = "предложил(а) новое мероприятие" if remark.kind == remark.Kind.PROPOSAL else "оставил(а) замечание"
+    verb = ("предложил", "предложила") if remark.kind == remark.Kind.PROPOSAL else ("оставил", "оставила")
+    what = gendered(remark.author, *verb) + (
+        " новое мероприятие" if remark.kind == remark.Kind.PROPOSAL else " замечание"
+    )
     notices.tell(
         m.mentor,
         notices.Kind.PROGRAMME,
@@ -237,9 +241,11 @@ def remark_answered(remark) -> None:
     """The mentor took a remark into account or answered it: its author hears of it."""
     m = remark.programme.mentorship
     if remark.state == remark.State.ACCEPTED:
-        title = f"Наставник {m.mentor.short_name} учёл(ла) ваше предложение к программе"
+        title = f"Наставник {m.mentor.short_name} {gendered(m.mentor, 'учёл', 'учла')} ваше предложение к программе"
     else:
-        title = f"Наставник {m.mentor.short_name} ответил(а) на ваше замечание к программе"
+        title = (
+            f"Наставник {m.mentor.short_name} {gendered(m.mentor, 'ответил', 'ответила')} на ваше замечание к программе"
+        )
     notices.tell(
         remark.author,
         notices.Kind.PROGRAMME,

@@ -204,14 +204,37 @@ def _headline(totals: dict) -> list[dict]:
 
 # --- Exports ---------------------------------------------------------------------------------------------------------
 
-HEADERS = ["Организация", "Тип организации", *(label for _, label in STAT_INDICATORS)]
+# The everyday work beside the indicators (the page's second table): the same figures, one column each.
+EVERYDAY_COLUMNS = [
+    ("meetings", "Встречи пар и групп за период"),
+    ("working", "Работающие пары и группы"),
+    ("quiet", "Из них давно без встреч"),
+    ("rating", "Средняя оценка встреч наставляемыми (из 5)"),
+    ("short", "Краткие формы (ситуационное и скоростное наставничество)"),
+    ("events", "Проведённые мероприятия"),
+    ("participation", "Справки об участии"),
+    ("thanks", "Благодарственные письма"),
+]
+HEADERS = [
+    "Организация",
+    "Тип организации",
+    *(label for _, label in STAT_INDICATORS),
+    *(label for _, label in EVERYDAY_COLUMNS),
+]
+
+
+def everyday_values(figures: dict) -> list:
+    return [round(figures[key], 1) if key == "rating" and figures[key] is not None else figures[key]
+            for key, _ in EVERYDAY_COLUMNS]  # fmt: skip
 
 
 def comparison_dataset(report: MunicipalReport, title: str = "") -> tablib.Dataset:
     dataset = tablib.Dataset(headers=[neutralise(h) for h in HEADERS], title=title or None)
     for row in report.rows:
-        dataset.append([neutralise(row.short_name), row.kind_label, *(_cell(v) for v in row.values)])
-    dataset.append(["Итого по муниципалитету", "", *(_cell(v) for v in report.total_values)])
+        values = [*row.values, *everyday_values(row.everyday)]
+        dataset.append([neutralise(row.short_name), row.kind_label, *(_cell(v) for v in values)])
+    totals = [*report.total_values, *everyday_values(report.everyday_totals)]
+    dataset.append(["Итого по муниципалитету", "", *(_cell(v) for v in totals)])
     return dataset
 
 
@@ -245,6 +268,8 @@ def municipal_statistics(request: HttpRequest, municipality: Municipality) -> Ht
     for name, counts in report.by_form.items():
         totals.append([f"Пары, форма «{name}»", counts["pairs"]])
         totals.append([f"Группы, форма «{name}»", counts["groups"]])
+    for (_key, label), value in zip(EVERYDAY_COLUMNS, everyday_values(report.everyday_totals), strict=True):
+        totals.append([label, _cell(value)])
     totals.append(["Сформировано", f"{timezone.localdate():%d.%m.%Y}"])
     book = tablib.Databook([totals, comparison_dataset(report, "По организациям")])
     return spreadsheet_response(book.export("xlsx"), "xlsx", f"Статистика наставничества {report.period.label}")

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from core.lists import page_of
 from people.access import OrgAccess, org_view
 from people.changes import organization_changed
+from people.declension import gendered
 from people.filters import MENTEE_STATUSES, MenteeBankFilter, PeopleSearchFilter
 from people.forms import MenteeEntryForm, MenteeRequestForm, StatusChangeForm
 from people.models import (
@@ -89,7 +90,8 @@ def mentee_create(request: HttpRequest, access: OrgAccess) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         entry = _save_entry(form, request)
         if entry is not None:
-            messages.success(request, f"{entry.person.short_name} добавлен(а) в банк наставляемых.")
+            added = gendered(entry.person, "добавлен", "добавлена")
+            messages.success(request, f"{entry.person.short_name} {added} в банк наставляемых.")
             return redirect("people:mentee_detail", access.org.slug, entry.pk)
     without_consent = [p for p in form.fields["person"].queryset if not p.pd_consent]
     context = {"access": access, "form": form, "entry": None, "without_consent": without_consent}

@@ -34,7 +34,7 @@ def test_curator_adds_a_teacher_with_a_request_to_the_bank(demo, live_server, pa
     page.get_by_role("button", name="Сохранить").click()
 
     expect(page.get_by_role("heading", name="Макарова Юлия Сергеевна")).to_be_visible()
-    expect(page.get_by_text("добавлен(а) в банк наставляемых")).to_be_visible()
+    expect(page.get_by_text("Макарова Ю. С. добавлена в банк наставляемых")).to_be_visible()
     expect(page.get_by_test_id("history")).to_contain_text("Запись создана")
     shot("bank-mentee-entry")
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from mentoring import coauthor
 from mentoring.models import PlanActivity, Programme, RowRemark
+from people.declension import gendered
 from people.models import Notice, Role
 from tests.mentoring.programme_fixtures import active_pair, approved_programme, programme_with_rows
 
@@ -39,7 +40,10 @@ def test_comment_on_a_row_is_taken_into_account(programme, mentor, mentee):
     coauthor.accept_remark(remark, mentor.person)
     remark.refresh_from_db()
     assert remark.state == RowRemark.State.ACCEPTED and remark.get_state_display() == "Учтено"
-    assert Notice.objects.filter(person=mentee.person, text__contains="учёл").exists()
+    took = gendered(mentor.person, "учёл", "учла")  # agrees with the mentor
+    assert Notice.objects.filter(
+        person=mentee.person, text__contains=f"{mentor.person.short_name} {took} ваше"
+    ).exists()
     with pytest.raises(ValidationError, match="уже ответили"):
         coauthor.answer_remark(remark, mentor.person, "Ещё раз")
 

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from mentoring.models import Mentorship
 from monitoring.models import Question, SurveyRound
 from monitoring.reports import STAT_INDICATORS, Period, org_summary
+from monitoring.views.municipal import EVERYDAY_COLUMNS
 from people.models import MenteeEntry, Municipality, Organization, Role
 from tests.conftest import make_persona
 from tests.factories import OrganizationFactory, UserFactory
@@ -151,7 +152,14 @@ def test_exports_of_the_comparison_table(coordinator, two_orgs):
     assert "attachment" in response["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert rows[0][:2] == ["Организация", "Тип организации"] and rows[0][2:] == [label for _, label in STAT_INDICATORS]
+    stats = 2 + len(STAT_INDICATORS)
+    assert rows[0][:2] == ["Организация", "Тип организации"]
+    assert rows[0][2:stats] == [label for _, label in STAT_INDICATORS]
+    # The everyday work follows, as the page's second table shows it (meetings, quiet pairs, rating, short forms…).
+    assert rows[0][stats:] == [label for _, label in EVERYDAY_COLUMNS]
+    working = stats + [key for key, _ in EVERYDAY_COLUMNS].index("working")
+    page = report(coordinator).context["report"]
+    assert rows[-1][working] == page.everyday_totals["working"] > 0
     names = [row[0] for row in rows[1:]]
     assert names == ['\'=HYPERLINK("http://evil")', "МБДОУ «Детский сад № 2»", "Итого по муниципалитету"]
     share = [key for key, _ in STAT_INDICATORS].index("mentees_with_mentor_share") + 2
@@ -185,6 +193,8 @@ def test_statistics_xlsx_has_totals_and_per_organisation_sheets_matching_the_pag
     for (key, _), (_, value) in zip(STAT_INDICATORS, figures, strict=True):
         assert value == page.totals[key] or (value is None and page.totals[key] is None), key
     assert totals["Пары, форма «Педагог – педагог»"] == 3
+    assert totals["Работающие пары и группы"] == page.everyday_totals["working"]
+    assert totals["Встречи пар и групп за период"] == page.everyday_totals["meetings"]
     per_org = [[cell.value for cell in row] for row in book["По организациям"].iter_rows(min_row=2)]
     assert len(per_org) == 3 and per_org[-1][0] == "Итого по муниципалитету"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from people.declension import gendered
 from people.models import MentorEntry, TrainingEvent
 from tests.factories import PersonFactory
 from tests.people.bank_fixtures import mentor_entry, training
@@ -113,4 +114,4 @@ def test_mentor_sees_the_trainings_they_attended_on_their_home(mentor, org):
     response = mentor.client.get(reverse("role_home", args=[org.slug, "mentor"]))
     assert [t.topic for t in response.context["trainings"]] == ["Установочная сессия"]
     assert response.context["questionnaire"] == entry
-    assert "обучен(а)" in response.text
+    assert gendered(mentor.person, "обучен", "обучена") in response.text and "обучен(а)" not in response.text

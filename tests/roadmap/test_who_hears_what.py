@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from mentoring.models import Mentorship
 from monitoring.reminders import post_reminders
+from people.declension import gendered
 from people.models import Notice, Role
 from roadmap.models import RoadmapActivity
 from roadmap.services import approve_order, return_order, submit_order
@@ -111,7 +112,8 @@ def test_the_programme_chain_tells_each_side_what_waits_for_them(org, curator, m
     with capture(execute=True):
         programme.send(mentor.user)
     [sent] = told(mentee.person, Notice.Kind.PROGRAMME)
-    assert "отправил(а) вам программу на ознакомление" in sent.text and sent.link == link
+    verb = gendered(mentor.person, "отправил", "отправила")  # the verb agrees with the mentor, no «(а)»
+    assert f"{mentor.person.short_name} {verb} вам программу на ознакомление" in sent.text and sent.link == link
     assert f"{SITE}{link}" in letters_to(mentee.person.email)[0].body
 
     with capture(execute=True):
