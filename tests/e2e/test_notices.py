@@ -91,5 +91,6 @@ def test_a_kind_switched_to_the_weekly_digest_arrives_in_the_digest(demo, live_s
     call_command("send_digests", "--weekly", "--no-reminders", stdout=StringIO())
     [digest] = [m for m in mail.outbox if mentee.email in m.to]
     assert "уведомления за неделю" in digest.subject
-    assert "вам программу на ознакомление" in digest.body and "(а)" not in digest.body
+    [sent] = [line for line in digest.body.splitlines() if "вам программу на ознакомление" in line]
+    assert "(а)" not in sent  # the verb agrees with the mentor
     assert f"{live_server.url}/o/{org}/pairs/{programme.mentorship_id}/programme/" in digest.body
