@@ -140,7 +140,9 @@ def test_the_pair_form_and_the_matching_at_once_pair_a_mentee_once(org, curator,
     if accepted.created:
         # Refused either by the form's own check (the mentee no longer waits) or, when that check ran before the
         # matching committed, by the re-check under the lock: both say the mentee is in another pair.
-        assert "уже включён в другую пару" in response.content.decode()
+        html = response.content.decode()
+        said = [line.strip() for line in html.splitlines() if "alert" in line or "invalid-feedback" in line]
+        assert "уже включён в другую пару" in html, said  # on failure: what the page said instead
     else:
         assert accepted.skipped == [f"{mentee.short_name} уже включён(а) в пару или группу."]
 
